@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+// Every setting the API, the worker and the CLI read from the environment lives here, once.
+// `loadConfig` lists every invalid variable at boot instead of failing on the first one.
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
+const baseUrl = z
+  .url({ protocol: /^https?$/ })
+  .transform((u) => u.replace(/\/+$/, ''));
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  /** Unset: embedded mode (in-process queue, no Redis). Set: BullMQ on this Redis. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  QUEUE_NAME: z.string().regex(/^[\w.-]+$/).default('predictions'),
+  QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/).default('music-prediction'),
+  WORKER_CONCURRENCY: int(1, 64).default(2),
+  INLINE_CONCURRENCY: int(1, 64).default(2),
+  /** How long a synchronous request waits for its job before answering 504 with the job id. */
+  SYNC_WAIT_MS: int(100, 600_000).default(20_000),
+  /** Jobs waiting beyond this make the API answer 503 with Retry-After. */
+  MAX_QUEUE_BACKLOG: int(1, 1_000_000).default(200),
+  JOB_ATTEMPTS: int(1, 20).default(3),
+  RESULT_CACHE_TTL_S: int(0, 30 * 86_400).default(86_400),
+  UPLOAD_TTL_S: int(10, 86_400).default(900),
+  MAX_UPLOAD_BYTES: int(1024, 500 * 1024 * 1024).default(20 * 1024 * 1024),
+  MAX_PREVIEW_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Decode at most this many seconds from the start of the audio. */
+  MAX_AUDIO_SECONDS: z.coerce.number().min(1).max(600).default(30),
+  MIN_AUDIO_SECONDS: z.coerce.number().min(0.1).max(60).default(1),
+  FFMPEG_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  FFMPEG_PATH: z.string().min(1).optional(),
+  MODEL_DIR: z.string().min(1).default('models/genre-cnn'),
+  TF_BACKEND: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  PREVIEW_PROVIDERS: csv.pipe(z.array(z.enum(['deezer', 'itunes', 'spotify'])).min(1)).default(['deezer', 'itunes']),
+  DEEZER_BASE_URL: baseUrl.default('https://api.deezer.com'),
+  ITUNES_BASE_URL: baseUrl.default('https://itunes.apple.com'),
+  ITUNES_COUNTRY: z.string().regex(/^[A-Za-z]{2}$/).default('US'),
+  SPOTIFY_BASE_URL: baseUrl.default('https://api.spotify.com'),
+  SPOTIFY_AUTH_URL: baseUrl.default('https://accounts.spotify.com'),
+  SPOTIFY_CLIENT_ID: z.string().min(1).optional(),
+  SPOTIFY_CLIENT_SECRET: z.string().min(1).optional(),
+  PROVIDER_TIMEOUT_MS: int(100, 120_000).default(5_000),
+  PREVIEW_DOWNLOAD_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  /** Extra hosts previews may be downloaded from, on top of each provider's own CDN hosts. */
+  PREVIEW_ALLOWED_HOSTS: csv.default([]),
+  /** Allows plain http and loopback preview URLs: for tests and local stand-in providers only. */
+  ALLOW_INSECURE_PREVIEWS: bool.default(false),
+  MAX_QUERY_CHARS: int(1, 2000).default(200),
+  RATE_LIMIT_MAX: int(0, 1_000_000).default(120),
+  RATE_LIMIT_WINDOW_MS: int(100, 86_400_000).default(60_000),
+  /** Comma list of origins allowed to call the API from a browser; `*` for any; empty for none. */
+  CORS_ORIGINS: csv.default([]),
+  TRUST_PROXY: bool.default(false),
+  METRICS_ENABLED: bool.default(true),
+  SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(30_000),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment (empty strings count as unset) into a frozen, typed config. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.keys(configSchema.shape)
+      .map((key) => [key, env[key]?.trim()] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  if (parsed.data.SPOTIFY_CLIENT_ID !== undefined !== (parsed.data.SPOTIFY_CLIENT_SECRET !== undefined)) {
+    throw new ConfigError(['SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET must be set together']);
+  }
+  return Object.freeze(parsed.data);
+}
