@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Thin entry: picks a sub-command and hands it the rest of argv. Commands load lazily so that
 // `music-prediction features` does not pay for TensorFlow start-up.
-import type { CliCommand } from './cli/command.js';
+import { UsageError, type CliCommand } from './cli/command.js';
 
 const commands: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   features: { summary: 'print MFCC features of an audio file (JSON) or write the MFCC image', load: async () => (await import('./cli/features.js')).default },
@@ -46,6 +46,6 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     console.error(`music-prediction: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
+    process.exitCode = err instanceof UsageError ? 2 : 1;
   },
 );

@@ -13,6 +13,16 @@ const csv = z.string().transform((s) =>
     .map((x) => x.trim())
     .filter((x) => x.length > 0),
 );
+/** A provider quota "N/period" (e.g. `50/5s`, `20/1m`): at most N requests in any such window. */
+export const rateLimitSetting = z
+  .string()
+  .regex(/^\d+\s*\/\s*\d*(\.\d+)?\s*(ms|s|m|h)$/, 'expected "<requests>/<period>", e.g. 50/5s or 20/1m')
+  .transform((s) => {
+    const [, n, amount, unit] = /^(\d+)\s*\/\s*(\d*(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(s) ?? [];
+    const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+    return { requests: Number(n), perMs: Number(amount || 1) * unitMs };
+  })
+  .refine((r) => r.requests >= 1 && r.perMs >= 1, 'requests and period must be positive');
 const baseUrl = z
   .url({ protocol: /^https?$/ })
   .transform((u) => u.replace(/\/+$/, ''));
@@ -33,6 +43,16 @@ export const configSchema = z.object({
   /** Jobs waiting beyond this make the API answer 503 with Retry-After. */
   MAX_QUEUE_BACKLOG: int(1, 1_000_000).default(200),
   JOB_ATTEMPTS: int(1, 20).default(3),
+  /** First retry delay of a transiently failed job; doubles on each further attempt. */
+  JOB_BACKOFF_MS: int(0, 600_000).default(1_000),
+  /** How long finished jobs stay readable at GET /jobs/:id. */
+  JOB_RETENTION_S: int(10, 30 * 86_400).default(3_600),
+  /** BullMQ job lock: a worker that dies holds a job at most this long before it is retried. */
+  WORKER_LOCK_DURATION_MS: int(1_000, 600_000).default(30_000),
+  /** How often workers look for jobs whose worker died (stalled-job recovery). */
+  WORKER_STALLED_INTERVAL_MS: int(1_000, 600_000).default(30_000),
+  /** A job whose worker died this many times more fails ("stalled more than allowable limit"). */
+  WORKER_MAX_STALLED_COUNT: int(0, 100).default(2),
   RESULT_CACHE_TTL_S: int(0, 30 * 86_400).default(86_400),
   UPLOAD_TTL_S: int(10, 86_400).default(900),
   MAX_UPLOAD_BYTES: int(1024, 500 * 1024 * 1024).default(20 * 1024 * 1024),
@@ -54,6 +74,12 @@ export const configSchema = z.object({
   SPOTIFY_CLIENT_SECRET: z.string().min(1).optional(),
   PROVIDER_TIMEOUT_MS: int(100, 120_000).default(5_000),
   PREVIEW_DOWNLOAD_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  /** Provider quotas (DESIGN.md): the shared per-provider limiter never exceeds them in any window. */
+  DEEZER_RATE_LIMIT: rateLimitSetting.default({ requests: 50, perMs: 5_000 }),
+  ITUNES_RATE_LIMIT: rateLimitSetting.default({ requests: 20, perMs: 60_000 }),
+  SPOTIFY_RATE_LIMIT: rateLimitSetting.default({ requests: 60, perMs: 30_000 }),
+  /** How long a provider call may wait for its rate limiter before failing with PROVIDER_QUOTA. */
+  PROVIDER_RATE_MAX_WAIT_MS: int(0, 600_000).default(2_000),
   /** Extra hosts previews may be downloaded from, on top of each provider's own CDN hosts. */
   PREVIEW_ALLOWED_HOSTS: csv.default([]),
   /** Allows plain http and loopback preview URLs: for tests and local stand-in providers only. */

@@ -1,0 +1,88 @@
+import { request, type Dispatcher } from 'undici';
+import { AppError, TransientError } from '../errors.js';
+
+/**
+ * One JSON call to a provider API with a total time limit, mapped onto the documented errors:
+ * timeout → PROVIDER_TIMEOUT (504); network failure → PROVIDER_UNAVAILABLE (503); HTTP 429 →
+ * PROVIDER_QUOTA (503); other non-2xx or a body that is not JSON → PROVIDER_UNAVAILABLE (502).
+ * A caller's own abort (client went away) is rethrown untouched.
+ */
+export async function fetchProviderJson({
+  provider,
+  url,
+  timeoutMs,
+  dispatcher,
+  signal,
+  method = 'GET',
+  headers,
+  body,
+  passStatuses = [],
+}: {
+  provider: string;
+  url: string;
+  timeoutMs: number;
+  dispatcher?: Dispatcher;
+  signal?: AbortSignal;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Non-2xx statuses the caller handles itself (answered with `json: null` if not JSON). */
+  passStatuses?: readonly number[];
+}): Promise<{ status: number; json: unknown }> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  try {
+    const res = await request(url, {
+      method,
+      headers: { accept: 'application/json', 'user-agent': 'music-prediction', ...headers },
+      body,
+      signal: combined,
+      dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = await res.body.text();
+    if (passStatuses.includes(res.statusCode)) return { status: res.statusCode, json: parseOrNull(text) };
+    if (res.statusCode === 429) {
+      throw new TransientError('PROVIDER_QUOTA', `${provider}: rate limited by the provider (HTTP 429)`, 503);
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      throw new TransientError('PROVIDER_UNAVAILABLE', `${provider}: HTTP ${res.statusCode} from the provider`, 502);
+    }
+    try {
+      return { status: res.statusCode, json: JSON.parse(text) as unknown };
+    } catch (cause) {
+      throw new TransientError('PROVIDER_UNAVAILABLE', `${provider}: malformed JSON from the provider`, 502, { cause });
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    if (signal?.aborted) throw signal.reason;
+    if (timeout.aborted || isUndiciTimeout(err)) {
+      throw new TransientError('PROVIDER_TIMEOUT', `${provider}: no answer within ${timeoutMs} ms`, 504, { cause: err });
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new TransientError('PROVIDER_UNAVAILABLE', `${provider}: unreachable (${reason})`, 503, { cause: err });
+  }
+}
+
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function isUndiciTimeout(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+}
+
+/** Reads a string field defensively: providers' JSON is outside input. */
+export function str(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
