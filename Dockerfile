@@ -1,0 +1,55 @@
+# syntax=docker/dockerfile:1
+# music-prediction: one image for the API (default command) and the BullMQ workers
+# (`node dist/src/worker.js`). Three stages: deps (npm ci, native tfjs backend), build (tsc, then
+# drop dev dependencies), runtime (Node + Debian ffmpeg + the files the service reads, nothing else).
+#
+# Node 22 (Maintenance LTS until 2027-04-30), not the newer 24/26 LTS lines: @tensorflow/tfjs-node
+# 4.22.0, the latest release, calls util.isNullOrUndefined in its kernels, which Node 23 removed, so
+# on Node >= 23 the native backend loads and then fails on the first operation. Bookworm: the Debian
+# release this project's ffmpeg timings were measured on. A newer Node works with TF_BACKEND=wasm:
+#   docker build --build-arg NODE_IMAGE=node:24-bookworm-slim .
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+# Compilers only for the case where @tensorflow/tfjs-node has no prebuilt binding and builds its own.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` runs tsc, and the sources are not here yet (they come in the next
+# stage, so that editing a .ts file does not reinstall every dependency).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+# tfjs-node's install script downloads libtensorflow (the image build has internet). If that fails
+# anyway, remove the half-installed package: the service then runs on the wasm backend, by design.
+RUN npm rebuild @tensorflow/tfjs-node \
+ || (echo "tfjs-node unavailable: the image will use the wasm backend" && rm -rf node_modules/@tensorflow/tfjs-node)
+
+FROM deps AS build
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build \
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    FFMPEG_PATH=/usr/bin/ffmpeg
+WORKDIR /app
+# Root owns the files; the service runs as the image's unprivileged `node` user and only reads them.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY models ./models
+COPY public ./public
+COPY openapi.yaml ./openapi.yaml
+USER node
+EXPOSE 3000
+# Node's own fetch, so the image needs no curl; /healthz answers while the process serves HTTP.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/src/server.js"]
