@@ -1,0 +1,109 @@
+// decode: any common audio file (path or Buffer) → mono float32 samples at `sampleRate`, through
+// ffmpeg. fluent-ffmpeg (archived upstream in 2025) is used ONLY here, so replacing it later
+// touches one file. Samples come back as raw f32le on ffmpeg's stdout; Buffers go in on stdin.
+// The one exception is an MP4/M4A whose index sits after the audio (mp4-layout.ts): a pipe cannot
+// seek back to it, so that buffer is written to a private temp file that is always removed.
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import ffmpeg from 'fluent-ffmpeg';
+import { InputError } from '../errors.js';
+import type { DecodedAudio } from '../types.js';
+import { resolveFfmpegPath } from './ffmpeg-binary.js';
+import { ffmpegSupportsSoxr } from './ffmpeg-capabilities.js';
+import { runFfmpeg } from './ffmpeg-run.js';
+import { needsSeekableInput } from './mp4-layout.js';
+
+export interface DecodeOptions {
+  input: string | Buffer;
+  sampleRate?: number;
+  /** Decode at most this many seconds from the start. */
+  maxSeconds?: number;
+  /** Fewer decoded seconds than this is AUDIO_TOO_SHORT. */
+  minSeconds?: number;
+  /** Input size limit (bytes of the file or Buffer). */
+  maxBytes?: number;
+  timeoutMs?: number;
+  /** Default: resolveFfmpegPath({}) (PATH, then the bundled binary). */
+  ffmpegPath?: string;
+  signal?: AbortSignal;
+  /** 'auto': soxr when this ffmpeg has it (closest to librosa), else ffmpeg's default swr. */
+  resampler?: 'auto' | 'soxr' | 'swr';
+}
+
+/**
+ * One aresample does the downmix and the rate change. rematrix_maxval=1 makes swr normalise the
+ * downmix row to sum 1, i.e. stereo → (L+R)/2 like librosa's mean over channels; ffmpeg's default
+ * for float output is 0.707·(L+R), 3 dB louder (c0 off by ≈ 34 on the golden mp3).
+ */
+function resampleFilter({ sampleRate, useSoxr }: { sampleRate: number; useSoxr: boolean }): string {
+  return `aresample=${sampleRate}:rematrix_maxval=1${useSoxr ? ':resampler=soxr' : ''}`;
+}
+
+async function inputSize(input: string | Buffer): Promise<number> {
+  if (typeof input !== 'string') return input.length;
+  try {
+    const info = await stat(input);
+    if (!info.isFile()) throw new InputError('NOT_AUDIO', `${input} is not a regular file`, 415);
+    return info.size;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError('AUDIO_NOT_FOUND', `cannot read ${input}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 400);
+  }
+}
+
+export async function decodeAudio({
+  input, sampleRate = 22050, maxSeconds = 30, minSeconds = 1, maxBytes, timeoutMs = 15000, ffmpegPath, signal, resampler = 'auto',
+}: DecodeOptions): Promise<DecodedAudio> {
+  if (!Number.isInteger(sampleRate) || sampleRate < 1000 || sampleRate > 384000) {
+    throw new InputError('INVALID_DECODE_PARAMS', `sampleRate must be an integer in [1000, 384000], got ${sampleRate}`, 400);
+  }
+  if (!(maxSeconds > 0) || !(minSeconds >= 0) || minSeconds > maxSeconds || !(timeoutMs > 0)) {
+    throw new InputError('INVALID_DECODE_PARAMS', 'need maxSeconds > 0, 0 <= minSeconds <= maxSeconds, timeoutMs > 0', 400);
+  }
+  signal?.throwIfAborted();
+  const bytes = await inputSize(input);
+  if (bytes === 0) throw new InputError('EMPTY_AUDIO', 'the audio input is empty (0 bytes)', 400);
+  if (maxBytes !== undefined && bytes > maxBytes) {
+    throw new InputError('AUDIO_TOO_LARGE', `the audio input has ${bytes} bytes, more than the limit of ${maxBytes}`, 413);
+  }
+  const binary = ffmpegPath ?? resolveFfmpegPath({}).path;
+  const useSoxr = resampler === 'soxr' || (resampler === 'auto' && (await ffmpegSupportsSoxr({ ffmpegPath: binary })));
+
+  let tempDir: string | undefined;
+  try {
+    let source: string | Readable;
+    if (typeof input === 'string') {
+      // "file:" keeps a user-supplied name like "http://…" or "concat:…" from being a protocol.
+      source = `file:${resolve(input)}`;
+    } else if (needsSeekableInput({ data: input })) {
+      tempDir = await mkdtemp(join(tmpdir(), 'music-prediction-decode-'));
+      const file = join(tempDir, 'input.m4a');
+      await writeFile(file, input, { mode: 0o600 });
+      source = `file:${file}`;
+    } else {
+      source = Readable.from([input]);
+    }
+    const command = ffmpeg(source)
+      .setFfmpegPath(binary)
+      // Only the protocol we feed: an uploaded playlist (HLS, concat) must not open URLs or files.
+      .inputOptions(['-hide_banner', '-v', 'error', '-nostdin', '-protocol_whitelist', typeof source === 'string' ? 'file' : 'pipe'])
+      .outputOptions(['-map', '0:a:0', '-vn', '-sn', '-dn', '-t', String(maxSeconds)])
+      .audioFilters([resampleFilter({ sampleRate, useSoxr }), 'aformat=sample_fmts=flt:channel_layouts=mono'])
+      .audioChannels(1)
+      .audioFrequency(sampleRate)
+      .format('f32le');
+    const maxOutputBytes = Math.ceil(maxSeconds * sampleRate + sampleRate) * 4;
+    const raw = await runFfmpeg({ command, timeoutMs, signal, maxOutputBytes });
+    const samples = new Float32Array(Math.floor(raw.length / 4));
+    new Uint8Array(samples.buffer).set(raw.subarray(0, samples.length * 4));
+    const durationSeconds = samples.length / sampleRate;
+    if (durationSeconds < minSeconds) {
+      throw new InputError('AUDIO_TOO_SHORT', `decoded only ${durationSeconds.toFixed(3)} s of audio, need at least ${minSeconds} s`, 422);
+    }
+    return { samples, sampleRate, durationSeconds };
+  } finally {
+    if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
+  }
+}

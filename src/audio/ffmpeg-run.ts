@@ -1,0 +1,126 @@
+// Runs a prepared fluent-ffmpeg command whose output is raw bytes on stdout, and turns every way
+// it can end into a typed result: the bytes, or NOT_AUDIO / DECODE_TIMEOUT / FFMPEG_FAILED.
+// The wall-clock timer and the abort signal SIGKILL ffmpeg (a hung decoder ignores SIGTERM-less
+// politeness on a blocked pipe); ffmpeg's stderr is kept, bounded, for the error message.
+import { Writable } from 'node:stream';
+import type { FfmpegCommand } from 'fluent-ffmpeg';
+import { InputError, InternalError, TransientError } from '../errors.js';
+
+const STDERR_CHARS = 600;
+
+/** Our command line or this ffmpeg build is at fault, whatever the input: checked first. */
+const OUR_FAULT_PATTERNS = [
+  /Error (re)?initializing filter/i,
+  /Unrecognized option/i,
+  /Option not found/i,
+  /No such filter/i,
+  /Unknown (encoder|decoder|format)/i,
+];
+
+/** Lines of ffmpeg's stderr that mean "this input is not (decodable) audio". */
+const NOT_AUDIO_PATTERNS = [
+  /Invalid data found when processing input/i,
+  /matches no streams/i,
+  /does not contain any stream/i,
+  /moov atom not found/i,
+  /could not find codec parameters/i,
+  /Failed to read frame size/i,
+  /Invalid argument/i,
+  /End of file/i,
+  /no such file/i,
+  /Error while decoding stream/i,
+  /Decoding requested, but no decoder found/i,
+  // Reliability fix (fuzz, issue 6): a FLAC whose STREAMINFO claims more samples than follow
+  // ends ffmpeg's read of stdin with EIO ("pipe:0: Input/output error", exit 1), which answered
+  // 500 FFMPEG_FAILED. On our pipe input that is a truncated/lying file, not a server fault.
+  /pipe:0: Input\/output error/i,
+];
+
+function lastChars(text: string | undefined): string {
+  const cleaned = (text ?? '').trim().replace(/\s*\n\s*/g, ' | ');
+  return cleaned.length > STDERR_CHARS ? `…${cleaned.slice(-STDERR_CHARS)}` : cleaned;
+}
+
+export function runFfmpeg({ command, timeoutMs, signal, maxOutputBytes }: {
+  command: FfmpegCommand;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  maxOutputBytes: number;
+}): Promise<Buffer> {
+  return new Promise<Buffer>((resolvePromise, rejectPromise) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let settled = false;
+    let processEnded = false;
+    let outputFinished = false;
+    let started = false;
+
+    const kill = (): void => {
+      if (started) command.kill('SIGKILL');
+    };
+    const finish = (err: Error | undefined): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        kill();
+        rejectPromise(err);
+      } else {
+        resolvePromise(Buffer.concat(chunks, received));
+      }
+    };
+    const timer = setTimeout(() => {
+      finish(new InputError('DECODE_TIMEOUT', `ffmpeg did not finish decoding within ${timeoutMs} ms`, 422));
+    }, timeoutMs);
+    const onAbort = (): void => {
+      const reason: unknown = signal?.reason;
+      finish(reason instanceof Error ? reason : new TransientError('DECODE_ABORTED', 'decoding was aborted', 503));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    // emitClose: false — fluent-ffmpeg treats a closed output stream as a failure after 20 ms,
+    // which can race a slow process exit on a loaded machine.
+    const sink = new Writable({
+      emitClose: false,
+      write(chunk: Buffer, _encoding, callback) {
+        received += chunk.length;
+        if (received > maxOutputBytes) {
+          callback();
+          finish(new InternalError('DECODE_OUTPUT_OVERFLOW', `ffmpeg produced more than ${maxOutputBytes} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+        callback();
+      },
+      final(callback) {
+        outputFinished = true;
+        callback();
+        if (processEnded) finish(undefined);
+      },
+    });
+
+    command
+      .on('start', () => {
+        started = true;
+        if (settled) command.kill('SIGKILL'); // timed out or aborted before the spawn
+      })
+      .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
+        if (settled) return;
+        const detail = lastChars(stderr ?? undefined);
+        const spawnFailure = /spawn|ENOENT|EACCES|Cannot find ffmpeg/i.test(err.message) && !detail;
+        if (spawnFailure) {
+          finish(new InternalError('FFMPEG_UNAVAILABLE', `cannot run ffmpeg: ${err.message}`, { cause: err }));
+        } else if (!OUR_FAULT_PATTERNS.some((p) => p.test(detail)) && NOT_AUDIO_PATTERNS.some((p) => p.test(detail))) {
+          finish(new InputError('NOT_AUDIO', `input is not decodable audio: ${detail}`, 415, { cause: err }));
+        } else {
+          finish(new InternalError('FFMPEG_FAILED', `ffmpeg failed: ${err.message}${detail ? ` — ${detail}` : ''}`, { cause: err }));
+        }
+      })
+      .on('end', () => {
+        processEnded = true;
+        if (outputFinished) finish(undefined);
+      });
+    command.pipe(sink, { end: true });
+  });
+}

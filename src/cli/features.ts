@@ -1,0 +1,121 @@
+// `music-prediction features <audio-file>`: decode → MFCC, printed as JSON (librosa layout) or as
+// a short summary, optionally writing the MFCC image. Same code path as the service's pipeline.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { resolveFfmpegPath } from '../audio/ffmpeg-binary.js';
+import { decodeAudio } from '../audio/decode.js';
+import { loadConfig } from '../config.js';
+import { isAppError } from '../errors.js';
+import { computeMfcc } from '../features/mfcc.js';
+import { renderMfccImage } from '../features/mfcc-image.js';
+import { UsageError, type CliCommand } from './command.js';
+
+const HELP = `Usage: music-prediction features <audio-file> [options]
+
+Decodes an audio file (mp3, m4a/AAC, wav, ogg/vorbis, opus, flac, … anything ffmpeg reads) to mono
+22050 Hz and prints its MFCCs, computed exactly like librosa 0.11's librosa.feature.mfcc.
+
+Options:
+  --n-mfcc <n>        number of coefficients (default 13)
+  --n-mels <n>        mel bands (default 128)
+  --n-fft <n>         FFT size, a power of two (default 2048)
+  --hop-length <n>    hop between frames in samples (default 512)
+  --lifter <n>        cepstral lifter, 0 = off (default 0)
+  --max-seconds <s>   decode at most this many seconds (default MAX_AUDIO_SECONDS, 30)
+  --json              print {"sampleRate","nFft","hopLength","nMels","nMfcc","shape","data"}
+                      with data[k][t] = coefficient k of frame t
+  --image <out.jpg>   also write the MFCC image (JPEG, viridis, c0 at the bottom)
+  -h, --help          show this help
+
+Environment: FFMPEG_PATH, MAX_UPLOAD_BYTES, MIN_AUDIO_SECONDS, FFMPEG_TIMEOUT_MS (see .env.example).`;
+
+function parseNumber(name: string, raw: string | undefined, fallback: number, { integer = true, min = 0 } = {}): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
+    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+function parse(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'n-mfcc': { type: 'string' }, 'n-mels': { type: 'string' }, 'n-fft': { type: 'string' },
+        'hop-length': { type: 'string' }, lifter: { type: 'string' }, 'max-seconds': { type: 'string' },
+        json: { type: 'boolean' }, image: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true as const };
+  if (positionals.length !== 1) throw new UsageError(`expected exactly one audio file, got ${positionals.length}`);
+  return {
+    help: false as const,
+    file: positionals[0]!,
+    nMfcc: parseNumber('n-mfcc', values['n-mfcc'], 13, { min: 1 }),
+    nMels: parseNumber('n-mels', values['n-mels'], 128, { min: 1 }),
+    nFft: parseNumber('n-fft', values['n-fft'], 2048, { min: 4 }),
+    hopLength: parseNumber('hop-length', values['hop-length'], 512, { min: 1 }),
+    lifter: parseNumber('lifter', values.lifter, 0, { integer: false }),
+    maxSeconds: values['max-seconds'] === undefined ? undefined : parseNumber('max-seconds', values['max-seconds'], 30, { integer: false, min: 0.01 }),
+    json: values.json === true,
+    image: values.image,
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parse(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`music-prediction features: ${err.message} (see --help)`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(HELP);
+    return 0;
+  }
+  try {
+    const config = loadConfig();
+    const maxSeconds = args.maxSeconds ?? config.MAX_AUDIO_SECONDS;
+    const audio = await decodeAudio({
+      input: args.file,
+      maxSeconds,
+      minSeconds: Math.min(config.MIN_AUDIO_SECONDS, maxSeconds),
+      maxBytes: config.MAX_UPLOAD_BYTES,
+      timeoutMs: config.FFMPEG_TIMEOUT_MS,
+      ffmpegPath: resolveFfmpegPath({ configured: config.FFMPEG_PATH }).path,
+    });
+    const { nMfcc, nMels, nFft, hopLength, lifter } = args;
+    const mfcc = computeMfcc({ samples: audio.samples, sampleRate: audio.sampleRate, nMfcc, nMels, nFft, hopLength, lifter });
+    if (args.image !== undefined) await writeFile(args.image, renderMfccImage({ mfcc }).jpeg);
+    if (args.json) {
+      const data = Array.from({ length: mfcc.nMfcc }, (_, k) => Array.from(mfcc.data.subarray(k * mfcc.frames, (k + 1) * mfcc.frames)));
+      console.log(JSON.stringify({ sampleRate: audio.sampleRate, nFft, hopLength, nMels, nMfcc, shape: [mfcc.nMfcc, mfcc.frames], data }));
+    } else {
+      const c0 = mfcc.data.subarray(0, mfcc.frames);
+      const mean = c0.reduce((a, b) => a + b, 0) / c0.length;
+      console.log(
+        `${args.file}: ${audio.durationSeconds.toFixed(2)} s at ${audio.sampleRate} Hz → MFCC ${mfcc.nMfcc} × ${mfcc.frames} frames ` +
+          `(n_fft ${nFft}, hop ${hopLength}, ${nMels} mels${lifter > 0 ? `, lifter ${lifter}` : ''}); mean c0 ${mean.toFixed(2)}` +
+          (args.image !== undefined ? `; image written to ${args.image}` : ''),
+      );
+    }
+    return 0;
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    console.error(`music-prediction features: ${err.code}: ${err.message}`);
+    return err.permanent && err.status < 500 ? 1 : 3;
+  }
+}
+
+const command: CliCommand = { run };
+export default command;
