@@ -1,0 +1,115 @@
+// `music-prediction evaluate --model <dir> --data <tsv-or-folder>`: clip-level metrics scored like
+// serving (mean over segments), the blog's table, a confusion matrix (terminal + PNG), JSON report.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { readDataset } from '../datasets/manifest.js';
+import { isAppError } from '../errors.js';
+import { loadGenreModel } from '../model/load.js';
+import { matchLabels, parseList, progressBar } from '../training/cli-helpers.js';
+import { evaluateClips } from '../training/evaluate.js';
+import { extractDatasetFeatures } from '../training/features.js';
+import { formatConfusion, formatMetricsTable, renderConfusionPng } from '../training/report.js';
+import { UsageError, type CliCommand } from './command.js';
+
+const HELP = `Usage: music-prediction evaluate --model <dir> --data <tsv-or-folder> [options]
+
+Scores every clip like the service does (3-s segments, mean of the segment probabilities) and
+prints precision, recall and n per genre, accuracy, balanced accuracy, macro F1 and the confusion
+matrix. Clips whose genre is not one of the model's labels are skipped (and counted).
+
+Options:
+  --model <dir>         model directory (default MODEL_DIR)
+  --data <path>         TSV manifest or <root>/<genre>/ folder
+  --sources <a,b>       only clips from these sources
+  --json <out.json>     write the full report (metrics, per-clip predictions) as JSON
+  --png <out.png>       write the confusion matrix as a PNG
+  --backend <b>         auto|tensorflow|wasm|cpu (default TF_BACKEND)
+  --cache-dir <dir>     feature cache (default .cache/features)
+  -h, --help            show this help`;
+
+function parse(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        model: { type: 'string' }, data: { type: 'string' }, sources: { type: 'string' }, json: { type: 'string' }, png: { type: 'string' },
+        backend: { type: 'string' }, 'cache-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  const v = parsed.values;
+  if (v.help) return { help: true as const };
+  if (!v.data) throw new UsageError('--data is required');
+  if (v.backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(v.backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
+  return {
+    help: false as const, model: v.model, data: v.data, sources: parseList(v.sources), json: v.json, png: v.png,
+    backend: v.backend as 'auto' | 'tensorflow' | 'wasm' | 'cpu' | undefined, cacheDir: v['cache-dir'] ?? '.cache/features',
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parse(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`music-prediction evaluate: ${err.message} (see --help)`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(HELP);
+    return 0;
+  }
+  try {
+    const config = loadConfig();
+    const model = await loadGenreModel({ dir: args.model ?? config.MODEL_DIR, backend: args.backend ?? config.TF_BACKEND });
+    let entries = await readDataset({ location: args.data });
+    if (args.sources.length > 0) entries = entries.filter((e) => args.sources.includes(e.source));
+    const { matched, unmatched } = matchLabels({ entries, labels: model.labels });
+    for (const [genre, n] of unmatched) console.warn(`skipping ${n} clip(s) of genre "${genre}" (not a label of ${model.name})`);
+    const labelOf = new Map(matched.map((m) => [m.entry, m.label]));
+    const { clips, failures } = await extractDatasetFeatures({
+      entries: matched.map((m) => m.entry), features: model.metadata.features, cacheDir: args.cacheDir, concurrency: 2,
+      onProgress: (done, total) => progressBar('features', done, total),
+    });
+    for (const f of failures) console.warn(`skipped ${f.entry.path}: ${f.error}`);
+    if (clips.length === 0) {
+      console.error('music-prediction evaluate: no clips to evaluate');
+      return 1;
+    }
+    const evaluation = evaluateClips({ model, clips: clips.map((c) => ({ mfcc: c.mfcc, label: labelOf.get(c.entry)! })) });
+    const title = `${model.name}@${model.version} on ${args.data}`;
+    console.log(formatMetricsTable({ title, metrics: evaluation.metrics, labels: model.labels }));
+    console.log(formatConfusion({ metrics: evaluation.metrics, labels: model.labels }));
+    if (args.png) {
+      await writeFile(args.png, renderConfusionPng({ metrics: evaluation.metrics, labels: model.labels, title }));
+      console.log(`confusion matrix written to ${args.png}`);
+    }
+    if (args.json) {
+      const report = {
+        model: `${model.name}@${model.version}`, backend: model.backend, data: args.data, labels: model.labels,
+        metrics: evaluation.metrics, skipped: { unreadable: failures.length, otherGenres: Object.fromEntries(unmatched) },
+        clips: clips.map((c, i) => ({
+          path: c.entry.path, source: c.entry.source, genre: model.labels[evaluation.clips[i]!.label],
+          predicted: model.labels[evaluation.clips[i]!.predicted],
+          probabilities: Object.fromEntries(model.labels.map((l, j) => [l, evaluation.clips[i]!.probabilities[j]])),
+        })),
+      };
+      await writeFile(args.json, JSON.stringify(report, null, 2) + '\n');
+      console.log(`report written to ${args.json}`);
+    }
+    model.dispose();
+    return 0;
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    console.error(`music-prediction evaluate: ${err.code}: ${err.message}`);
+    return err.permanent && err.status < 500 ? 1 : 3;
+  }
+}
+
+const command: CliCommand = { run };
+export default command;

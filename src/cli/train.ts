@@ -1,0 +1,184 @@
+// `music-prediction train --data <tsv-or-folder> --out models/<name>`: features (cached) → seeded,
+// class-weighted training with early stopping and a wall-clock budget → model directory.
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { readDataset } from '../datasets/manifest.js';
+import { InputError, isAppError } from '../errors.js';
+import { initTfBackend } from '../model/backend.js';
+import { DEFAULT_FEATURES } from '../model/metadata.js';
+import { saveGenreModel } from '../model/save.js';
+import { matchLabels, parseList, parseNumber, progressBar, readSourcesInfo } from '../training/cli-helpers.js';
+import { buildDataCard } from '../training/data-card.js';
+import { evaluateClips } from '../training/evaluate.js';
+import { extractDatasetFeatures } from '../training/features.js';
+import { withSeededMathRandom } from '../training/random.js';
+import { holdOutSources, splitByGroup } from '../training/split.js';
+import { trainGenreModel, type EpochReport, type LabelledClip } from '../training/train.js';
+import { formatMetricsTable } from '../training/report.js';
+import { UsageError, type CliCommand } from './command.js';
+
+const HELP = `Usage: music-prediction train --data <tsv-or-folder> --out <dir> [options]
+
+Trains the genre CNN on 3-s MFCC segments (same decode + MFCC code as the service) and writes
+model.json, weights.bin and metadata.json (labels, features, normalisation, data card, metrics).
+
+Options:
+  --data <path>             TSV manifest (path, genre, group, source) or <root>/<genre>/ folder
+  --out <dir>               output model directory (e.g. models/genre-cnn)
+  --labels <a,b,…>          labels in output order (default Hiphop,EDM,Classical,Metal,Jazz)
+  --epochs <n>              maximum epochs (default 30)
+  --batch-size <n>          (default 32)
+  --segments-per-clip <n>   random 3-s windows per training clip per epoch (default 4)
+  --patience <n>            early stopping: epochs without val-loss improvement (default 4)
+  --learning-rate <x>       Adam learning rate (default 0.001)
+  --seed <n>                seed for split, sampling, weight init and dropout (default 42)
+  --val-fraction <x>        fraction of groups (tracks) per genre for validation (default 0.2)
+  --holdout-sources <a,b>   sources never trained on; evaluated at the end as "held-out"
+  --max-minutes <x>         wall-clock budget for the whole command (default 40)
+  --name <name>             model name (default: the --out folder name)
+  --model-version <v>       model version (default 1.0.0)
+  --backend <b>             auto|tensorflow|wasm|cpu (default TF_BACKEND)
+  --cache-dir <dir>         feature cache (default .cache/features)
+  -h, --help                show this help`;
+
+function parse(argv: string[]) {
+  const stringOptions = ['data', 'out', 'labels', 'epochs', 'batch-size', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
+    'val-fraction', 'holdout-sources', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        ...Object.fromEntries(stringOptions.map((k) => [k, { type: 'string' as const }])),
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const s = (k: (typeof stringOptions)[number]) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  if (v['help']) return { help: true as const };
+  const data = s('data');
+  const out = s('out');
+  if (!data || !out) throw new UsageError('--data and --out are required');
+  const backend = s('backend');
+  if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
+  const labels = s('labels') ? parseList(s('labels')) : ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz'];
+  if (labels.length < 2 || new Set(labels.map((l) => l.toLowerCase())).size !== labels.length) throw new UsageError('--labels needs two or more distinct labels');
+  const name = s('name') ?? basename(resolve(out));
+  if (!/^[\w.-]+$/.test(name)) throw new UsageError(`model name "${name}" may only contain letters, digits, ".", "_" and "-"`);
+  return {
+    help: false as const, data, out, labels, name,
+    version: s('model-version') ?? '1.0.0',
+    epochs: parseNumber('epochs', s('epochs'), 30, { min: 1, max: 1000 }),
+    batchSize: parseNumber('batch-size', s('batch-size'), 32, { min: 1, max: 4096 }),
+    segmentsPerClip: parseNumber('segments-per-clip', s('segments-per-clip'), 4, { min: 1, max: 100 }),
+    patience: parseNumber('patience', s('patience'), 4, { min: 1, max: 1000 }),
+    learningRate: parseNumber('learning-rate', s('learning-rate'), 0.001, { integer: false, min: 1e-6, max: 1 }),
+    seed: parseNumber('seed', s('seed'), 42, { min: 0, max: 2 ** 31 }),
+    valFraction: parseNumber('val-fraction', s('val-fraction'), 0.2, { integer: false, min: 0, max: 0.9 }),
+    holdoutSources: parseList(s('holdout-sources')),
+    maxMinutes: parseNumber('max-minutes', s('max-minutes'), 40, { integer: false, min: 0.05, max: 7 * 24 * 60 }),
+    backend: backend as 'auto' | 'tensorflow' | 'wasm' | 'cpu' | undefined,
+    cacheDir: s('cache-dir') ?? '.cache/features',
+  };
+}
+
+const fmt = (x: number | undefined, d = 3) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
+
+function epochLine(r: EpochReport, epochs: number): string {
+  return `epoch ${String(r.epoch).padStart(3)}/${epochs}  loss ${fmt(r.loss)}  acc ${fmt(r.accuracy)}  ` +
+    `val_loss ${fmt(r.valLoss)}  val_seg_acc ${fmt(r.valSegmentAccuracy)}  val_clip_acc ${fmt(r.valClipAccuracy)}  ` +
+    `val_bal_acc ${fmt(r.valBalancedAccuracy)}  ${r.seconds.toFixed(1)} s (${r.msPerStep.toFixed(0)} ms/step)${r.improved ? '  *' : ''}`;
+}
+
+async function run(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parse(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`music-prediction train: ${err.message} (see --help)`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const startedAt = Date.now();
+  const deadline = startedAt + args.maxMinutes * 60_000;
+  try {
+    const config = loadConfig();
+    const features = { ...DEFAULT_FEATURES, clipSeconds: config.MAX_AUDIO_SECONDS };
+    const { tf, backend } = await initTfBackend({ preferred: args.backend ?? config.TF_BACKEND });
+    const entries = await readDataset({ location: args.data });
+    const { matched, unmatched } = matchLabels({ entries: entries, labels: args.labels });
+    for (const [genre, n] of unmatched) console.warn(`skipping ${n} clip(s) of genre "${genre}" (not in --labels)`);
+    const { kept, heldOut } = holdOutSources({ entries: matched.map((m) => m.entry), sources: args.holdoutSources });
+    const { train, validation } = splitByGroup({ entries: kept, valFraction: args.valFraction, seed: args.seed });
+    const labelOf = new Map(matched.map((m) => [m.entry, m.label]));
+    const withLabel = (list: typeof kept) => list.map((entry) => ({ entry, label: labelOf.get(entry)! }));
+    const missing = args.labels.filter((_, i) => !train.some((e) => labelOf.get(e) === i));
+    if (missing.length > 0) {
+      throw new InputError('EMPTY_TRAINING_SET', `no training clips for ${missing.join(', ')} (after hold-out and validation split)`, 400);
+    }
+    console.log(`dataset ${args.data}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
+
+    const t0 = Date.now();
+    const all = [...train, ...validation, ...heldOut];
+    const { clips, failures } = await extractDatasetFeatures({
+      entries: all, features, cacheDir: args.cacheDir, concurrency: 2,
+      onProgress: (done, total) => progressBar('features', done, total),
+    });
+    for (const f of failures.slice(0, 10)) console.warn(`skipped ${f.entry.path}: ${f.error}`);
+    if (failures.length > 10) console.warn(`… and ${failures.length - 10} more unreadable clips`);
+    console.log(`features: ${clips.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s (${failures.length} skipped)`);
+    const mfccOf = new Map(clips.map((c) => [c.entry, c.mfcc]));
+    const labelled = (list: typeof kept): LabelledClip[] =>
+      list.filter((e) => mfccOf.has(e)).map((e) => ({ mfcc: mfccOf.get(e)!, label: labelOf.get(e)! }));
+
+    const result = await withSeededMathRandom(args.seed, () =>
+      trainGenreModel({
+        tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
+        epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
+        learningRate: args.learningRate, seed: args.seed, deadline, name: args.name, version: args.version,
+        onBatch: (step, steps, loss) => progressBar('  train', step, steps, `loss ${loss.toFixed(3)}`),
+        onEpoch: (r) => console.log(epochLine(r, args.epochs)),
+      }),
+    );
+    console.log(`stopped: ${result.stoppedBecause}; best weights restored`);
+    const heldOutEval = heldOut.length > 0 ? evaluateClips({ model: result.model, clips: labelled(heldOut) }) : undefined;
+    const metadata = result.model.metadata;
+    metadata.training = {
+      backend, epochsRun: result.history.length, stoppedBecause: result.stoppedBecause, seed: args.seed, batchSize: args.batchSize,
+      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction,
+      holdoutSources: args.holdoutSources, minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)), history: result.history,
+    };
+    metadata.dataCard = buildDataCard({
+      labels: args.labels,
+      parts: { train: withLabel(train), validation: withLabel(validation), 'held-out': withLabel(heldOut) },
+      licences: await readSourcesInfo(args.data),
+      description: `Trained by \`music-prediction train --data ${args.data}\`; split by group (track), ${args.valFraction} of groups per genre for validation` +
+        (args.holdoutSources.length ? `; sources held out: ${args.holdoutSources.join(', ')}` : ''),
+    });
+    metadata.metrics = {
+      ...(result.validation ? { validation: result.validation.metrics } : {}),
+      ...(heldOutEval ? { heldOut: heldOutEval.metrics } : {}),
+    };
+    await saveGenreModel({ layersModel: result.model.layersModel, metadata, dir: args.out });
+    if (result.validation) console.log(formatMetricsTable({ title: 'validation (clip level, split by track)', metrics: result.validation.metrics, labels: args.labels }));
+    if (heldOutEval) console.log(formatMetricsTable({ title: `held-out sources (${args.holdoutSources.join(', ')})`, metrics: heldOutEval.metrics, labels: args.labels }));
+    console.log(`wrote ${args.out} in ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`);
+    result.model.dispose();
+    return 0;
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    console.error(`music-prediction train: ${err.code}: ${err.message}`);
+    return err.permanent && err.status < 500 ? 1 : 3;
+  }
+}
+
+const command: CliCommand = { run };
+export default command;

@@ -1,0 +1,56 @@
+// Cutting an MFCC matrix into the CNN's fixed-length, overlapping segments. Pure functions.
+import { InputError } from '../errors.js';
+import type { MfccMatrix } from '../types.js';
+
+/**
+ * Start frames of the segments covering a clip of `frames` frames: every `hopFrames` from 0, plus
+ * one segment aligned to the clip's end when the regular grid leaves a tail uncovered, so the last
+ * seconds of a clip are always scored. A clip shorter than one segment gets one segment at 0 (its
+ * frames are looped to fill it: see `buildSegmentBatch`).
+ */
+export function planSegments({ frames, segmentFrames, hopFrames }: { frames: number; segmentFrames: number; hopFrames: number }): number[] {
+  if (!Number.isInteger(frames) || frames < 1) throw new InputError('AUDIO_TOO_SHORT', 'no MFCC frames to classify', 400);
+  if (frames <= segmentFrames) return [0];
+  const starts: number[] = [];
+  for (let s = 0; s + segmentFrames <= frames; s += hopFrames) starts.push(s);
+  const last = starts[starts.length - 1]!;
+  if (last + segmentFrames < frames) starts.push(frames - segmentFrames);
+  return starts;
+}
+
+export interface Normalisation {
+  mean: readonly number[];
+  std: readonly number[];
+}
+
+/**
+ * Copies the segments into one NHWC batch [starts.length, nMfcc, segmentFrames, 1], normalising
+ * each coefficient with the training statistics. Short clips are padded by LOOPING their frames
+ * (frame t reads t mod frames) rather than with silence or zeros: a looped clip keeps the texture
+ * the network was trained on, while a block of padding is an input it never saw.
+ */
+export function buildSegmentBatch({ mfcc, starts, segmentFrames, normalisation, out }: {
+  mfcc: MfccMatrix;
+  starts: readonly number[];
+  segmentFrames: number;
+  normalisation: Normalisation;
+  out?: Float32Array;
+}): Float32Array {
+  const { data, nMfcc, frames } = mfcc;
+  const size = starts.length * nMfcc * segmentFrames;
+  const batch = out && out.length >= size ? out.subarray(0, size) : new Float32Array(size);
+  let o = 0;
+  for (const start of starts) {
+    for (let k = 0; k < nMfcc; k++) {
+      const row = k * frames;
+      const mean = normalisation.mean[k]!;
+      const scale = 1 / normalisation.std[k]!;
+      if (start + segmentFrames <= frames) {
+        for (let t = 0; t < segmentFrames; t++) batch[o++] = (data[row + start + t]! - mean) * scale;
+      } else {
+        for (let t = 0; t < segmentFrames; t++) batch[o++] = (data[row + ((start + t) % frames)]! - mean) * scale;
+      }
+    }
+  }
+  return batch;
+}

@@ -1,0 +1,68 @@
+// Which segments a training epoch sees. Each epoch takes `segmentsPerClip` random ≈3-s windows
+// from every training clip (random offsets, not the fixed serving grid: every epoch sees new
+// crops), shuffled. This bounds an epoch's cost by the clip count, which is how training the
+// bundled dataset fits the time budget on 2 cores (see docs/model.md).
+import type { MfccMatrix } from '../types.js';
+import { buildSegmentBatch, type Normalisation } from '../model/segments.js';
+import { shuffleInPlace, type Random } from './random.js';
+
+export interface SegmentRef {
+  clip: number;
+  start: number;
+}
+
+export function sampleEpoch({ frames, segmentFrames, segmentsPerClip, random }: {
+  /** Frame count of each training clip. */
+  frames: readonly number[];
+  segmentFrames: number;
+  segmentsPerClip: number;
+  random: Random;
+}): SegmentRef[] {
+  const refs: SegmentRef[] = [];
+  frames.forEach((f, clip) => {
+    const room = Math.max(0, f - segmentFrames);
+    for (let i = 0; i < segmentsPerClip; i++) refs.push({ clip, start: Math.floor(random() * (room + 1)) });
+  });
+  return shuffleInPlace(refs, random);
+}
+
+/** One training batch: inputs [n, nMfcc, segmentFrames, 1] (normalised) and label indices. */
+export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normalisation }: {
+  refs: readonly SegmentRef[];
+  clips: readonly MfccMatrix[];
+  labelOf: readonly number[];
+  segmentFrames: number;
+  normalisation: Normalisation;
+}): { input: Float32Array; labels: Int32Array } {
+  const nMfcc = clips[0]?.nMfcc ?? 0;
+  const per = nMfcc * segmentFrames;
+  const input = new Float32Array(refs.length * per);
+  const labels = new Int32Array(refs.length);
+  refs.forEach((ref, i) => {
+    buildSegmentBatch({ mfcc: clips[ref.clip]!, starts: [ref.start], segmentFrames, normalisation, out: input.subarray(i * per, (i + 1) * per) });
+    labels[i] = labelOf[ref.clip]!;
+  });
+  return { input, labels };
+}
+
+/** Per-coefficient mean and standard deviation over every frame of the given (training) clips. */
+export function computeNormalisation({ clips }: { clips: readonly MfccMatrix[] }): { mean: number[]; std: number[] } {
+  const nMfcc = clips[0]?.nMfcc ?? 0;
+  const sum = new Float64Array(nMfcc);
+  const sumSq = new Float64Array(nMfcc);
+  let count = 0;
+  for (const { data, frames } of clips) {
+    for (let k = 0; k < nMfcc; k++) {
+      for (let t = 0; t < frames; t++) {
+        const v = data[k * frames + t]!;
+        sum[k]! += v;
+        sumSq[k]! += v * v;
+      }
+    }
+    count += frames;
+  }
+  const mean = Array.from(sum, (s) => s / Math.max(1, count));
+  // A floor keeps a constant coefficient (e.g. silent data) from dividing by zero.
+  const std = Array.from(sumSq, (s, k) => Math.max(1e-3, Math.sqrt(Math.max(0, s / Math.max(1, count) - mean[k]! ** 2))));
+  return { mean, std };
+}

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildSegmentBatch, planSegments } from '../../src/model/segments.js';
+import { InputError } from '../../src/errors.js';
+
+test('a 30-s clip (1292 frames) gets the 50 %-overlap grid plus one segment aligned to its end', () => {
+  const starts = planSegments({ frames: 1292, segmentFrames: 130, hopFrames: 65 });
+  assert.equal(starts.length, 19);
+  assert.deepEqual(starts.slice(0, 3), [0, 65, 130]);
+  assert.equal(starts[17], 17 * 65);
+  assert.equal(starts[18], 1292 - 130);
+  for (const s of starts) assert.ok(s >= 0 && s + 130 <= 1292);
+});
+
+test('no extra segment when the grid ends exactly at the clip end', () => {
+  assert.deepEqual(planSegments({ frames: 260, segmentFrames: 130, hopFrames: 65 }), [0, 65, 130]);
+  assert.deepEqual(planSegments({ frames: 130, segmentFrames: 130, hopFrames: 65 }), [0]);
+});
+
+test('a clip shorter than one segment gets one segment at 0; an empty one is an InputError', () => {
+  assert.deepEqual(planSegments({ frames: 40, segmentFrames: 130, hopFrames: 65 }), [0]);
+  assert.throws(() => planSegments({ frames: 0, segmentFrames: 130, hopFrames: 65 }), (e: unknown) => e instanceof InputError && e.code === 'AUDIO_TOO_SHORT');
+});
+
+test('segment batch is NHWC [segments, nMfcc, frames], normalised per coefficient', () => {
+  // value(k, t) = 100k + t, coefficient-major
+  const nMfcc = 2;
+  const frames = 6;
+  const data = Float32Array.from({ length: nMfcc * frames }, (_, i) => 100 * Math.floor(i / frames) + (i % frames));
+  const batch = buildSegmentBatch({
+    mfcc: { data, nMfcc, frames },
+    starts: [0, 2],
+    segmentFrames: 4,
+    normalisation: { mean: [1, 100], std: [2, 1] },
+  });
+  assert.deepEqual(Array.from(batch), [
+    -0.5, 0, 0.5, 1, /* k=1 */ 0, 1, 2, 3,
+    0.5, 1, 1.5, 2, /* k=1 */ 2, 3, 4, 5,
+  ]);
+});
+
+test('short clips are padded by looping their frames', () => {
+  const data = Float32Array.from([1, 2, 3]);
+  const batch = buildSegmentBatch({ mfcc: { data, nMfcc: 1, frames: 3 }, starts: [0], segmentFrames: 7, normalisation: { mean: [0], std: [1] } });
+  assert.deepEqual(Array.from(batch), [1, 2, 3, 1, 2, 3, 1]);
+});
