@@ -1,0 +1,130 @@
+import { parseArgs } from 'node:util';
+import { readDataset, type DatasetEntry } from '../datasets/manifest.js';
+import { buildBundled } from '../datasets/bundled/build.js';
+import { UsageError, type CliCommand } from './command.js';
+
+const HELP = `Usage: music-prediction dataset <sub-command> [options]
+
+Sub-commands:
+  build-bundled   build the bundled model's training set and held-out evaluation set from Debian
+                  packages (apt-get download) plus generated music; resumable and deterministic
+      --cache <dir>        download/extract/render cache (default .cache/debian)
+      --out <dir>          output folder (default data/bundled): train.tsv, eval-heldout.tsv,
+                           datacard.json, clips/
+      --seed <n>           seed of every random choice (default 20170601)
+      --per-genre <n>      generated tracks per genre (default 60)
+      --max-clips <n>      30-s clips cut from one real track at most (default 4)
+      --concurrency <n>    parallel renders/cuts (default 2)
+  info <dataset>  counts per genre, source and group of a TSV manifest or GTZAN-style folder
+  collect         build a dataset from preview providers (see \`dataset collect --help\`)
+
+Tip: run long builds with \`nice -n 10\`.`;
+
+const dataset: CliCommand = {
+  async run(argv) {
+    const [sub, ...rest] = argv;
+    try {
+      if (sub === undefined || sub === '--help' || sub === '-h') {
+        console.log(HELP);
+        return sub === undefined ? 2 : 0;
+      }
+      if (sub === 'collect') return (await import('./dataset-collect.js')).default.run(rest);
+      if (sub === 'info') return await info(rest);
+      if (sub === 'build-bundled') return await build(rest);
+      throw new UsageError(`unknown sub-command "${sub}" (build-bundled, info, collect)`);
+    } catch (err) {
+      if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+        console.error(`music-prediction dataset: ${err.message}`);
+        return 2;
+      }
+      throw err;
+    }
+  },
+};
+export default dataset;
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+async function build(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      cache: { type: 'string', default: '.cache/debian' },
+      out: { type: 'string', default: 'data/bundled' },
+      seed: { type: 'string' },
+      'per-genre': { type: 'string' },
+      'max-clips': { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const card = await buildBundled({
+    cacheDir: values.cache,
+    outDir: values.out,
+    seed: positiveInt('seed', values.seed, 20170601),
+    generatedPerGenre: positiveInt('per-genre', values['per-genre'], 60),
+    maxClipsPerTrack: Math.max(1, positiveInt('max-clips', values['max-clips'], 4)),
+    concurrency: Math.max(1, positiveInt('concurrency', values.concurrency, 2)),
+    log: (line) => console.error(`[build-bundled] ${line}`),
+  });
+  console.log(JSON.stringify({ out: values.out, buildSeconds: card.buildSeconds, train: card.split.train, eval: card.split.eval }, null, 2));
+  return 0;
+}
+
+async function info(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  if (values.help) {
+    console.log('Usage: music-prediction dataset info <manifest.tsv | folder> [--json]');
+    return 0;
+  }
+  const location = positionals[0];
+  if (location === undefined || positionals.length > 1) throw new UsageError('info takes exactly one dataset (a TSV manifest or a folder)');
+  const entries = await readDataset({ location });
+  const summary = summarise(entries);
+  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  else console.log(formatSummary(summary));
+  return 0;
+}
+
+export interface DatasetSummary {
+  clips: number;
+  groups: number;
+  byGenre: Record<string, { clips: number; groups: number }>;
+  bySource: Record<string, Record<string, number>>;
+}
+
+export function summarise(entries: readonly DatasetEntry[]): DatasetSummary {
+  const byGenre: DatasetSummary['byGenre'] = {};
+  const groupsPerGenre = new Map<string, Set<string>>();
+  const bySource: DatasetSummary['bySource'] = {};
+  for (const e of entries) {
+    byGenre[e.genre] = { clips: (byGenre[e.genre]?.clips ?? 0) + 1, groups: 0 };
+    groupsPerGenre.set(e.genre, (groupsPerGenre.get(e.genre) ?? new Set()).add(e.group));
+    const s = (bySource[e.source] ??= {});
+    s[e.genre] = (s[e.genre] ?? 0) + 1;
+  }
+  for (const [genre, groups] of groupsPerGenre) (byGenre[genre] as { groups: number }).groups = groups.size;
+  return { clips: entries.length, groups: new Set(entries.map((e) => e.group)).size, byGenre, bySource };
+}
+
+function formatSummary(s: DatasetSummary): string {
+  const genres = Object.keys(s.byGenre).sort();
+  const width = Math.max(6, ...Object.keys(s.bySource).map((x) => x.length));
+  const lines = [`${s.clips} clips from ${s.groups} groups (tracks)`, '', 'genre        clips  groups'];
+  for (const g of genres) lines.push(`${g.padEnd(12)} ${String(s.byGenre[g]?.clips).padStart(5)}  ${String(s.byGenre[g]?.groups).padStart(6)}`);
+  lines.push('', `${'source'.padEnd(width)}  ${genres.map((g) => g.padStart(9)).join(' ')}`);
+  for (const source of Object.keys(s.bySource).sort()) {
+    lines.push(`${source.padEnd(width)}  ${genres.map((g) => String(s.bySource[source]?.[g] ?? 0).padStart(9)).join(' ')}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,85 @@
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beatsPerBarOf, composeMma, mainGrooves } from './compose-mma.js';
+import type { Genre } from './genres.js';
+import type { SourceTrack } from './package-tracks.js';
+import { lossyBitrate, productionEffects } from './post-process.js';
+import { createRng, hashString } from './random.js';
+import { rapLines, songLines } from './rap-lyrics.js';
+import { RECIPES } from './recipes.js';
+import { renderMidi } from './render-midi.js';
+import { runTool } from './run-tool.js';
+import { SOUNDFONTS } from './tools.js';
+
+export const MMA_SOURCE = 'generated-mma';
+const MMA_LIB = '/usr/share/mma/lib';
+const VOICES = ['en-us', 'en', 'en-029', 'en-gb-x-rp', 'en-gb-scotland', 'en-gb-x-gbclan', 'en-us+m3', 'en+f2', 'en-us+f4', 'en+m7'];
+
+/**
+ * Renders one generated track: mma song → MIDI → fluidsynth (seeded soundfont) → optional voice
+ * (espeak-ng) → sox production chain → optional MP3 round trip. Everything is derived from
+ * `seed`, genre and index, so a track is the same on every machine and every re-run; a finished
+ * track is skipped.
+ */
+export async function renderGeneratedTrack({ genre, index, seed, workDir, seconds = 42 }: { genre: Genre; index: number; seed: number; workDir: string; seconds?: number }): Promise<SourceTrack> {
+  const name = `${genre.toLowerCase()}-${String(index).padStart(4, '0')}`;
+  const dir = join(workDir, 'generated', genre);
+  const id = `${MMA_SOURCE}/${name}`;
+  const rng = createRng({ seed: hashString(`${seed}:${id}`) });
+  const recipe = RECIPES[genre];
+  const libraryFile = rng.pick(recipe.grooveFiles);
+  const libraryText = await readFile(join(MMA_LIB, libraryFile), 'utf8');
+  const grooves = mainGrooves({ libraryText });
+  const song = composeMma({ recipe, grooves: grooves.length > 0 ? grooves : ['Swing'], rng, seconds, beatsPerBar: beatsPerBarOf({ libraryText }) });
+  const soundfont = rng.pick(SOUNDFONTS).file;
+  const bitrate = lossyBitrate({ rng });
+  const final = join(dir, `${name}.${bitrate ? 'mp3' : 'wav'}`);
+  const track: SourceTrack = { id, file: final, genre, source: MMA_SOURCE, origin: 'generated', why: `mma ${libraryFile} ${song.groove} @${song.tempo} bpm` };
+  if (await stat(final).then((s) => s.size > 1000, () => false)) return track;
+
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${name}`);
+  await mkdir(tmp, { recursive: true });
+  await writeFile(join(tmp, 'song.mma'), song.text);
+  await runTool({ command: 'mma', args: ['-f', join(tmp, 'song.mid'), join(tmp, 'song.mma')], timeoutMs: 60_000 });
+  await renderMidi({ midi: join(tmp, 'song.mid'), output: join(tmp, 'band.wav'), soundfont, gain: rng.range(0.3, 0.7), reverb: rng.chance(0.5) });
+
+  let mixIn = join(tmp, 'band.wav');
+  if (rng.chance(recipe.vocalChance)) {
+    mixIn = await addVoice({ genre, tmp, band: mixIn, barSeconds: 240 / song.tempo, rng });
+  }
+  const produced = join(tmp, 'produced.wav');
+  const fx = productionEffects({ rng, saturation: genre === 'Metal' ? 'heavy' : 'light' });
+  await runTool({ command: 'sox', args: ['-q', mixIn, produced, ...fx], timeoutMs: 120_000 });
+  const partial = join(dir, `.partial-${name}.${bitrate ? 'mp3' : 'wav'}`);
+  const codec = bitrate ? ['-c:a', 'libmp3lame', '-b:a', bitrate] : ['-c:a', 'pcm_s16le'];
+  await runTool({ command: 'ffmpeg', args: ['-nostdin', '-v', 'error', '-y', '-i', produced, ...codec, partial], timeoutMs: 120_000 });
+  await rename(partial, final);
+  await rm(tmp, { recursive: true, force: true });
+  return track;
+}
+
+/** Speech over the band: dense, fast, low rap for hip-hop; slower lines elsewhere. */
+async function addVoice({ genre, tmp, band, barSeconds, rng }: { genre: Genre; tmp: string; band: string; barSeconds: number; rng: ReturnType<typeof createRng> }): Promise<string> {
+  const rap = genre === 'Hiphop';
+  const text = (rap ? rapLines({ rng, count: 16 }) : songLines({ rng, count: 8 })).join(rap ? ', ' : '. ');
+  const voice = join(tmp, 'voice.wav');
+  await runTool({
+    command: 'espeak-ng',
+    args: ['-v', rng.pick(VOICES), '-s', String(rap ? rng.int(190, 280) : rng.int(110, 160)), '-p', String(rap ? rng.int(15, 45) : rng.int(40, 80)), '-g', String(rng.int(0, 4)), '-w', voice, text],
+    timeoutMs: 60_000,
+  });
+  const out = join(tmp, 'with-voice.wav');
+  const delayMs = Math.round(barSeconds * 1000 * rng.int(1, 2));
+  const level = rng.range(0.6, 1.2).toFixed(2);
+  await runTool({
+    command: 'ffmpeg',
+    args: [
+      '-nostdin', '-v', 'error', '-y', '-i', band, '-i', voice, '-filter_complex',
+      `[1:a]aresample=44100,highpass=f=120,acompressor=threshold=0.1:ratio=4,aecho=0.8:0.5:${rng.int(20, 60)}:0.2,volume=${level},adelay=${delayMs}:all=1[v];[0:a][v]amix=inputs=2:duration=first:normalize=0,alimiter=limit=0.95`,
+      '-ar', '44100', '-c:a', 'pcm_s16le', out,
+    ],
+    timeoutMs: 120_000,
+  });
+  return out;
+}

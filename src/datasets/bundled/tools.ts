@@ -1,0 +1,67 @@
+import { access } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { InternalError } from '../../errors.js';
+import { runTool } from './run-tool.js';
+
+/** A program the build calls and the Debian package that provides it. */
+export interface RequiredTool {
+  command: string;
+  debianPackage: string;
+}
+
+export const REQUIRED_TOOLS: readonly RequiredTool[] = [
+  { command: 'apt-get', debianPackage: 'apt' },
+  { command: 'dpkg-deb', debianPackage: 'dpkg' },
+  { command: 'tar', debianPackage: 'tar' },
+  { command: 'unzip', debianPackage: 'unzip' },
+  { command: 'ffmpeg', debianPackage: 'ffmpeg' },
+  { command: 'ffprobe', debianPackage: 'ffmpeg' },
+  { command: 'fluidsynth', debianPackage: 'fluidsynth' },
+  { command: 'mma', debianPackage: 'mma' },
+  { command: 'espeak-ng', debianPackage: 'espeak-ng' },
+  { command: 'sox', debianPackage: 'sox' },
+  { command: 'mscore3', debianPackage: 'musescore3' },
+];
+
+/** Soundfonts the renders rotate through (the package, and the file it installs). */
+export const SOUNDFONTS: readonly { file: string; debianPackage: string }[] = [
+  { file: '/usr/share/sounds/sf2/FluidR3_GM.sf2', debianPackage: 'fluid-soundfont-gm' },
+  { file: '/usr/share/sounds/sf2/TimGM6mb.sf2', debianPackage: 'timgm6mb-soundfont' },
+];
+
+export async function findOnPath({ command }: { command: string }): Promise<string | null> {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const full = join(dir, command);
+    if (await access(full, constants.X_OK).then(() => true, () => false)) return full;
+  }
+  return null;
+}
+
+/**
+ * Installs the Debian packages of missing tools/soundfonts with apt-get, only when something is
+ * missing. Not root: says exactly what to install instead of failing halfway through a build.
+ */
+export async function ensureTools({
+  tools = REQUIRED_TOOLS,
+  log,
+}: {
+  tools?: readonly RequiredTool[];
+  log: (line: string) => void;
+}): Promise<void> {
+  const missing = new Set<string>();
+  for (const tool of tools) if ((await findOnPath({ command: tool.command })) === null) missing.add(tool.debianPackage);
+  for (const sf of SOUNDFONTS) if (!(await access(sf.file).then(() => true, () => false))) missing.add(sf.debianPackage);
+  if (missing.size === 0) return;
+  const packages = [...missing].sort();
+  if (process.getuid?.() !== 0) {
+    throw new InternalError('TOOLS_MISSING', `missing Debian packages: ${packages.join(' ')} — run: sudo apt-get install -y ${packages.join(' ')}`);
+  }
+  log(`installing missing Debian packages: ${packages.join(' ')}`);
+  await runTool({
+    command: 'apt-get',
+    args: ['install', '-y', '-q', '-o', 'DPkg::Lock::Timeout=600', ...packages],
+    timeoutMs: 20 * 60_000,
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
