@@ -42,6 +42,8 @@ export const configSchema = z.object({
   SYNC_WAIT_MS: int(100, 600_000).default(20_000),
   /** Jobs waiting beyond this make the API answer 503 with Retry-After. */
   MAX_QUEUE_BACKLOG: int(1, 1_000_000).default(200),
+  /** Time limit of each queue/Redis call the API makes; beyond it the request gets a 503. */
+  REDIS_TIMEOUT_MS: int(100, 60_000).default(3_000),
   JOB_ATTEMPTS: int(1, 20).default(3),
   /** First retry delay of a transiently failed job; doubles on each further attempt. */
   JOB_BACKOFF_MS: int(0, 600_000).default(1_000),

@@ -1,0 +1,104 @@
+// API benchmarks on 127.0.0.1 only, bounded loops: the real app (BullMQ on the local Redis) with
+// worker PROCESSES (src/worker.ts) running the real pipeline, the fake Deezer/iTunes servers, and
+// MODEL_DIR (default: models/genre-cnn if present, else the tiny fixture).
+//   npm run bench api            (BENCH_API_RUNS=60 BENCH_API_SUSTAINED=60 to change the loop sizes)
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { buildApp } from '../src/app.js';
+import { createProviders } from '../src/previews/providers.js';
+import { createBullmqQueue } from '../src/queue/bullmq-queue.js';
+import { audioFixture } from '../test/helpers/audio-fixtures.js';
+import { startFakeProviders } from '../test/helpers/fake-providers.js';
+import { spawnEntry } from '../test/queue/child-process.js';
+import { REDIS_URL, cleanupRedis, silentLogger, testConfig } from '../test/queue/helpers.js';
+import { formatTimings, quantile, summarize, type Timing } from './lib.js';
+
+const RUNS = Number(process.env.BENCH_API_RUNS ?? 60);
+const SUSTAINED = Number(process.env.BENCH_API_SUSTAINED ?? 60);
+const MODEL_DIR = process.env.MODEL_DIR ?? (existsSync('models/genre-cnn/model.json') ? 'models/genre-cnn' : 'test/fixtures/tiny-model');
+
+function withP99(name: string, samples: number[], extra: Record<string, string | number> = {}): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return summarize(name, samples, { p99: quantile(sorted, 0.99).toFixed(2), ...extra });
+}
+
+async function timed(fn: () => Promise<Response>): Promise<number> {
+  const t0 = performance.now();
+  const res = await fn();
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  return performance.now() - t0;
+}
+
+export default async function apiBench(): Promise<void> {
+  const tracks = Array.from({ length: RUNS + 5 }, (_, i) => ({ artist: `Bench Artist ${i}`, title: `Bench Song ${i}`, audio: { seconds: 30 } }));
+  const fake = await startFakeProviders({ tracks });
+  const env: Record<string, string> = {
+    ...fake.env(),
+    PREVIEW_PROVIDERS: 'deezer',
+    DEEZER_RATE_LIMIT: '100000/1s',
+    ALLOW_INSECURE_PREVIEWS: 'true',
+    MODEL_DIR,
+    RATE_LIMIT_MAX: '0',
+    MAX_QUEUE_BACKLOG: '10000',
+    LOG_LEVEL: 'silent',
+  };
+  const config = testConfig(env);
+  Object.assign(env, { QUEUE_NAME: config.QUEUE_NAME, QUEUE_PREFIX: config.QUEUE_PREFIX, REDIS_URL, WORKER_CONCURRENCY: '1' });
+  const queue = await createBullmqQueue({ config, redisUrl: REDIS_URL, logger: silentLogger });
+  const { app } = await buildApp({ config, logger: silentLogger, queue, providers: createProviders({ config }) });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const workers = [spawnEntry('src/worker.ts', { ...env, LOG_LEVEL: 'info' })];
+  const mp3 = await readFile(await audioFixture({ format: 'mp3', seconds: 30 }));
+  // Unique bytes per upload (trailing junk ffmpeg ignores) so every request is a new job.
+  const upload = (bytes = Buffer.concat([mp3, randomBytes(16)])) => {
+    const form = new FormData();
+    form.append('file', new Blob([bytes], { type: 'audio/mpeg' }), 'clip.mp3');
+    return fetch(`${base}/predict`, { method: 'POST', body: form });
+  };
+  const timings: Timing[] = [];
+  try {
+    await workers[0]!.waitForLog((l) => l.msg === 'worker ready', 120_000);
+    for (let i = 0; i < 3; i++) await timed(() => upload());
+
+    const single: number[] = [];
+    for (let i = 0; i < RUNS; i++) single.push(await timed(() => upload()));
+    timings.push(withP99('upload 30-s mp3 → JSON, 1 worker process', single));
+
+    const repeat = Buffer.concat([mp3, randomBytes(16)]);
+    await timed(() => upload(repeat));
+    const cached: number[] = [];
+    for (let i = 0; i < RUNS * 3; i++) cached.push(await timed(() => upload(repeat)));
+    timings.push(withP99('cached repeat upload (30-s mp3)', cached));
+
+    const byTrack: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      byTrack.push(await timed(() => fetch(`${base}/d/music-prediction?artist=${encodeURIComponent(`Bench Artist ${i}`)}&track=${encodeURIComponent(`Bench Song ${i}`)}`)));
+    }
+    timings.push(withP99('artist/track → JSON (fake Deezer, 30-s preview)', byTrack));
+    const trackCached: number[] = [];
+    for (let i = 0; i < RUNS; i++) trackCached.push(await timed(() => fetch(`${base}/d/music-prediction?artist=Bench%20Artist%200&track=Bench%20Song%200`)));
+    timings.push(withP99('artist/track cached repeat', trackCached));
+
+    workers.push(spawnEntry('src/worker.ts', { ...env, LOG_LEVEL: 'info' }));
+    await workers[1]!.waitForLog((l) => l.msg === 'worker ready', 120_000);
+    const inFlight = 8;
+    const latencies: number[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: inFlight }, async () => {
+      while (next++ < SUSTAINED) latencies.push(await timed(() => upload()));
+    }));
+    const seconds = (performance.now() - t0) / 1000;
+    timings.push(withP99(`sustained uploads, 2 worker processes, ${inFlight} in flight`, latencies, { predictionsPerSecond: (SUSTAINED / seconds).toFixed(2) }));
+  } finally {
+    for (const w of workers) w.proc.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.exited));
+    await app.close();
+    await queue.close();
+    await fake.close();
+    await cleanupRedis(config.QUEUE_PREFIX);
+  }
+  console.log(formatTimings(`API (model ${MODEL_DIR}, Redis ${REDIS_URL}, node ${process.version})`, timings));
+}

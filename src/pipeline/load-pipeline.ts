@@ -1,0 +1,36 @@
+// Everything a process needs to RUN predictions (embedded API or worker): the model (it picks
+// the TensorFlow.js backend), ffmpeg, and the job processor bound to them, plus readiness probes for /readyz.
+import { resolveFfmpegPath } from '../audio/ffmpeg-binary.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { loadGenreModel, type GenreModel } from '../model/load.js';
+import { createJobProcessor, type JobProcessor } from '../queue/processor.js';
+import type { ReadinessProbe } from '../routes/health.js';
+import { createPredictor } from './predictor.js';
+
+export interface LoadedPipeline {
+  model: GenreModel;
+  process: JobProcessor;
+  probes: ReadinessProbe[];
+  dispose(): void;
+}
+
+export async function loadPipeline({ config, logger }: { config: Config; logger: Logger }): Promise<LoadedPipeline> {
+  // Fail at boot, not on the first request, when ffmpeg is missing.
+  const ffmpeg = resolveFfmpegPath({ configured: config.FFMPEG_PATH });
+  logger.info({ ffmpeg: ffmpeg.path, source: ffmpeg.source }, 'ffmpeg found');
+  const model = await loadGenreModel({ dir: config.MODEL_DIR, backend: config.TF_BACKEND, logger });
+  logger.info({ model: model.name, version: model.version, labels: model.labels, backend: model.backend }, 'model loaded');
+  const pipelineConfig = { ...config, FFMPEG_PATH: ffmpeg.path };
+  const predictor = createPredictor({ model, config: pipelineConfig });
+  return {
+    model,
+    process: createJobProcessor({ predictor, logger }),
+    probes: [
+      { name: 'model', check: async () => `${model.name}@${model.version}` },
+      { name: 'backend', check: async () => model.backend },
+      { name: 'ffmpeg', check: async () => resolveFfmpegPath({ configured: config.FFMPEG_PATH }).path },
+    ],
+    dispose: () => model.dispose(),
+  };
+}

@@ -1,0 +1,85 @@
+// Audio bytes → genres: decode (ffmpeg) → MFCC with the MODEL's own feature parameters (the same
+// code and parameters it was trained with) → classify → MFCC image. The stages are the shared
+// pure functions; this file only orders them, times them and reports progress.
+import { decodeAudio } from '../audio/decode.js';
+import type { Config } from '../config.js';
+import { computeMfcc } from '../features/mfcc.js';
+import { renderMfccImage } from '../features/mfcc-image.js';
+import type { Logger } from '../logger.js';
+import { classifyMfcc } from '../model/classify.js';
+import type { GenreModel } from '../model/load.js';
+import type { AudioPrediction } from './result.js';
+
+export type DecodeConfig = Pick<
+  Config,
+  'MAX_AUDIO_SECONDS' | 'MIN_AUDIO_SECONDS' | 'MAX_UPLOAD_BYTES' | 'FFMPEG_TIMEOUT_MS' | 'FFMPEG_PATH'
+>;
+
+export async function predictAudio({
+  audio,
+  model,
+  config,
+  logger,
+  onProgress,
+  signal,
+}: {
+  audio: Buffer;
+  model: GenreModel;
+  config: DecodeConfig;
+  logger: Logger;
+  onProgress?: (stage: string, percent: number) => void;
+  signal?: AbortSignal;
+}): Promise<AudioPrediction> {
+  const features = model.metadata.features;
+  const timingsMs: Record<string, number> = {};
+  const timed = <T>(stage: string, percent: number, fn: () => T): T => {
+    onProgress?.(stage, percent);
+    const t0 = performance.now();
+    const value = fn();
+    timingsMs[stage] = round(performance.now() - t0);
+    return value;
+  };
+
+  onProgress?.('decode', 10);
+  const t0 = performance.now();
+  const decoded = await decodeAudio({
+    input: audio,
+    sampleRate: features.sampleRate,
+    maxSeconds: config.MAX_AUDIO_SECONDS,
+    minSeconds: config.MIN_AUDIO_SECONDS,
+    maxBytes: config.MAX_UPLOAD_BYTES,
+    timeoutMs: config.FFMPEG_TIMEOUT_MS,
+    ffmpegPath: config.FFMPEG_PATH,
+    signal,
+  });
+  timingsMs.decode = round(performance.now() - t0);
+
+  const mfcc = timed('mfcc', 40, () =>
+    computeMfcc({
+      samples: decoded.samples,
+      sampleRate: decoded.sampleRate,
+      nFft: features.nFft,
+      hopLength: features.hopLength,
+      nMels: features.nMels,
+      nMfcc: features.nMfcc,
+      lifter: features.lifter,
+      fmin: features.fmin,
+      fmax: features.fmax,
+    }),
+  );
+  const prediction = timed('classify', 70, () => classifyMfcc({ model, mfcc }));
+  const image = timed('image', 90, () => renderMfccImage({ mfcc }));
+  timingsMs.total = round(performance.now() - t0);
+  logger.debug({ timingsMs, seconds: decoded.durationSeconds }, 'audio predicted');
+  return {
+    ...prediction,
+    mfcc: image.base64,
+    durationSeconds: round(decoded.durationSeconds),
+    timingsMs,
+    model: { name: model.name, version: model.version, backend: model.backend },
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

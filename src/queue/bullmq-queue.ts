@@ -1,0 +1,158 @@
+// JobQueue on BullMQ: the API side (Queue + QueueEvents). Workers live in bullmq-worker.ts and
+// may run on other machines; upload bytes and results travel through Redis (redis-stores.ts).
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { NotFoundError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { PredictionResult } from '../pipeline/result.js';
+import { SyncWaitTimeout, decodeFailure, toAppError } from './failure.js';
+import {
+  jobIdForKey,
+  type FinishedEvent,
+  type JobProgress,
+  type JobQueue,
+  type JobState,
+  type JobStatus,
+  type PredictionJobData,
+} from './job-queue.js';
+import { createRedisConnection, withRedis } from './redis.js';
+import { createRedisResultCache, createRedisUploadStore } from './redis-stores.js';
+
+type QueueConfig = Pick<
+  Config,
+  | 'QUEUE_NAME'
+  | 'QUEUE_PREFIX'
+  | 'JOB_ATTEMPTS'
+  | 'JOB_BACKOFF_MS'
+  | 'JOB_RETENTION_S'
+  | 'RESULT_CACHE_TTL_S'
+  | 'UPLOAD_TTL_S'
+  | 'REDIS_TIMEOUT_MS'
+>;
+
+export const JOB_NAME = 'predict';
+
+/** The job options every producer uses, so retries and retention do not depend on who added the job. */
+export function defaultJobOptions(config: QueueConfig) {
+  return {
+    attempts: config.JOB_ATTEMPTS,
+    backoff: { type: 'exponential' as const, delay: config.JOB_BACKOFF_MS },
+    removeOnComplete: { age: config.JOB_RETENTION_S },
+    removeOnFail: { age: config.JOB_RETENTION_S },
+  };
+}
+
+const STATE_MAP: Record<string, JobState | undefined> = {
+  waiting: 'waiting',
+  prioritized: 'waiting',
+  'waiting-children': 'waiting',
+  active: 'active',
+  delayed: 'delayed',
+  completed: 'completed',
+  failed: 'failed',
+};
+
+export async function createBullmqQueue({
+  config,
+  redisUrl,
+  logger,
+}: {
+  config: QueueConfig;
+  redisUrl: string;
+  logger: Logger;
+}): Promise<JobQueue> {
+  const redis: Redis = createRedisConnection({ url: redisUrl, name: 'music-prediction-api', failFast: true });
+  const eventsConnection = createRedisConnection({ url: redisUrl, name: 'music-prediction-api-events' });
+  const names = { prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME };
+  const queue = new Queue<PredictionJobData, PredictionResult>(config.QUEUE_NAME, {
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    defaultJobOptions: defaultJobOptions(config),
+  });
+  const events = new QueueEvents(config.QUEUE_NAME, { connection: eventsConnection, prefix: config.QUEUE_PREFIX });
+  queue.on('error', (err) => logger.warn({ err }, 'queue connection error'));
+  events.on('error', (err) => logger.warn({ err }, 'queue events connection error'));
+  const uploads = createRedisUploadStore({ redis, ...names, ttlSeconds: config.UPLOAD_TTL_S });
+  const results = createRedisResultCache({ redis, ...names, ttlSeconds: config.RESULT_CACHE_TTL_S });
+  const limited = <T>(what: string, call: () => Promise<T>) => withRedis(what, call, config.REDIS_TIMEOUT_MS);
+  const listeners: Array<(event: FinishedEvent) => void> = [];
+  const emit = (event: FinishedEvent) => listeners.forEach((l) => l(event));
+  events.on('completed', ({ jobId, returnvalue }) =>
+    emit({ id: jobId, outcome: 'completed', result: returnvalue as unknown as PredictionResult }),
+  );
+  events.on('failed', ({ jobId, failedReason }) => emit({ id: jobId, outcome: 'failed', error: decodeFailure(failedReason) }));
+  // Not awaited: with Redis down at boot the API still starts, /readyz says why, requests get 503.
+  events.waitUntilReady().catch((err: unknown) => logger.warn({ err }, 'queue events not ready'));
+
+  return {
+    kind: 'bullmq',
+    submit: ({ data, audio }) =>
+      limited('submit', async () => {
+        const id = jobIdForKey(data.key);
+        const existing = await queue.getJob(id);
+        if (existing) {
+          const state = await existing.getState();
+          // A job that failed for good is retried when asked again; any other keeps serving
+          // (a running one already has its bytes in Redis, a finished one its result).
+          if (state !== 'failed' && state !== 'unknown') return { id, deduplicated: true };
+          await existing.remove().catch((err: unknown) => logger.warn({ err, jobId: id }, 'could not remove failed job'));
+        }
+        if (data.kind === 'upload') {
+          if (!audio) throw new Error('upload job submitted without audio');
+          await uploads.put(data.sha256, audio);
+        }
+        // Concurrent adds with the same jobId create one job: BullMQ ignores the second add.
+        // (Bytes put by the losing add expire with UPLOAD_TTL_S at the latest.)
+        await queue.add(JOB_NAME, data, { jobId: id });
+        return { id, deduplicated: false };
+      }),
+    getCachedResult: (key) => limited('cache read', () => results.get(key)),
+    getStatus: (id) =>
+      limited('status', async (): Promise<JobStatus | null> => {
+        const job = await queue.getJob(id);
+        if (!job) return null;
+        const state = STATE_MAP[await job.getState()];
+        if (!state) return null;
+        return {
+          id,
+          state,
+          progress: typeof job.progress === 'object' ? (job.progress as unknown as JobProgress) : null,
+          attemptsMade: job.attemptsMade,
+          createdAt: job.timestamp,
+          ...(job.finishedOn ? { finishedAt: job.finishedOn } : {}),
+          ...(state === 'completed' ? { result: job.returnvalue } : {}),
+          ...(state === 'failed' ? { error: decodeFailure(job.failedReason) } : {}),
+        };
+      }),
+    async waitForResult(id, timeoutMs) {
+      const job = await limited('wait', () => queue.getJob(id));
+      if (!job) throw new NotFoundError('JOB_NOT_FOUND', `no job with id ${id}`);
+      const started = Date.now();
+      try {
+        return await job.waitUntilFinished(events, timeoutMs);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        // BullMQ signals its own ttl expiry with a plain Error; ours carry JSON reasons.
+        if (Date.now() - started >= timeoutMs && reason.startsWith('Job wait')) throw new SyncWaitTimeout(id, timeoutMs);
+        throw toAppError(decodeFailure(reason));
+      }
+    },
+    backlog: () =>
+      limited('backlog', async () => {
+        const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
+        return Object.values(counts).reduce((a, b) => a + b, 0);
+      }),
+    onFinished: (listener) => void listeners.push(listener),
+    ping: () => limited('ping', async () => void (await redis.ping())),
+    async close() {
+      // Bounded: with Redis gone, BullMQ's close would wait for a connection that never comes.
+      await limited('close', async () => {
+        await events.close();
+        await queue.close();
+      }).catch((err: unknown) => logger.warn({ err }, 'queue did not close cleanly'));
+      redis.disconnect();
+      eventsConnection.disconnect();
+    },
+  };
+}

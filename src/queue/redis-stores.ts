@@ -1,0 +1,74 @@
+// Two small Redis stores beside the BullMQ queue, under the same prefix and queue name:
+// upload bytes (so workers on other machines can read them; TTL so nothing outlives a lost job)
+// and finished results (so a repeat answers without a job).
+import type { Redis } from 'ioredis';
+import type { PredictionResult } from '../pipeline/result.js';
+
+export interface UploadStore {
+  put(sha256: string, audio: Buffer): Promise<void>;
+  get(sha256: string): Promise<Buffer | null>;
+  delete(sha256: string): Promise<void>;
+}
+
+export interface ResultCache {
+  get(key: string): Promise<PredictionResult | null>;
+  set(key: string, result: PredictionResult): Promise<void>;
+}
+
+export function redisKeyspace({ prefix, queueName }: { prefix: string; queueName: string }) {
+  const base = `${prefix}:${queueName}`;
+  return {
+    upload: (sha256: string) => `${base}:upload:${sha256}`,
+    result: (key: string) => `${base}:result:${key}`,
+  };
+}
+
+export function createRedisUploadStore({
+  redis,
+  prefix,
+  queueName,
+  ttlSeconds,
+}: {
+  redis: Redis;
+  prefix: string;
+  queueName: string;
+  ttlSeconds: number;
+}): UploadStore {
+  const keys = redisKeyspace({ prefix, queueName });
+  return {
+    async put(sha256, audio) {
+      await redis.set(keys.upload(sha256), audio, 'EX', ttlSeconds);
+    },
+    async get(sha256) {
+      return redis.getBuffer(keys.upload(sha256));
+    },
+    async delete(sha256) {
+      await redis.del(keys.upload(sha256));
+    },
+  };
+}
+
+export function createRedisResultCache({
+  redis,
+  prefix,
+  queueName,
+  ttlSeconds,
+}: {
+  redis: Redis;
+  prefix: string;
+  queueName: string;
+  ttlSeconds: number;
+}): ResultCache {
+  const keys = redisKeyspace({ prefix, queueName });
+  return {
+    async get(key) {
+      if (ttlSeconds === 0) return null;
+      const raw = await redis.get(keys.result(key));
+      return raw === null ? null : (JSON.parse(raw) as PredictionResult);
+    },
+    async set(key, result) {
+      if (ttlSeconds === 0) return;
+      await redis.set(keys.result(key), JSON.stringify(result), 'EX', ttlSeconds);
+    },
+  };
+}

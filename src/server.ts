@@ -1,0 +1,90 @@
+// The API process. Without REDIS_URL it is self-contained (embedded mode: in-process queue and
+// the pipeline in this process); with REDIS_URL it only serves HTTP and queues jobs on BullMQ
+// for `music-prediction worker` processes. SIGTERM/SIGINT: stop accepting, let running requests
+// and jobs finish, close queues and connections, exit — within SHUTDOWN_TIMEOUT_MS.
+import { pathToFileURL } from 'node:url';
+import { buildApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { loadPipeline } from './pipeline/load-pipeline.js';
+import { createProviders } from './previews/providers.js';
+import { createBullmqQueue } from './queue/bullmq-queue.js';
+import { createInlineQueue } from './queue/inline-queue.js';
+import type { JobQueue } from './queue/job-queue.js';
+import type { ReadinessProbe } from './routes/health.js';
+
+export interface RunningServer {
+  url: string;
+  /** Graceful stop; resolves when everything is closed. */
+  stop(): Promise<void>;
+}
+
+export async function startServer({ config, logger }: { config: Config; logger: Logger }): Promise<RunningServer> {
+  let queue: JobQueue;
+  let probes: ReadinessProbe[] = [];
+  let dispose = () => {};
+  if (config.REDIS_URL) {
+    queue = await createBullmqQueue({ config, redisUrl: config.REDIS_URL, logger });
+    logger.info({ queue: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX }, 'API mode: jobs go to BullMQ workers');
+  } else {
+    const pipeline = await loadPipeline({ config, logger });
+    queue = createInlineQueue({ config, process: pipeline.process, logger });
+    probes = pipeline.probes;
+    dispose = pipeline.dispose;
+    logger.info({ concurrency: config.INLINE_CONCURRENCY }, 'embedded mode: predictions run in this process');
+  }
+  const providers = createProviders({ config, logger });
+  const metrics = config.METRICS_ENABLED ? createMetrics({ queue }) : undefined;
+  const { app, beginShutdown } = await buildApp({ config, logger, queue, providers, probes, metrics });
+  const url = await app.listen({ host: config.HOST, port: config.PORT });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      beginShutdown();
+      await app.close(); // stops accepting; waits for in-flight requests (including sync waits)
+      await queue.close(); // inline: lets running jobs finish
+      dispose();
+    })());
+  return { url, stop };
+}
+
+/** Installs SIGTERM/SIGINT handlers that stop gracefully or exit 1 after `timeoutMs`. */
+export function onShutdownSignal({ stop, timeoutMs, logger }: { stop: () => Promise<void>; timeoutMs: number; logger: Logger }): void {
+  const handler = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out: exiting');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    stop().then(
+      () => {
+        logger.info('shut down cleanly');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', handler);
+  process.once('SIGINT', handler);
+}
+
+export async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config, 'music-prediction-api');
+  const server = await startServer({ config, logger });
+  logger.info({ url: server.url }, 'listening');
+  onShutdownSignal({ stop: server.stop, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, logger });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(`music-prediction: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

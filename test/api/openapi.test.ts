@@ -1,0 +1,129 @@
+// The contract test: REAL responses of the running app (BullMQ + real pipeline + fake providers)
+// validated against openapi.yaml with Ajv's JSON Schema 2020-12 dialect (OpenAPI 3.1's).
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
+import { audioFixture } from '../helpers/audio-fixtures.js';
+import { DEFAULT_TRACKS, pollJob, startTestApp, type TestApp } from './harness.js';
+
+interface Operation {
+  responses: Record<string, { $ref?: string; content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }>;
+}
+type Doc = { paths: Record<string, Record<string, Operation>>; components: { responses: Record<string, Operation['responses'][string]> } };
+
+let t: TestApp;
+let doc: Doc;
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+ajv.addFormat('uri', (s: string) => URL.canParse(s));
+ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
+const checked = new Set<string>();
+
+before(async () => {
+  doc = parse(await readFile('openapi.yaml', 'utf8')) as Doc;
+  ajv.addSchema(doc as object, 'openapi');
+  t = await startTestApp({
+    queueKind: 'bullmq',
+    env: { SYNC_WAIT_MS: '1500' },
+    tracks: [...DEFAULT_TRACKS, { artist: 'Slow Band', title: 'Late Song', audio: { seconds: 3 } }],
+  });
+  // Warm up ffmpeg and the TF backend so sync answers below come in well under SYNC_WAIT_MS.
+  const warm = await t.http.post('/predict?mode=async').attach('file', await readFile(await audioFixture({ format: 'wav', seconds: 2 })), 'w.wav');
+  await pollJob(t, warm.headers.location!);
+});
+after(async () => {
+  await t?.close();
+});
+
+const pointer = (...parts: string[]) => 'openapi#/' + parts.map((p) => encodeURIComponent(p.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
+
+/** Validates one real response against the documented response for (path, method, status). */
+function conforms(path: string, method: string, res: { status: number; headers: Record<string, string>; body: unknown; text: string }): void {
+  const op = doc.paths[path]?.[method];
+  assert.ok(op, `${method.toUpperCase()} ${path} is documented`);
+  let response = op.responses[String(res.status)];
+  assert.ok(response, `${method.toUpperCase()} ${path} documents status ${res.status}`);
+  let base = pointer('paths', path, method, 'responses', String(res.status));
+  if (response.$ref) {
+    const name = response.$ref.split('/').at(-1)!;
+    response = doc.components.responses[name]!;
+    base = pointer('components', 'responses', name);
+  }
+  const mediaType = res.headers['content-type']!.split(';')[0]!;
+  assert.ok(response.content?.[mediaType], `${path} ${res.status} documents ${mediaType}`);
+  const validate = ajv.getSchema(`${base}/content/${encodeURIComponent(mediaType.replace(/\//g, '~1'))}/schema`);
+  assert.ok(validate, 'schema resolves');
+  const value = mediaType === 'application/json' ? res.body : res.text;
+  assert.ok(validate(value), `${method.toUpperCase()} ${path} ${res.status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value).slice(0, 300)}`);
+  for (const header of Object.keys(response.headers ?? {})) {
+    assert.ok(res.headers[header.toLowerCase()], `${path} ${res.status} sends ${header}`);
+  }
+  checked.add(`${method.toUpperCase()} ${path} ${res.status}`);
+}
+
+test('every documented path is a route of the app', () => {
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(methods)) {
+      const url = path.replace('{id}', ':id');
+      // @fastify/static serves / through its wildcard route.
+      const routed = t.app.hasRoute({ method: method.toUpperCase() as 'GET', url }) || (url === '/' && t.app.hasRoute({ method: 'GET', url: '/*' }));
+      assert.ok(routed, `${method} ${path}`);
+    }
+  }
+});
+
+test('real responses conform to openapi.yaml', async () => {
+  const legacy = '/d/music-prediction';
+  const q = (artist: string, track: string, extra = '') => `${legacy}?artist=${encodeURIComponent(artist)}&track=${encodeURIComponent(track)}${extra}`;
+  conforms(legacy, 'get', await t.http.get(q('Coolio', "Gangsta's Paradise")));
+  conforms(legacy, 'get', await t.http.get(q('Nobody Known', 'Nothing')));
+  conforms(legacy, 'get', await t.http.get(`${legacy}?artist=&track=x`));
+  const accepted = await t.http.get(q('Miles Davis', 'So What', '&mode=async'));
+  conforms(legacy, 'get', accepted);
+  const polled = await t.http.get(accepted.headers.location!);
+  conforms('/jobs/{id}', 'get', polled);
+  await pollJob(t, accepted.headers.location!);
+  conforms('/jobs/{id}', 'get', await t.http.get(accepted.headers.location!));
+  conforms('/jobs/{id}', 'get', await t.http.get('/jobs/xyz'));
+  conforms('/jobs/{id}', 'get', await t.http.get(`/jobs/${'0'.repeat(32)}`));
+  t.fake.setBehaviour({ deezer: 'error500', itunes: 'error500' });
+  conforms(legacy, 'get', await t.http.get(q('Miles Davis', 'So What')));
+  t.fake.setBehaviour({});
+
+  const mp3 = await readFile(await audioFixture({ format: 'mp3', seconds: 3, frequencyHz: 300 }));
+  conforms('/predict', 'post', await t.http.post('/predict').attach('file', mp3, 'a.mp3'));
+  const asyncUpload = await t.http.post('/predict?mode=async').attach('file', Buffer.concat([mp3, Buffer.alloc(1)]), 'b.mp3');
+  conforms('/predict', 'post', asyncUpload);
+  await pollJob(t, asyncUpload.headers.location!);
+  conforms('/jobs/{id}', 'get', await t.http.get(asyncUpload.headers.location!));
+  conforms('/predict', 'post', await t.http.post('/predict').field('x', 'y'));
+  conforms('/predict', 'post', await t.http.post('/predict').attach('file', Buffer.from('plain text, not audio'.repeat(20)), 'c.mp3'));
+  conforms('/predict', 'post', await t.http.post('/predict').send({}));
+  const wav = await readFile(await audioFixture({ format: 'wav', seconds: 0.3 }));
+  conforms('/predict', 'post', await t.http.post('/predict').attach('file', wav, 'short.wav'));
+  const failed = await t.http.post('/predict?mode=async').attach('file', Buffer.concat([wav, Buffer.alloc(2)]), 'short.wav');
+  await pollJob(t, failed.headers.location!);
+  conforms('/jobs/{id}', 'get', await t.http.get(failed.headers.location!));
+
+  conforms('/healthz', 'get', await t.http.get('/healthz'));
+  conforms('/readyz', 'get', await t.http.get('/readyz'));
+  conforms('/metrics', 'get', await t.http.get('/metrics'));
+  conforms('/', 'get', await t.http.get('/'));
+  assert.ok(checked.size >= 15, [...checked].join("\n"));
+  for (const expected of ['GET /d/music-prediction 200', 'POST /predict 200', 'GET /d/music-prediction 502', 'GET /d/music-prediction 202', 'GET /d/music-prediction 400', 'POST /predict 415', 'POST /predict 422', 'GET /jobs/{id} 404']) {
+    assert.ok(checked.has(expected), expected);
+  }
+});
+
+test('504 with a job id conforms (sync wait beyond SYNC_WAIT_MS)', async () => {
+  t.fake.setBehaviour({ preview: { fault: 'slow', times: 1 }, slowMs: 2500 });
+  try {
+    const res = await t.http.get('/d/music-prediction?artist=Slow%20Band&track=Late%20Song');
+    assert.equal(res.status, 504);
+    conforms('/d/music-prediction', 'get', res);
+    await pollJob(t, res.headers.location!);
+  } finally {
+    t.fake.setBehaviour({});
+  }
+});

@@ -1,0 +1,78 @@
+// The pipeline stages composed for real: ffmpeg decode → MFCC (the model's parameters) → tiny
+// model → JPEG, and the track path with a real download from the fake provider's audio server.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { loadConfig } from '../../src/config.js';
+import { InputError } from '../../src/errors.js';
+import { loadGenreModel, type GenreModel } from '../../src/model/load.js';
+import { predictAudio } from '../../src/pipeline/predict-audio.js';
+import { createPredictor } from '../../src/pipeline/predictor.js';
+import { audioFixture } from '../helpers/audio-fixtures.js';
+import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.js';
+import { silentLogger } from '../queue/helpers.js';
+
+let model: GenreModel;
+let fake: FakeProviders;
+before(async () => {
+  model = await loadGenreModel({ dir: 'test/fixtures/tiny-model', backend: 'wasm' });
+  fake = await startFakeProviders({ tracks: [{ artist: 'Coolio', title: 'Fantastic Voyage', audio: { seconds: 4 } }] });
+});
+after(async () => {
+  model?.dispose();
+  await fake?.close();
+});
+
+const config = loadConfig({ LOG_LEVEL: 'silent', ALLOW_INSECURE_PREVIEWS: 'true', PREVIEW_ALLOWED_HOSTS: '127.0.0.1', MAX_AUDIO_SECONDS: '30' });
+
+test('predictAudio: real stages, model feature parameters, stage timings and ordered progress', async () => {
+  const audio = await readFile(await audioFixture({ format: 'mp3', seconds: 7 }));
+  const stages: string[] = [];
+  const result = await predictAudio({ audio, model, config, logger: silentLogger, onProgress: (stage) => stages.push(stage) });
+  assert.deepEqual(stages, ['decode', 'mfcc', 'classify', 'image']);
+  assert.ok(model.labels.includes(result.first[0]) && model.labels.includes(result.second[0]));
+  assert.ok(Math.abs(result.durationSeconds - 7) < 0.2, String(result.durationSeconds));
+  // 7 s at hop 512 → 302 frames → 130-frame segments at 0, 65, 130, plus one ending at the end (172).
+  assert.equal(result.segments.length, 4);
+  assert.ok(Math.abs(result.segments.at(-1)!.end - 7) < 0.1, JSON.stringify(result.segments.at(-1)));
+  assert.equal(Buffer.from(result.mfcc, 'base64').subarray(0, 2).toString('hex'), 'ffd8');
+  for (const stage of ['decode', 'mfcc', 'classify', 'image', 'total']) assert.ok(result.timingsMs[stage]! >= 0, stage);
+  assert.deepEqual(result.model, { name: 'tiny-random', version: '0.0.0-fixture', backend: 'wasm' });
+});
+
+test('predictAudio: bytes that are not audio → InputError NOT_AUDIO 415', async () => {
+  await assert.rejects(
+    predictAudio({ audio: Buffer.from('definitely not audio '.repeat(100)), model, config, logger: silentLogger }),
+    (err: unknown) => err instanceof InputError && err.code === 'NOT_AUDIO' && err.status === 415,
+  );
+});
+
+test('createPredictor().predictTrack: downloads from the allowlisted host and adds mp3/source/track', async () => {
+  const predictor = createPredictor({ model, config });
+  const previewUrl = `${fake.audioBaseUrl}/preview/deezer/1000.mp3?token=t`;
+  const stages: string[] = [];
+  const result = await predictor.predictTrack({
+    match: { provider: 'deezer', trackId: '1000', artist: 'Coolio', title: 'Fantastic Voyage', previewUrl, link: 'https://www.deezer.com/track/1000' },
+    logger: silentLogger,
+    onProgress: (stage) => stages.push(stage),
+  });
+  assert.deepEqual(stages, ['download', 'decode', 'mfcc', 'classify', 'image']);
+  assert.equal(result.mp3, previewUrl);
+  assert.equal(result.source, 'deezer');
+  assert.deepEqual(result.track, { artist: 'Coolio', title: 'Fantastic Voyage', link: 'https://www.deezer.com/track/1000' });
+  assert.ok(result.timingsMs.download! >= 0 && result.timingsMs.total! >= result.timingsMs.download!);
+});
+
+test('createPredictor().predictTrack: a preview on a host outside the allowlist is refused, not fetched', async () => {
+  const strict = createPredictor({ model, config: { ...config, PREVIEW_ALLOWED_HOSTS: [] } });
+  const before = fake.requests.length;
+  await assert.rejects(
+    strict.predictTrack({
+      match: { provider: 'deezer', trackId: '1000', artist: 'Coolio', title: 'x', previewUrl: `${fake.audioBaseUrl}/preview/deezer/1000.mp3` },
+      logger: silentLogger,
+      onProgress: () => {},
+    }),
+    (err: unknown) => err instanceof InputError && err.code === 'PREVIEW_FORBIDDEN',
+  );
+  assert.equal(fake.requests.length, before);
+});

@@ -1,0 +1,117 @@
+// BullMQ queue + worker against the real Redis at 127.0.0.1:6379, each test on its own prefix and
+// queue name, every key removed afterwards. The processor is scripted here; the real pipeline
+// runs through the same worker in test/api and test/queue/stalled-worker.test.ts.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InputError, TransientError } from '../../src/errors.js';
+import { createBullmqQueue } from '../../src/queue/bullmq-queue.js';
+import { startBullmqWorker } from '../../src/queue/bullmq-worker.js';
+import { SyncWaitTimeout } from '../../src/queue/failure.js';
+import type { FinishedEvent } from '../../src/queue/job-queue.js';
+import type { JobProcessor } from '../../src/queue/processor.js';
+import { REDIS_URL, cleanupRedis, fakeResult, redisKeys, scriptedProcessor, silentLogger, sleep, testConfig } from './helpers.js';
+
+async function setup(process: JobProcessor, overrides: Record<string, string> = {}) {
+  const config = testConfig(overrides);
+  const queue = await createBullmqQueue({ config, redisUrl: REDIS_URL, logger: silentLogger });
+  const worker = startBullmqWorker({ config, redisUrl: REDIS_URL, process, logger: silentLogger });
+  await worker.ready();
+  return {
+    config,
+    queue,
+    async teardown() {
+      await worker.close();
+      await queue.close();
+      await cleanupRedis(config.QUEUE_PREFIX);
+    },
+  };
+}
+
+const upload = (sha256: string, audio: Buffer) => ({ data: { kind: 'upload' as const, key: `upload:${sha256}`, sha256, bytes: audio.length }, audio });
+
+test('two concurrent submits of the same upload → one job; bytes reach the worker and are deleted after', async () => {
+  const seen: string[] = [];
+  const { process, calls } = scriptedProcessor(async (job) => {
+    seen.push(job.audio?.toString() ?? 'none');
+    await sleep(100);
+    return fakeResult();
+  });
+  const env = await setup(process);
+  try {
+    const events: FinishedEvent[] = [];
+    env.queue.onFinished((e) => events.push(e));
+    const [a, b] = await Promise.all([env.queue.submit(upload('f00d', Buffer.from('audio!'))), env.queue.submit(upload('f00d', Buffer.from('audio!')))]);
+    assert.equal(a.id, b.id);
+    const [ra, rb] = await Promise.all([env.queue.waitForResult(a.id, 5000), env.queue.waitForResult(b.id, 5000)]);
+    assert.deepEqual(ra, fakeResult());
+    assert.deepEqual(rb, fakeResult());
+    assert.equal(calls.length, 1);
+    assert.deepEqual(seen, ['audio!']);
+    assert.deepEqual(await env.queue.getCachedResult('upload:f00d'), fakeResult());
+    assert.deepEqual(await redisKeys(`${env.config.QUEUE_PREFIX}:${env.config.QUEUE_NAME}:upload:*`), []);
+    const status = await env.queue.getStatus(a.id);
+    assert.equal(status?.state, 'completed');
+    assert.deepEqual(status?.result, fakeResult());
+    await sleep(50);
+    assert.deepEqual(events.map((e) => [e.id, e.outcome]), [[a.id, 'completed']]);
+  } finally {
+    await env.teardown();
+  }
+});
+
+test('a transient failure is retried and succeeds; a permanent one fails once with code and status intact', async () => {
+  const { process, calls } = scriptedProcessor(async (job) => {
+    if (job.data.key === 'upload:bad') throw new InputError('NOT_AUDIO', 'this is not audio', 415);
+    if (job.attempt === 1) throw new TransientError('PREVIEW_TIMEOUT', 'slow cdn', 504);
+    return fakeResult('Classical');
+  });
+  const env = await setup(process, { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '20' });
+  try {
+    const good = await env.queue.submit(upload('9d', Buffer.from('x')));
+    assert.equal((await env.queue.waitForResult(good.id, 5000)).first[0], 'Classical');
+    const bad = await env.queue.submit(upload('bad', Buffer.from('y')));
+    await assert.rejects(
+      env.queue.waitForResult(bad.id, 5000),
+      (err: unknown) => err instanceof InputError && err.code === 'NOT_AUDIO' && err.status === 415 && err.message === 'this is not audio',
+    );
+    assert.deepEqual(calls.map((c) => [c.data.key, c.attempt]), [['upload:9d', 1], ['upload:9d', 2], ['upload:bad', 1]]);
+    const status = await env.queue.getStatus(bad.id);
+    assert.equal(status?.state, 'failed');
+    assert.deepEqual(status?.error, { code: 'NOT_AUDIO', message: 'this is not audio', status: 415, permanent: true });
+    // Nothing of either upload is left behind.
+    assert.deepEqual(await redisKeys(`${env.config.QUEUE_PREFIX}:${env.config.QUEUE_NAME}:upload:*`), []);
+  } finally {
+    await env.teardown();
+  }
+});
+
+test('transient failures on every attempt end as the last error (5xx kept), after JOB_ATTEMPTS tries', async () => {
+  const { process, calls } = scriptedProcessor(async () => {
+    throw new TransientError('PROVIDER_UNAVAILABLE', 'deezer is down', 503);
+  });
+  const env = await setup(process, { JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '10' });
+  try {
+    const { id } = await env.queue.submit(upload('dead', Buffer.from('z')));
+    await assert.rejects(env.queue.waitForResult(id, 5000), (err: unknown) => err instanceof TransientError && err.status === 503 && err.code === 'PROVIDER_UNAVAILABLE');
+    assert.equal(calls.length, 2);
+  } finally {
+    await env.teardown();
+  }
+});
+
+test('sync wait is bounded (SyncWaitTimeout with the job id) and the job still completes; backlog counts waiting jobs', async () => {
+  const { process } = scriptedProcessor(async () => (await sleep(400), fakeResult()));
+  const env = await setup(process, { WORKER_CONCURRENCY: '1' });
+  try {
+    const ids = await Promise.all(['1a', '2b', '3c'].map(async (k) => (await env.queue.submit(upload(k, Buffer.from(k)))).id));
+    await sleep(100);
+    assert.equal(await env.queue.backlog(), 2);
+    await assert.rejects(env.queue.waitForResult(ids[0]!, 150), (err: unknown) => err instanceof SyncWaitTimeout && err.jobId === ids[0]);
+    assert.deepEqual(await env.queue.waitForResult(ids[0]!, 5000), fakeResult());
+    const status = await env.queue.getStatus(ids[2]!);
+    assert.ok(status && ['waiting', 'active'].includes(status.state));
+    assert.equal(await env.queue.getStatus('f'.repeat(32)), null);
+  } finally {
+    await env.teardown();
+  }
+});
