@@ -42,7 +42,11 @@ export interface App {
 function mediaSources(config: Config, providers: readonly PreviewProvider[]): string[] {
   const hosts = [...providers.flatMap((p) => p.downloadHosts), ...config.PREVIEW_ALLOWED_HOSTS];
   const schemes = config.ALLOW_INSECURE_PREVIEWS ? ['https', 'http'] : ['https'];
-  return ["'self'", ...new Set(hosts.flatMap((h) => schemes.map((s) => `${s}://${h}`)))];
+  // A CSP host source without a port allows only the scheme's default port; local stand-in
+  // providers (the insecure mode's purpose) serve previews from arbitrary ports.
+  const ports = config.ALLOW_INSECURE_PREVIEWS ? ['', ':*'] : [''];
+  const sources = hosts.flatMap((h) => schemes.flatMap((s) => ports.map((port) => `${s}://${h}${port}`)));
+  return ["'self'", ...new Set(sources)];
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -78,7 +82,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const origins = config.CORS_ORIGINS;
   await app.register(cors, { origin: origins.includes('*') ? '*' : origins.length > 0 ? origins : false, methods: ['GET', 'POST'] });
   if (config.RATE_LIMIT_MAX > 0) {
-    await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, timeWindow: config.RATE_LIMIT_WINDOW_MS });
+    // The widget's own static files (8 per page load) are cheap and would eat a visitor's budget.
+    const isWidgetAsset = (url: string) => /^\/(?:$|\?|index\.html|favicon\.svg|widget(?:\.js|\.css|\/))/.test(url);
+    await app.register(rateLimit, {
+      max: config.RATE_LIMIT_MAX,
+      timeWindow: config.RATE_LIMIT_WINDOW_MS,
+      allowList: (request) => request.method === 'GET' && isWidgetAsset(request.url),
+    });
   }
   await app.register(multipart, {
     limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 2, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 100 },

@@ -77,7 +77,11 @@ test('rate limit: 429 JSON with Retry-After; health endpoints are exempt', async
     for (let i = 0; i < 5; i++) {
       await t.http.get('/healthz').expect(200);
       await t.http.get('/metrics').expect(200);
+      // The widget's static files do not count against a visitor's budget.
+      await t.http.get('/').expect(200);
+      await t.http.get('/widget.js').expect(200);
     }
+    await t.http.get('/jobs/0123456789abcdef0123456789abcdef').expect(429);
   } finally {
     await t.close();
   }
