@@ -7,3 +7,34 @@ export interface CliCommand {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/**
+ * The start every command shares: parse argv, print `--help` (exit 0) or a one-line usage error
+ * (exit 2). Returns the parsed arguments, or the exit code when the command is already done.
+ */
+export function parseCommandLine<T extends { help?: boolean }>({
+  name,
+  argv,
+  parse,
+  help,
+}: {
+  name: string;
+  argv: string[];
+  parse: (argv: string[]) => T;
+  help: string;
+}): { args: Exclude<T, { help: true }> } | { exitCode: number } {
+  let args: T;
+  try {
+    args = parse(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`music-prediction ${name}: ${err.message} (see --help)`);
+    return { exitCode: 2 };
+  }
+  if (args.help) {
+    console.log(help);
+    return { exitCode: 0 };
+  }
+  // parse() returns `{ help: true }` or the full arguments; the help case has been handled above.
+  return { args: args as Exclude<T, { help: true }> };
+}

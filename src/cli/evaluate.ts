@@ -10,7 +10,7 @@ import { matchLabels, parseList, progressBar } from '../training/cli-helpers.js'
 import { evaluateClips } from '../training/evaluate.js';
 import { extractDatasetFeatures } from '../training/features.js';
 import { formatConfusion, formatMetricsTable, renderConfusionPng } from '../training/report.js';
-import { UsageError, type CliCommand } from './command.js';
+import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction evaluate --model <dir> --data <tsv-or-folder> [options]
 
@@ -52,18 +52,9 @@ function parse(argv: string[]) {
 }
 
 async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`music-prediction evaluate: ${err.message} (see --help)`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommandLine({ name: 'evaluate', argv, parse, help: HELP });
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { args } = parsed;
   try {
     const config = loadConfig();
     const model = await loadGenreModel({ dir: args.model ?? config.MODEL_DIR, backend: args.backend ?? config.TF_BACKEND });

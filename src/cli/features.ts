@@ -8,7 +8,7 @@ import { loadConfig } from '../config.js';
 import { isAppError } from '../errors.js';
 import { computeMfcc } from '../features/mfcc.js';
 import { renderMfccImage } from '../features/mfcc-image.js';
-import { UsageError, type CliCommand } from './command.js';
+import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction features <audio-file> [options]
 
@@ -71,18 +71,9 @@ function parse(argv: string[]) {
 }
 
 async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`music-prediction features: ${err.message} (see --help)`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommandLine({ name: 'features', argv, parse, help: HELP });
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { args } = parsed;
   try {
     const config = loadConfig();
     const maxSeconds = args.maxSeconds ?? config.MAX_AUDIO_SECONDS;

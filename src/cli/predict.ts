@@ -8,7 +8,7 @@ import { isAppError } from '../errors.js';
 import { computeMfcc } from '../features/mfcc.js';
 import { classifyMfcc } from '../model/classify.js';
 import { loadGenreModel } from '../model/load.js';
-import { UsageError, type CliCommand } from './command.js';
+import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction predict <audio-file…> [--model <dir>] [--json]
 
@@ -41,18 +41,9 @@ function parse(argv: string[]) {
 const ms = (from: number, to: number) => Math.round((to - from) * 100) / 100;
 
 async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`music-prediction predict: ${err.message} (see --help)`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommandLine({ name: 'predict', argv, parse, help: HELP });
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { args } = parsed;
   const config = loadConfig();
   let model;
   try {

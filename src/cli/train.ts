@@ -16,7 +16,7 @@ import { withSeededMathRandom } from '../training/random.js';
 import { holdOutSources, splitByGroup } from '../training/split.js';
 import { trainGenreModel, type EpochReport, type LabelledClip } from '../training/train.js';
 import { formatMetricsTable } from '../training/report.js';
-import { UsageError, type CliCommand } from './command.js';
+import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction train --data <tsv-or-folder> --out <dir> [options]
 
@@ -95,18 +95,9 @@ function epochLine(r: EpochReport, epochs: number): string {
 }
 
 async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`music-prediction train: ${err.message} (see --help)`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommandLine({ name: 'train', argv, parse, help: HELP });
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { args } = parsed;
   const startedAt = Date.now();
   const deadline = startedAt + args.maxMinutes * 60_000;
   try {

@@ -14,7 +14,10 @@ export interface TfRuntime {
 
 const attempts: Record<Exclude<BackendPreference, 'auto'>, () => Promise<void>> = {
   tensorflow: async () => {
-    await import('@tensorflow/tfjs-node');
+    // A variable specifier: where the optional package failed to install (its install downloads
+    // libtensorflow) npm removes it, and a literal import would not even type-check.
+    const nativeBackend: string = '@tensorflow/tfjs-node';
+    await import(nativeBackend);
   },
   wasm: async () => {
     await import('@tensorflow/tfjs-backend-wasm');
