@@ -10,6 +10,17 @@ export type PredictionOutcome =
   | { kind: 'result'; result: PredictionResult; cached: boolean; jobId?: string }
   | { kind: 'accepted'; jobId: string };
 
+// Check-then-add must not interleave: a concurrent burst would otherwise all read the same
+// backlog and all get in (measured: 9 queued for a limit of 5). Admission is serialised per queue
+// in this process, so one API process never exceeds the limit; several API processes can each
+// overshoot by at most one job. (Two Redis round trips per admission: cheap next to a prediction.)
+const admissions = new WeakMap<JobQueue, Promise<unknown>>();
+function admitOne<T>(queue: JobQueue, admit: () => Promise<T>): Promise<T> {
+  const turn = (admissions.get(queue) ?? Promise.resolve()).then(admit);
+  admissions.set(queue, turn.catch(() => undefined));
+  return turn;
+}
+
 export async function runPrediction({
   queue,
   config,
@@ -26,11 +37,13 @@ export async function runPrediction({
   const cached = await queue.getCachedResult(request.data.key);
   metrics?.cacheLookups.inc({ result: cached ? 'hit' : 'miss' });
   if (cached) return { kind: 'result', result: cached, cached: true };
-  if ((await queue.backlog()) >= config.MAX_QUEUE_BACKLOG) {
-    // Rough drain time: retry after a few seconds rather than hammering a saturated queue.
-    throw new QueueFullError(5);
-  }
-  const { id } = await queue.submit(request);
+  const { id } = await admitOne(queue, async () => {
+    if ((await queue.backlog()) >= config.MAX_QUEUE_BACKLOG) {
+      // Rough drain time: retry after a few seconds rather than hammering a saturated queue.
+      throw new QueueFullError(5);
+    }
+    return queue.submit(request);
+  });
   if (mode === 'async') return { kind: 'accepted', jobId: id };
   return { kind: 'result', result: await queue.waitForResult(id, config.SYNC_WAIT_MS), cached: false, jobId: id };
 }

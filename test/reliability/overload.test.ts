@@ -1,8 +1,7 @@
 // Queue overload under a concurrent burst (test/api/errors.test.ts checks the sequential case):
 // with MAX_QUEUE_BACKLOG=5 and a worker that is stuck, 40 simultaneous uploads are each answered
-// 202 or 503 QUEUE_FULL with Retry-After, the backlog stays bounded (the check and the add are
-// not atomic, so a burst may overshoot by at most the requests already past the check), and once
-// the worker is released every accepted job completes.
+// 202 or 503 QUEUE_FULL with Retry-After, the backlog never exceeds the limit (admission is
+// serialised in the API process), and once the worker is released every accepted job completes.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
@@ -26,7 +25,9 @@ test('burst of 40 uploads over MAX_QUEUE_BACKLOG=5 → 202 or 503 QUEUE_FULL + R
     }
     const backlog = await t.queue.backlog();
     console.log(`overload burst: ${accepted.length} accepted, ${full.length} × 503, backlog ${backlog} (limit 5)`);
-    assert.ok(accepted.length >= 5 && backlog <= 5 + 8, `backlog ${backlog} with limit 5`);
+    // 5 admitted; 4 if the first job had not yet left the waiting list for the stuck worker.
+    assert.ok(accepted.length >= 4 && accepted.length <= 5, `accepted ${accepted.length} with limit 5`);
+    assert.ok(backlog <= 5, `backlog ${backlog} with limit 5`);
     release();
     for (const r of accepted) assert.equal((await pollJob(t, r.headers.location!, 15_000)).state, 'completed');
   } finally {
