@@ -110,10 +110,12 @@ export async function createBullmqQueue({
     getCachedResult: (key) => limited('cache read', () => results.get(key)),
     getStatus: (id) =>
       limited('status', async (): Promise<JobStatus | null> => {
+        // State first, then the job: read the other way round, a job that completes in between
+        // is reported "completed" from a snapshot taken before it had its result.
+        const state = STATE_MAP[await queue.getJobState(id)];
+        if (!state) return null;
         const job = await queue.getJob(id);
         if (!job) return null;
-        const state = STATE_MAP[await job.getState()];
-        if (!state) return null;
         return {
           id,
           state,
