@@ -1,7 +1,6 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { InputError } from '../../errors.js';
 import { runTool } from './run-tool.js';
+import { produceWavOnce } from './wav-output.js';
 
 export const CLIP_SECONDS = 30;
 export const CLIP_SAMPLE_RATE = 22050;
@@ -64,18 +63,19 @@ export async function cutClip({
   clipSeconds?: number;
   timeoutMs?: number;
 }): Promise<void> {
-  if (await stat(output).then((s) => s.size > 44, () => false)) return;
-  await mkdir(dirname(output), { recursive: true });
-  const partial = join(dirname(output), `.partial-${process.pid}-${Date.now()}.wav`);
-  await runTool({
-    command: 'ffmpeg',
-    args: [
-      '-nostdin', '-v', 'error', '-y',
-      '-ss', String(startSec), '-t', String(clipSeconds), '-i', input,
-      '-af', `apad=whole_dur=${clipSeconds}`, '-t', String(clipSeconds),
-      '-ac', '1', '-ar', String(CLIP_SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', partial,
-    ],
-    timeoutMs,
+  await produceWavOnce({
+    output,
+    render: async (partial) => {
+      await runTool({
+        command: 'ffmpeg',
+        args: [
+          '-nostdin', '-v', 'error', '-y',
+          '-ss', String(startSec), '-t', String(clipSeconds), '-i', input,
+          '-af', `apad=whole_dur=${clipSeconds}`, '-t', String(clipSeconds),
+          '-ac', '1', '-ar', String(CLIP_SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', partial,
+        ],
+        timeoutMs,
+      });
+    },
   });
-  await rename(partial, output);
 }

@@ -1,6 +1,5 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { runTool } from './run-tool.js';
+import { produceWavOnce } from './wav-output.js';
 
 /**
  * Renders a MIDI file to a 44.1 kHz stereo WAV with fluidsynth and one soundfont. Reverb/chorus
@@ -23,17 +22,18 @@ export async function renderMidi({
   chorus?: boolean;
   timeoutMs?: number;
 }): Promise<void> {
-  if (await stat(output).then((s) => s.size > 44, () => false)) return;
-  await mkdir(dirname(output), { recursive: true });
-  const partial = join(dirname(output), `.partial-${process.pid}-${Date.now()}.wav`);
-  await runTool({
-    command: 'fluidsynth',
-    args: [
-      '-ni', '-q', '-g', gain.toFixed(2), '-r', '44100', '-T', 'wav', '-F', partial,
-      '-o', `synth.reverb.active=${reverb ? 1 : 0}`, '-o', `synth.chorus.active=${chorus ? 1 : 0}`,
-      soundfont, midi,
-    ],
-    timeoutMs,
+  await produceWavOnce({
+    output,
+    render: async (partial) => {
+      await runTool({
+        command: 'fluidsynth',
+        args: [
+          '-ni', '-q', '-g', gain.toFixed(2), '-r', '44100', '-T', 'wav', '-F', partial,
+          '-o', `synth.reverb.active=${reverb ? 1 : 0}`, '-o', `synth.chorus.active=${chorus ? 1 : 0}`,
+          soundfont, midi,
+        ],
+        timeoutMs,
+      });
+    },
   });
-  await rename(partial, output);
 }
