@@ -38,3 +38,20 @@ export function parseCommandLine<T extends { help?: boolean }>({
   // parse() returns `{ help: true }` or the full arguments; the help case has been handled above.
   return { args: args as Exclude<T, { help: true }> };
 }
+
+/** A command that takes no arguments besides `--help` (`serve`, `worker`): checks argv, then starts. */
+export function argumentlessCommand({ name, help, start }: { name: string; help: string; start: () => Promise<void> }): CliCommand {
+  const parse = (argv: string[]) => {
+    if (argv.includes('--help') || argv.includes('-h')) return { help: true as const };
+    if (argv.length > 0) throw new UsageError(`unexpected arguments: ${argv.join(' ')}`);
+    return { help: false as const };
+  };
+  return {
+    async run(argv) {
+      const parsed = parseCommandLine({ name, argv, parse, help });
+      if ('exitCode' in parsed) return parsed.exitCode;
+      await start();
+      return 0;
+    },
+  };
+}
