@@ -1,7 +1,12 @@
 // Launches the system's Debian Chromium through playwright-core (which never downloads a browser
 // here: executablePath points at /usr/bin/chromium). No Chromium → a clear failure, never a skip.
+// Also starts the real server the way every browser test uses it.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import type { FakeProviders } from '../helpers/fake-providers.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -36,4 +41,20 @@ export function watchPageProblems(page: Page): string[] {
     }
   });
   return problems;
+}
+
+/** The real server as the browser tests use it: embedded queue, tiny model, the fake providers. */
+export async function startWidgetServer({ fake, env = {} }: { fake: FakeProviders; env?: Record<string, string> }): Promise<RunningServer> {
+  const config = loadConfig({
+    ...fake.env(),
+    PREVIEW_PROVIDERS: 'deezer,itunes',
+    ALLOW_INSECURE_PREVIEWS: 'true',
+    MODEL_DIR: 'test/fixtures/tiny-model',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    ...env,
+  });
+  return startServer({ config, logger: createLogger(config, 'e2e') });
 }

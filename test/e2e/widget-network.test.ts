@@ -6,11 +6,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server.js';
 import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.js';
-import { launchChromium, watchPageProblems } from './browser.js';
+import { launchChromium, startWidgetServer, watchPageProblems } from './browser.js';
 
 let fake: FakeProviders;
 let server: RunningServer;
@@ -37,20 +35,7 @@ before(async () => {
     ],
   });
   hostUrl = await startHostSite();
-  const config = loadConfig({
-    ...fake.env(),
-    PREVIEW_PROVIDERS: 'deezer,itunes',
-    ALLOW_INSECURE_PREVIEWS: 'true',
-    MODEL_DIR: 'test/fixtures/tiny-model',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-    CORS_ORIGINS: hostUrl,
-    SYNC_WAIT_MS: '200',
-    RATE_LIMIT_MAX: '60',
-  });
-  server = await startServer({ config, logger: createLogger(config, 'e2e') });
+  server = await startWidgetServer({ fake, env: { CORS_ORIGINS: hostUrl, SYNC_WAIT_MS: '200', RATE_LIMIT_MAX: '60' } });
   browser = await launchChromium();
 });
 

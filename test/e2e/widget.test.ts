@@ -8,12 +8,10 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server.js';
 import { audioFixture } from '../helpers/audio-fixtures.js';
 import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.js';
-import { launchChromium, watchPageProblems } from './browser.js';
+import { launchChromium, startWidgetServer, watchPageProblems } from './browser.js';
 
 const MISS = 'The song you are searching could not be found or has no available preview.';
 let fake: FakeProviders;
@@ -22,17 +20,7 @@ let browser: Browser;
 
 before(async () => {
   fake = await startFakeProviders({ tracks: [{ artist: 'Coolio', title: "Gangsta's Paradise", audio: { seconds: 12 } }] });
-  const config = loadConfig({
-    ...fake.env(),
-    PREVIEW_PROVIDERS: 'deezer,itunes',
-    ALLOW_INSECURE_PREVIEWS: 'true',
-    MODEL_DIR: 'test/fixtures/tiny-model',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-  });
-  server = await startServer({ config, logger: createLogger(config, 'e2e') });
+  server = await startWidgetServer({ fake });
   browser = await launchChromium();
 });
 
