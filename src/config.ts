@@ -64,6 +64,8 @@ export const configSchema = z.object({
   MIN_AUDIO_SECONDS: z.coerce.number().min(0.1).max(60).default(1),
   FFMPEG_TIMEOUT_MS: int(100, 600_000).default(15_000),
   FFMPEG_PATH: z.string().min(1).optional(),
+  /** Uploads go to an ffmpeg started ahead of time (saves its start-up); one idle process per worker. */
+  FFMPEG_WARM_POOL: bool.default(true),
   MODEL_DIR: z.string().min(1).default('models/genre-cnn'),
   TF_BACKEND: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   PREVIEW_PROVIDERS: csv.pipe(z.array(z.enum(['deezer', 'itunes', 'spotify'])).min(1)).default(['deezer', 'itunes']),

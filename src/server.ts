@@ -23,7 +23,7 @@ export interface RunningServer {
 export async function startServer({ config, logger }: { config: Config; logger: Logger }): Promise<RunningServer> {
   let queue: JobQueue;
   let probes: ReadinessProbe[] = [];
-  let dispose = () => {};
+  let dispose = async (): Promise<void> => {};
   if (config.REDIS_URL) {
     queue = await createBullmqQueue({ config, redisUrl: config.REDIS_URL, logger });
     logger.info({ queue: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX }, 'API mode: jobs go to BullMQ workers');
@@ -45,7 +45,7 @@ export async function startServer({ config, logger }: { config: Config; logger: 
       beginShutdown();
       await app.close(); // stops accepting; waits for in-flight requests (including sync waits)
       await queue.close(); // inline: lets running jobs finish
-      dispose();
+      await dispose(); // then the pipeline: idle warm ffmpeg processes, the model
     })());
   return { url, stop };
 }

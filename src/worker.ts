@@ -20,7 +20,7 @@ export async function startWorker({ config, logger }: { config: Config; logger: 
     stop: () =>
       (stopping ??= (async () => {
         await worker.close();
-        pipeline.dispose();
+        await pipeline.dispose(); // idle warm ffmpeg processes, the model
       })()),
   };
 }

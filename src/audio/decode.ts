@@ -3,6 +3,8 @@
 // touches one file. Samples come back as raw f32le on ffmpeg's stdout; Buffers go in on stdin.
 // The one exception is an MP4/M4A whose index sits after the audio (mp4-layout.ts): a pipe cannot
 // seek back to it, so that buffer is written to a private temp file that is always removed.
+// With `warmPool`, other Buffers go to a pre-spawned ffmpeg (warm-decoder.ts) with the very same
+// command line, which saves ffmpeg's start-up; the cold spawn stays the fallback.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +16,7 @@ import { resolveFfmpegPath } from './ffmpeg-binary.js';
 import { ffmpegSupportsSoxr } from './ffmpeg-capabilities.js';
 import { runFfmpeg } from './ffmpeg-run.js';
 import { needsSeekableInput } from './mp4-layout.js';
+import { decodeWithWarmProcess } from './warm-decoder.js';
 
 export interface DecodeOptions {
   input: string | Buffer;
@@ -30,6 +33,8 @@ export interface DecodeOptions {
   signal?: AbortSignal;
   /** 'auto': soxr when this ffmpeg has it (closest to librosa), else ffmpeg's default swr. */
   resampler?: 'auto' | 'soxr' | 'swr';
+  /** Buffer inputs: use (and keep) a pre-spawned ffmpeg. Off by default: it leaves a process idling. */
+  warmPool?: boolean;
 }
 
 /**
@@ -39,6 +44,16 @@ export interface DecodeOptions {
  */
 function resampleFilter({ sampleRate, useSoxr }: { sampleRate: number; useSoxr: boolean }): string {
   return `aresample=${sampleRate}:rematrix_maxval=1${useSoxr ? ':resampler=soxr' : ''}`;
+}
+
+/**
+ * The argument list fluent-ffmpeg spawns `command` with once runFfmpeg pipes it to a stream, so a
+ * warm process runs the very same command line. `_getArguments` is private, but fluent-ffmpeg is
+ * archived (frozen), and the warm-vs-cold test compares decoded samples byte for byte. The output
+ * target, `pipe:1`, only joins the list when .pipe() sets it, so it is added here.
+ */
+function commandArguments(command: ffmpeg.FfmpegCommand): string[] {
+  return [...(command as unknown as { _getArguments(): unknown[] })._getArguments().map(String), 'pipe:1'];
 }
 
 async function inputSize(input: string | Buffer): Promise<number> {
@@ -54,7 +69,7 @@ async function inputSize(input: string | Buffer): Promise<number> {
 }
 
 export async function decodeAudio({
-  input, sampleRate = 22050, maxSeconds = 30, minSeconds = 1, maxBytes, timeoutMs = 15000, ffmpegPath, signal, resampler = 'auto',
+  input, sampleRate = 22050, maxSeconds = 30, minSeconds = 1, maxBytes, timeoutMs = 15000, ffmpegPath, signal, resampler = 'auto', warmPool = false,
 }: DecodeOptions): Promise<DecodedAudio> {
   if (!Number.isInteger(sampleRate) || sampleRate < 1000 || sampleRate > 384000) {
     throw new InputError('INVALID_DECODE_PARAMS', `sampleRate must be an integer in [1000, 384000], got ${sampleRate}`, 400);
@@ -74,6 +89,7 @@ export async function decodeAudio({
   let tempDir: string | undefined;
   try {
     let source: string | Readable;
+    let warmInput: Buffer | undefined;
     if (typeof input === 'string') {
       // "file:" keeps a user-supplied name like "http://…" or "concat:…" from being a protocol.
       source = `file:${resolve(input)}`;
@@ -84,6 +100,7 @@ export async function decodeAudio({
       source = `file:${file}`;
     } else {
       source = Readable.from([input]);
+      if (warmPool) warmInput = input;
     }
     const command = ffmpeg(source)
       .setFfmpegPath(binary)
@@ -95,7 +112,10 @@ export async function decodeAudio({
       .audioFrequency(sampleRate)
       .format('f32le');
     const maxOutputBytes = Math.ceil(maxSeconds * sampleRate + sampleRate) * 4;
-    const raw = await runFfmpeg({ command, timeoutMs, signal, maxOutputBytes });
+    const warm = warmInput
+      ? await decodeWithWarmProcess({ binary, args: commandArguments(command), input: warmInput, timeoutMs, signal, maxOutputBytes })
+      : undefined;
+    const raw = warm ?? (await runFfmpeg({ command, timeoutMs, signal, maxOutputBytes }));
     const samples = new Float32Array(Math.floor(raw.length / 4));
     new Uint8Array(samples.buffer).set(raw.subarray(0, samples.length * 4));
     const durationSeconds = samples.length / sampleRate;

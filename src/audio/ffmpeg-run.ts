@@ -1,5 +1,7 @@
-// Runs a prepared fluent-ffmpeg command whose output is raw bytes on stdout, and turns every way
-// it can end into a typed result: the bytes, or NOT_AUDIO / DECODE_TIMEOUT / FFMPEG_FAILED.
+// Runs ffmpeg whose output is raw bytes on stdout, and turns every way it can end into a typed
+// result: the bytes, or NOT_AUDIO / DECODE_TIMEOUT / FFMPEG_FAILED. Two kinds of process share
+// the collecting and the error mapping (collectFfmpegOutput): a fluent-ffmpeg command spawned now
+// (runFfmpeg, the cold path) and a pre-spawned process from the warm pool (warm-decoder.ts).
 // The wall-clock timer and the abort signal SIGKILL ffmpeg (a hung decoder ignores SIGTERM-less
 // politeness on a blocked pipe); ffmpeg's stderr is kept, bounded, for the error message.
 import { Writable } from 'node:stream';
@@ -41,8 +43,36 @@ function lastChars(text: string | undefined): string {
   return cleaned.length > STDERR_CHARS ? `…${cleaned.slice(-STDERR_CHARS)}` : cleaned;
 }
 
-export function runFfmpeg({ command, timeoutMs, signal, maxOutputBytes }: {
-  command: FfmpegCommand;
+/** A started (or starting) ffmpeg, seen the way collectFfmpegOutput needs it. */
+export interface FfmpegProcess {
+  /** Pipes stdout into `sink` (ending it) and reports, once, how the process ended. */
+  attach(handlers: { sink: Writable; onEnd: () => void; onError: (err: Error, stderr: string | undefined) => void }): void;
+  /** SIGKILL, now or as soon as the process exists. */
+  kill(): void;
+}
+
+/** The Error fluent-ffmpeg reports for a failed exit, worded the same for pre-spawned processes. */
+export function ffmpegExitError({ code, signal, stderr }: { code: number | null; signal: NodeJS.Signals | null; stderr: string }): Error | undefined {
+  if (signal) return new Error(`ffmpeg was killed with signal ${signal}`);
+  if (!code) return undefined;
+  // fluent-ffmpeg's utils.extractError: the last stderr lines after any starting with ' ' or '['.
+  const lines = stderr.split(/\r\n|\r|\n/).reduce<string[]>((kept, line) => (line.startsWith(' ') || line.startsWith('[') ? [] : [...kept, line]), []);
+  return new Error(`ffmpeg exited with code ${code}: ${lines.join('\n')}`);
+}
+
+function classifyFailure(err: Error, stderr: string | undefined): Error {
+  const detail = lastChars(stderr);
+  const spawnFailure = /spawn|ENOENT|EACCES|Cannot find ffmpeg/i.test(err.message) && !detail;
+  if (spawnFailure) return new InternalError('FFMPEG_UNAVAILABLE', `cannot run ffmpeg: ${err.message}`, { cause: err });
+  if (!OUR_FAULT_PATTERNS.some((p) => p.test(detail)) && NOT_AUDIO_PATTERNS.some((p) => p.test(detail))) {
+    return new InputError('NOT_AUDIO', `input is not decodable audio: ${detail}`, 415, { cause: err });
+  }
+  return new InternalError('FFMPEG_FAILED', `ffmpeg failed: ${err.message}${detail ? ` — ${detail}` : ''}`, { cause: err });
+}
+
+/** Collects stdout of a running ffmpeg; the timeout counts from this call (input handover). */
+export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes }: {
+  ffmpeg: FfmpegProcess;
   timeoutMs: number;
   signal?: AbortSignal;
   maxOutputBytes: number;
@@ -53,18 +83,14 @@ export function runFfmpeg({ command, timeoutMs, signal, maxOutputBytes }: {
     let settled = false;
     let processEnded = false;
     let outputFinished = false;
-    let started = false;
 
-    const kill = (): void => {
-      if (started) command.kill('SIGKILL');
-    };
     const finish = (err: Error | undefined): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (err) {
-        kill();
+        ffmpeg.kill();
         rejectPromise(err);
       } else {
         resolvePromise(Buffer.concat(chunks, received));
@@ -100,27 +126,47 @@ export function runFfmpeg({ command, timeoutMs, signal, maxOutputBytes }: {
       },
     });
 
-    command
-      .on('start', () => {
-        started = true;
-        if (settled) command.kill('SIGKILL'); // timed out or aborted before the spawn
-      })
-      .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
-        if (settled) return;
-        const detail = lastChars(stderr ?? undefined);
-        const spawnFailure = /spawn|ENOENT|EACCES|Cannot find ffmpeg/i.test(err.message) && !detail;
-        if (spawnFailure) {
-          finish(new InternalError('FFMPEG_UNAVAILABLE', `cannot run ffmpeg: ${err.message}`, { cause: err }));
-        } else if (!OUR_FAULT_PATTERNS.some((p) => p.test(detail)) && NOT_AUDIO_PATTERNS.some((p) => p.test(detail))) {
-          finish(new InputError('NOT_AUDIO', `input is not decodable audio: ${detail}`, 415, { cause: err }));
-        } else {
-          finish(new InternalError('FFMPEG_FAILED', `ffmpeg failed: ${err.message}${detail ? ` — ${detail}` : ''}`, { cause: err }));
-        }
-      })
-      .on('end', () => {
+    ffmpeg.attach({
+      sink,
+      onEnd: () => {
         processEnded = true;
         if (outputFinished) finish(undefined);
-      });
-    command.pipe(sink, { end: true });
+      },
+      onError: (err, stderr) => {
+        if (!settled) finish(classifyFailure(err, stderr));
+      },
+    });
   });
+}
+
+/** A fluent-ffmpeg command as an FfmpegProcess: spawned by attach(), killable before its spawn. */
+function fluentProcess(command: FfmpegCommand): FfmpegProcess {
+  let started = false;
+  let killRequested = false;
+  return {
+    attach({ sink, onEnd, onError }) {
+      command
+        .on('start', () => {
+          started = true;
+          if (killRequested) command.kill('SIGKILL'); // timed out or aborted before the spawn
+        })
+        .on('error', (err: Error, _stdout: string | null, stderr: string | null) => onError(err, stderr ?? undefined))
+        .on('end', onEnd);
+      command.pipe(sink, { end: true });
+    },
+    kill() {
+      killRequested = true;
+      if (started) command.kill('SIGKILL');
+    },
+  };
+}
+
+/** Spawns a prepared fluent-ffmpeg command and collects its stdout (the cold path). */
+export function runFfmpeg({ command, timeoutMs, signal, maxOutputBytes }: {
+  command: FfmpegCommand;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  maxOutputBytes: number;
+}): Promise<Buffer> {
+  return collectFfmpegOutput({ ffmpeg: fluentProcess(command), timeoutMs, signal, maxOutputBytes });
 }

@@ -1,6 +1,7 @@
 // Everything a process needs to RUN predictions (embedded API or worker): the model (it picks
 // the TensorFlow.js backend), ffmpeg, and the job processor bound to them, plus readiness probes for /readyz.
 import { resolveFfmpegPath } from '../audio/ffmpeg-binary.js';
+import { closeWarmDecoders } from '../audio/warm-decoder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { loadGenreModel, type GenreModel } from '../model/load.js';
@@ -12,7 +13,8 @@ export interface LoadedPipeline {
   model: GenreModel;
   process: JobProcessor;
   probes: ReadinessProbe[];
-  dispose(): void;
+  /** Kills the idle warm ffmpeg processes and frees the model: after the queue/worker is closed. */
+  dispose(): Promise<void>;
 }
 
 export async function loadPipeline({ config, logger }: { config: Config; logger: Logger }): Promise<LoadedPipeline> {
@@ -31,6 +33,9 @@ export async function loadPipeline({ config, logger }: { config: Config; logger:
       { name: 'backend', check: async () => model.backend },
       { name: 'ffmpeg', check: async () => resolveFfmpegPath({ configured: config.FFMPEG_PATH }).path },
     ],
-    dispose: () => model.dispose(),
+    dispose: async () => {
+      await closeWarmDecoders();
+      model.dispose();
+    },
   };
 }

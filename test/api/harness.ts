@@ -104,6 +104,7 @@ export async function startTestApp({
       await app.close();
       await worker?.close();
       await queue.close();
+      await pipeline?.dispose(); // like the server's stop: idle warm ffmpeg processes, the model
       await fake.close();
       if (queueKind === 'bullmq') await cleanupRedis(config.QUEUE_PREFIX);
     },

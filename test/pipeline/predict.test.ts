@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
+import { closeWarmDecoders, idleWarmDecoderPids } from '../../src/audio/warm-decoder.js';
 import { loadConfig } from '../../src/config.js';
 import { InputError } from '../../src/errors.js';
 import { loadGenreModel, type GenreModel } from '../../src/model/load.js';
+import { loadPipeline } from '../../src/pipeline/load-pipeline.js';
 import { predictAudio } from '../../src/pipeline/predict-audio.js';
 import { createPredictor } from '../../src/pipeline/predictor.js';
 import { audioFixture } from '../helpers/audio-fixtures.js';
@@ -45,6 +47,20 @@ test('predictAudio: bytes that are not audio → InputError NOT_AUDIO 415', asyn
     predictAudio({ audio: Buffer.from('definitely not audio '.repeat(100)), model, config, logger: silentLogger }),
     (err: unknown) => err instanceof InputError && err.code === 'NOT_AUDIO' && err.status === 415,
   );
+});
+
+test('FFMPEG_WARM_POOL: uploads keep one ffmpeg started ahead; off, none; the pipeline\'s dispose kills it', async () => {
+  await closeWarmDecoders();
+  const audio = await readFile(await audioFixture({ format: 'mp3', seconds: 3 }));
+  await predictAudio({ audio, model, config: { ...config, FFMPEG_WARM_POOL: false }, logger: silentLogger });
+  assert.deepEqual(idleWarmDecoderPids(), []);
+  await predictAudio({ audio, model, config, logger: silentLogger });
+  const [pid] = idleWarmDecoderPids();
+  assert.ok(pid !== undefined);
+  const pipeline = await loadPipeline({ config: loadConfig({ LOG_LEVEL: 'silent', MODEL_DIR: 'test/fixtures/tiny-model', TF_BACKEND: 'wasm' }), logger: silentLogger });
+  await pipeline.dispose();
+  assert.deepEqual(idleWarmDecoderPids(), []);
+  assert.throws(() => process.kill(pid, 0), /ESRCH/);
 });
 
 test('createPredictor().predictTrack: downloads from the allowlisted host and adds mp3/source/track', async () => {

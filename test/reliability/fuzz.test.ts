@@ -4,16 +4,17 @@
 // headers; wrong fields; several files; no file; garbage multipart; wrong content types) and
 // query strings (empty, long, unicode, injection-like). Every answer must be a 4xx JSON error
 // `{"error":{"code","message"}}` or a well-formed 200/202 — never a 5xx, never a hang; afterwards
-// the process still predicts, no temp file and no ffmpeg child remain, and no upload bytes stay
-// in Redis.
+// the process still predicts, no temp file and no ffmpeg child (but the warm pool's idle one)
+// remain, and no upload bytes stay in Redis.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
+import { idleWarmDecoderPids } from '../../src/audio/warm-decoder.js';
 import { startTestApp, type TestApp } from '../api/harness.js';
 import { redisKeys, sleep } from '../queue/helpers.js';
 import { queryCase, uploadCase, type FuzzCase } from './fuzz-cases.js';
-import { descendantProcesses, isolateTmpdir, seedAudioFiles, withinMs, type SeedFormat } from './helpers.js';
+import { isolateTmpdir, seedAudioFiles, strayFfmpegProcesses, withinMs, type SeedFormat } from './helpers.js';
 
 const SEED = 20_261_123;
 const RUNS = 600;
@@ -95,7 +96,8 @@ test('after the fuzz: the process still predicts, nothing leaked (temp files, ff
   while (((await t.queue.backlog()) > 0 || (await redisKeys(`${t.config.QUEUE_PREFIX}:${t.config.QUEUE_NAME}:active`)).length > 0) && Date.now() < until) await sleep(100);
   await sleep(200);
   assert.deepEqual(tmp.entries(), tmpBefore, 'no temp file left in os.tmpdir()');
-  assert.deepEqual(descendantProcesses(['ffmpeg']), [], 'no ffmpeg child left');
+  assert.deepEqual(strayFfmpegProcesses(), [], 'no ffmpeg child left (but the warm pool\'s idle one)');
+  assert.ok(idleWarmDecoderPids().length <= 1, `idle warm processes: ${idleWarmDecoderPids().join(', ')}`);
   const keys = await redisKeys(`${t.config.QUEUE_PREFIX}:*`);
   assert.deepEqual(keys.filter((k) => k.startsWith(`${t.config.QUEUE_PREFIX}:${t.config.QUEUE_NAME}:upload:`)), [], 'no upload bytes left in Redis');
   assert.equal(existsSync('/tmp/pwned-mp'), false, 'no injected shell command ran');

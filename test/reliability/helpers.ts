@@ -1,8 +1,8 @@
 // Shared by the reliability tests and benchmarks: a private temp dir (so "no temp file left" can
 // be checked exactly, even while other test processes write to /tmp), the ffmpeg children of this
-// process (read from /proc: "was ffmpeg killed?"), a private Redis server the test can restart,
-// hand-built multipart bodies (the fuzz needs malformed ones no client library would send), and
-// the audio files the fuzz mutates.
+// process (read from /proc: "was ffmpeg killed?"; the warm pool's idle ones set apart), a private
+// Redis server the test can restart, hand-built multipart bodies (the fuzz needs malformed ones no
+// client library would send), and the audio files the fuzz mutates.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { idleWarmDecoderPids } from '../../src/audio/warm-decoder.js';
 
 const run = promisify(execFile);
 
@@ -47,6 +48,15 @@ export function descendantProcesses(names: readonly string[]): Array<{ pid: numb
     return false;
   };
   return [...parentOf].filter(([pid, info]) => names.includes(info.name) && isDescendant(pid)).map(([pid, info]) => ({ pid, name: info.name }));
+}
+
+/**
+ * ffmpeg processes below this one other than the warm pool's idle ones (src/audio/warm-decoder.ts:
+ * one per command line, started ahead on purpose). Anything else left after a request leaked.
+ */
+export function strayFfmpegProcesses(): Array<{ pid: number; name: string }> {
+  const idle = new Set(idleWarmDecoderPids());
+  return descendantProcesses(['ffmpeg']).filter((p) => !idle.has(p.pid));
 }
 
 export async function freePort(): Promise<number> {

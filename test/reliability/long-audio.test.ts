@@ -9,9 +9,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { idleWarmDecoderPids } from '../../src/audio/warm-decoder.js';
 import { startTestApp } from '../api/harness.js';
 import { sleep } from '../queue/helpers.js';
-import { descendantProcesses, isolateTmpdir } from './helpers.js';
+import { descendantProcesses, isolateTmpdir, strayFfmpegProcesses } from './helpers.js';
 
 const run = promisify(execFile);
 const tmp = isolateTmpdir();
@@ -31,11 +32,12 @@ before(async () => {
 });
 after(() => tmp.remove());
 
-/** Waits (briefly) until no ffmpeg process below this one is alive. */
+/** Waits (briefly) until no ffmpeg process below this one is alive, but the warm pool's idle one. */
 async function ffmpegChildrenAfter(ms: number): Promise<Array<{ pid: number }>> {
   const until = Date.now() + ms;
-  while (descendantProcesses(['ffmpeg']).length > 0 && Date.now() < until) await sleep(25);
-  return descendantProcesses(['ffmpeg']);
+  while (strayFfmpegProcesses().length > 0 && Date.now() < until) await sleep(25);
+  assert.ok(idleWarmDecoderPids().length <= 1, `idle warm processes: ${idleWarmDecoderPids().join(', ')}`);
+  return strayFfmpegProcesses();
 }
 
 test('a 3-hour FLAC upload is decoded only up to MAX_AUDIO_SECONDS, in bounded time', async () => {
@@ -89,4 +91,5 @@ test('an ffmpeg that hangs forever → 422 DECODE_TIMEOUT after FFMPEG_TIMEOUT_M
   } finally {
     await t.close();
   }
+  assert.deepEqual(descendantProcesses(['ffmpeg']), [], 'closing the app killed the idle warm process');
 });

@@ -1,0 +1,165 @@
+// The warm ffmpeg pool (src/audio/warm-decoder.ts): same samples and same errors as a cold spawn,
+// a dead idle process falls back to the cold path, the timeout counts from the handover, and
+// closeWarmDecoders / process exit leave no ffmpeg behind.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+import { decodeAudio, type DecodeOptions } from '../../src/audio/decode.js';
+import { resolveFfmpegPath } from '../../src/audio/ffmpeg-binary.js';
+import { closeWarmDecoders, idleWarmDecoderPids } from '../../src/audio/warm-decoder.js';
+import { AppError } from '../../src/errors.js';
+import { FORMATS, makeFixtureDir, makeTone } from './fixtures.js';
+
+let dir = '';
+let cleanup = (): void => {};
+const files = {} as Record<'mp3' | 'wav' | 'ogg' | 'opus' | 'flac', Buffer>;
+
+before(async () => {
+  ({ dir, cleanup } = makeFixtureDir());
+  for (const format of ['mp3', 'wav', 'ogg', 'opus', 'flac'] as const) files[format] = readFileSync(makeTone(join(dir, `tone.${format}`), 3, FORMATS[format]));
+  await decodeAudio({ input: files.wav }); // fluent-ffmpeg's one-off capability probe uses the real binary
+});
+afterEach(() => closeWarmDecoders());
+after(() => cleanup());
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitGone(pid: number): Promise<void> {
+  for (let i = 0; i < 100 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(isRunning(pid), false, `process ${pid} is still running`);
+}
+
+/** Decodes once so that an idle process for these options exists; returns its pid. */
+async function primed(options: DecodeOptions): Promise<number> {
+  await closeWarmDecoders();
+  await decodeAudio({ ...options, warmPool: true }).catch(() => {});
+  const pids = idleWarmDecoderPids();
+  assert.equal(pids.length, 1, `idle processes: ${pids.join(', ')}`);
+  return pids[0]!;
+}
+
+/** A stand-in "ffmpeg" for the pool: a shell script with the given body. */
+function fakeFfmpeg(name: string, body: string): string {
+  const path = join(dir, `${name}.sh`);
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
+    return err;
+  }
+  return assert.fail('expected a rejection');
+}
+
+test('the warm process gives byte-identical samples to a cold spawn, and is replaced at once', async () => {
+  for (const format of Object.keys(files) as (keyof typeof files)[]) {
+    const options = { input: files[format], maxSeconds: 2.5 };
+    const cold = await decodeAudio(options);
+    const idlePid = await primed(options);
+    const warm = await decodeAudio({ ...options, warmPool: true });
+    const [replacement] = idleWarmDecoderPids();
+    assert.ok(replacement !== undefined && replacement !== idlePid, `${format}: the idle process ${idlePid} was not used`);
+    assert.ok(Buffer.from(warm.samples.buffer).equals(Buffer.from(cold.samples.buffer)), `${format}: samples differ`);
+    assert.equal(warm.durationSeconds, cold.durationSeconds);
+    await closeWarmDecoders();
+  }
+});
+
+test('errors from a warm process are the same as from a cold spawn', async () => {
+  let seed = 7;
+  const random = Buffer.from(Array.from({ length: 4096 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 0xff));
+  const text = Buffer.from('this is not audio, just text\n'.repeat(40));
+  const short = { input: files.wav.subarray(0, 20_000) }; // 0.1 s of a 3-s wav: AUDIO_TOO_SHORT
+  for (const options of [{ input: random }, { input: text }, short]) {
+    const cold = await failure(decodeAudio(options));
+    await primed(options);
+    const warm = await failure(decodeAudio({ ...options, warmPool: true }));
+    assert.deepEqual([warm.code, warm.status, warm.message], [cold.code, cold.status, cold.message]);
+  }
+  const flood = { input: files.wav, maxSeconds: 1, ffmpegPath: fakeFfmpeg('flood', 'exec head -c 50000000 /dev/zero'), resampler: 'swr' as const };
+  await primed(flood);
+  assert.equal((await failure(decodeAudio({ ...flood, warmPool: true }))).code, 'DECODE_OUTPUT_OVERFLOW');
+});
+
+test('an idle process that was killed is discarded: the decode falls back to a cold spawn', async () => {
+  const options = { input: files.mp3 };
+  const expected = await decodeAudio(options);
+  for (const waitForExit of [true, false]) {
+    const idlePid = await primed(options);
+    process.kill(idlePid, 'SIGKILL');
+    if (waitForExit) await waitGone(idlePid); // else it dies unnoticed: the handover finds out
+    const audio = await decodeAudio({ ...options, warmPool: true });
+    assert.ok(Buffer.from(audio.samples.buffer).equals(Buffer.from(expected.samples.buffer)));
+    assert.equal(idleWarmDecoderPids().length, 1, 'the pool was refilled');
+  }
+});
+
+test('a replacement that cannot start (ffmpeg gone) fails quietly; the next decode goes cold', async () => {
+  const wrapper = fakeFfmpeg('wrapper', `exec '${resolveFfmpegPath({}).path}' "$@"`);
+  const options = { input: files.mp3, ffmpegPath: wrapper };
+  const expected = await decodeAudio(options);
+  await primed(options);
+  rmSync(wrapper);
+  await decodeAudio({ ...options, warmPool: true }); // the idle process was already running
+  await new Promise((r) => setTimeout(r, 100)); // the replacement's spawn error (ENOENT) arrives
+  assert.deepEqual(idleWarmDecoderPids(), []);
+  fakeFfmpeg('wrapper', `exec '${resolveFfmpegPath({}).path}' "$@"`);
+  const audio = await decodeAudio({ ...options, warmPool: true });
+  assert.ok(Buffer.from(audio.samples.buffer).equals(Buffer.from(expected.samples.buffer)));
+});
+
+test('the timeout counts from the handover and SIGKILLs a hanging warm process', async () => {
+  const hang = { input: files.wav, ffmpegPath: fakeFfmpeg('hang', 'exec sleep 60'), resampler: 'swr' as const, timeoutMs: 400 };
+  const idlePid = await primed(hang);
+  await new Promise((r) => setTimeout(r, 700)); // idle longer than the timeout: must not count
+  const started = Date.now();
+  assert.equal((await failure(decodeAudio({ ...hang, warmPool: true }))).code, 'DECODE_TIMEOUT');
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed >= 350 && elapsed < 3000, `timed out after ${elapsed} ms`);
+  await waitGone(idlePid);
+
+  const abortedPid = await primed(hang);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error('job cancelled')), 200);
+  await assert.rejects(decodeAudio({ ...hang, timeoutMs: 10_000, signal: controller.signal, warmPool: true }), /job cancelled/);
+  await waitGone(abortedPid);
+});
+
+test('closeWarmDecoders leaves no ffmpeg child; idle processes do not keep Node alive', async () => {
+  await primed({ input: files.mp3 });
+  await decodeAudio({ input: files.mp3, sampleRate: 16000, warmPool: true });
+  const pids = idleWarmDecoderPids();
+  assert.equal(pids.length, 2);
+  await closeWarmDecoders();
+  assert.deepEqual(idleWarmDecoderPids(), []);
+  for (const pid of pids) assert.equal(isRunning(pid), false);
+  const children = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'comm='], { encoding: 'utf8' });
+  assert.doesNotMatch(children, /ffmpeg/);
+
+  // A process that decoded with the pool and did nothing else exits on its own; its idle ffmpeg
+  // then reads end-of-file on stdin and exits too.
+  const script = `import { decodeAudio } from './src/audio/decode.ts';
+import { idleWarmDecoderPids } from './src/audio/warm-decoder.ts';
+import { readFileSync } from 'node:fs';
+await decodeAudio({ input: readFileSync(${JSON.stringify(join(dir, 'tone.mp3'))}), warmPool: true });
+console.log(idleWarmDecoderPids().join(','));`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(child.status, 0, `exit ${child.status} ${child.signal ?? ''}: ${child.stderr}`);
+  const orphan = Number(child.stdout.trim());
+  assert.ok(orphan > 0, `child printed "${child.stdout}"`);
+  await waitGone(orphan);
+});
