@@ -32,6 +32,8 @@ Options:
   --segments-per-clip <n>   random 3-s windows per training clip per epoch (default 4)
   --patience <n>            early stopping: epochs without val-loss improvement (default 4)
   --learning-rate <x>       Adam learning rate (default 0.001)
+  --augment-gain-db <x>     random loudness change per training segment, ±x dB (default 0)
+  --augment-eq-db <x>       random smooth EQ per training segment, x dB per cosine (default 0)
   --seed <n>                seed for split, sampling, weight init and dropout (default 42)
   --val-fraction <x>        fraction of groups (tracks) per genre for validation (default 0.2)
   --holdout-sources <a,b>   sources never trained on; evaluated at the end as "held-out"
@@ -44,6 +46,7 @@ Options:
 
 function parse(argv: string[]) {
   const stringOptions = ['data', 'out', 'labels', 'epochs', 'batch-size', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
+    'augment-gain-db', 'augment-eq-db',
     'val-fraction', 'holdout-sources', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
   try {
@@ -78,6 +81,11 @@ function parse(argv: string[]) {
     patience: parseNumber('patience', s('patience'), 4, { min: 1, max: 1000 }),
     learningRate: parseNumber('learning-rate', s('learning-rate'), 0.001, { integer: false, min: 1e-6, max: 1 }),
     seed: parseNumber('seed', s('seed'), 42, { min: 0, max: 2 ** 31 }),
+    augment: {
+      gainDb: parseNumber('augment-gain-db', s('augment-gain-db'), 0, { integer: false, min: 0, max: 40 }),
+      eqDb: parseNumber('augment-eq-db', s('augment-eq-db'), 0, { integer: false, min: 0, max: 20 }),
+      eqCoefficients: 4,
+    },
     valFraction: parseNumber('val-fraction', s('val-fraction'), 0.2, { integer: false, min: 0, max: 0.9 }),
     holdoutSources: parseList(s('holdout-sources')),
     maxMinutes: parseNumber('max-minutes', s('max-minutes'), 40, { integer: false, min: 0.05, max: 7 * 24 * 60 }),
@@ -134,7 +142,7 @@ async function run(argv: string[]): Promise<number> {
       trainGenreModel({
         tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
         epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-        learningRate: args.learningRate, seed: args.seed, deadline, name: args.name, version: args.version,
+        learningRate: args.learningRate, seed: args.seed, augment: args.augment, deadline, name: args.name, version: args.version,
         onBatch: (step, steps, loss) => progressBar('  train', step, steps, `loss ${loss.toFixed(3)}`),
         onEpoch: (r) => console.log(epochLine(r, args.epochs)),
       }),
@@ -144,7 +152,7 @@ async function run(argv: string[]): Promise<number> {
     const metadata = result.model.metadata;
     metadata.training = {
       backend, epochsRun: result.history.length, stoppedBecause: result.stoppedBecause, seed: args.seed, batchSize: args.batchSize,
-      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction,
+      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment,
       holdoutSources: args.holdoutSources, minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)), history: result.history,
     };
     metadata.dataCard = buildDataCard({

@@ -4,6 +4,7 @@
 // bundled dataset fits the time budget on 2 cores (see docs/model.md).
 import type { MfccMatrix } from '../types.js';
 import { buildSegmentBatch, type Normalisation } from '../model/segments.js';
+import { drawCepstralOffsets, offsetSegmentInPlace, type AugmentOptions } from './augment.js';
 import { shuffleInPlace, type Random } from './random.js';
 
 export interface SegmentRef {
@@ -27,19 +28,26 @@ export function sampleEpoch({ frames, segmentFrames, segmentsPerClip, random }: 
 }
 
 /** One training batch: inputs [n, nMfcc, segmentFrames, 1] (normalised) and label indices. */
-export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normalisation }: {
+export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normalisation, augment }: {
   refs: readonly SegmentRef[];
   clips: readonly MfccMatrix[];
   labelOf: readonly number[];
   segmentFrames: number;
   normalisation: Normalisation;
+  /** Random gain/EQ per segment (augment.ts); omitted: segments as they are. */
+  augment?: { options: AugmentOptions; nMels: number; random: Random };
 }): { input: Float32Array; labels: Int32Array } {
   const nMfcc = clips[0]?.nMfcc ?? 0;
   const per = nMfcc * segmentFrames;
   const input = new Float32Array(refs.length * per);
   const labels = new Int32Array(refs.length);
   refs.forEach((ref, i) => {
-    buildSegmentBatch({ mfcc: clips[ref.clip]!, starts: [ref.start], segmentFrames, normalisation, out: input.subarray(i * per, (i + 1) * per) });
+    const segment = input.subarray(i * per, (i + 1) * per);
+    buildSegmentBatch({ mfcc: clips[ref.clip]!, starts: [ref.start], segmentFrames, normalisation, out: segment });
+    if (augment) {
+      const offsets = drawCepstralOffsets({ options: augment.options, nMfcc, nMels: augment.nMels, random: augment.random });
+      offsetSegmentInPlace({ segment, offsets, std: normalisation.std, segmentFrames });
+    }
     labels[i] = labelOf[ref.clip]!;
   });
   return { input, labels };

@@ -6,6 +6,7 @@ import { ARCHITECTURE, buildGenreCnn } from '../model/architecture.js';
 import { createGenreModel, type GenreModel } from '../model/genre-model.js';
 import { METADATA_FORMAT, type FeatureParams, type GenreModelMetadata } from '../model/metadata.js';
 import type { MfccMatrix } from '../types.js';
+import type { AugmentOptions } from './augment.js';
 import { evaluateClips, type Evaluation } from './evaluate.js';
 import { createRandom } from './random.js';
 import { buildTrainingBatch, computeNormalisation, sampleEpoch } from './sampler.js';
@@ -41,6 +42,8 @@ export interface TrainOptions {
   patience: number;
   learningRate: number;
   seed: number;
+  /** Random gain/EQ per training segment (augment.ts). */
+  augment: AugmentOptions;
   /** Epoch-ms timestamp after which no new epoch starts (one epoch's time is kept in reserve). */
   deadline: number;
   name: string;
@@ -103,7 +106,10 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
     const { nMfcc, segmentFrames } = features;
     const dataset = tf.data.generator(function* () {
       for (let s = 0; s < steps; s++) {
-        const batch = buildTrainingBatch({ refs: refs.slice(s * o.batchSize, (s + 1) * o.batchSize), clips, labelOf, segmentFrames, normalisation });
+        const batch = buildTrainingBatch({
+          refs: refs.slice(s * o.batchSize, (s + 1) * o.batchSize), clips, labelOf, segmentFrames, normalisation,
+          augment: { options: o.augment, nMels: features.nMels, random },
+        });
         const count = batch.labels.length;
         yield {
           xs: tf.tensor4d(batch.input, [count, nMfcc, segmentFrames, 1]),
