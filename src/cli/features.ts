@@ -87,7 +87,7 @@ async function run(argv: string[]): Promise<number> {
     });
     const { nMfcc, nMels, nFft, hopLength, lifter } = args;
     const mfcc = computeMfcc({ samples: audio.samples, sampleRate: audio.sampleRate, nMfcc, nMels, nFft, hopLength, lifter });
-    if (args.image !== undefined) await writeFile(args.image, renderMfccImage({ mfcc }).jpeg);
+    if (args.image !== undefined) await writeFile(args.image, (await renderMfccImage({ mfcc })).jpeg);
     if (args.json) {
       const data = Array.from({ length: mfcc.nMfcc }, (_, k) => Array.from(mfcc.data.subarray(k * mfcc.frames, (k + 1) * mfcc.frames)));
       console.log(JSON.stringify({ sampleRate: audio.sampleRate, nFft, hopLength, nMels, nMfcc, shape: [mfcc.nMfcc, mfcc.frames], data }));
