@@ -34,9 +34,12 @@ Options:
   --learning-rate <x>       Adam learning rate (default 0.001)
   --augment-gain-db <x>     random loudness change per training segment, ±x dB (default 0)
   --augment-eq-db <x>       random smooth EQ per training segment, x dB per cosine (default 0)
+  --centre-segments         subtract each segment's mean per coefficient (train and serve)
   --seed <n>                seed for split, sampling, weight init and dropout (default 42)
   --val-fraction <x>        fraction of groups (tracks) per genre for validation (default 0.2)
   --holdout-sources <a,b>   sources never trained on; evaluated at the end as "held-out"
+  --eval-data <path>        a second dataset evaluated at the end as "held-out" (e.g.
+                            data/bundled/eval-heldout.tsv); none of its sources may be in --data
   --max-minutes <x>         wall-clock budget for the whole command (default 40)
   --name <name>             model name (default: the --out folder name)
   --model-version <v>       model version (default 1.0.0)
@@ -47,7 +50,7 @@ Options:
 function parse(argv: string[]) {
   const stringOptions = ['data', 'out', 'labels', 'epochs', 'batch-size', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
     'augment-gain-db', 'augment-eq-db',
-    'val-fraction', 'holdout-sources', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
+    'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
   try {
     parsed = parseArgs({
@@ -55,6 +58,7 @@ function parse(argv: string[]) {
       options: {
         ...Object.fromEntries(stringOptions.map((k) => [k, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
+        'centre-segments': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -81,6 +85,7 @@ function parse(argv: string[]) {
     patience: parseNumber('patience', s('patience'), 4, { min: 1, max: 1000 }),
     learningRate: parseNumber('learning-rate', s('learning-rate'), 0.001, { integer: false, min: 1e-6, max: 1 }),
     seed: parseNumber('seed', s('seed'), 42, { min: 0, max: 2 ** 31 }),
+    normalisationKind: v['centre-segments'] ? ('per-coefficient-centred' as const) : ('per-coefficient' as const),
     augment: {
       gainDb: parseNumber('augment-gain-db', s('augment-gain-db'), 0, { integer: false, min: 0, max: 40 }),
       eqDb: parseNumber('augment-eq-db', s('augment-eq-db'), 0, { integer: false, min: 0, max: 20 }),
@@ -88,6 +93,7 @@ function parse(argv: string[]) {
     },
     valFraction: parseNumber('val-fraction', s('val-fraction'), 0.2, { integer: false, min: 0, max: 0.9 }),
     holdoutSources: parseList(s('holdout-sources')),
+    evalData: s('eval-data'),
     maxMinutes: parseNumber('max-minutes', s('max-minutes'), 40, { integer: false, min: 0.05, max: 7 * 24 * 60 }),
     backend: backend as 'auto' | 'tensorflow' | 'wasm' | 'cpu' | undefined,
     cacheDir: s('cache-dir') ?? '.cache/features',
@@ -115,7 +121,15 @@ async function run(argv: string[]): Promise<number> {
     const entries = await readDataset({ location: args.data });
     const { matched, unmatched } = matchLabels({ entries: entries, labels: args.labels });
     for (const [genre, n] of unmatched) console.warn(`skipping ${n} clip(s) of genre "${genre}" (not in --labels)`);
-    const { kept, heldOut } = holdOutSources({ entries: matched.map((m) => m.entry), sources: args.holdoutSources });
+    const evalMatched = args.evalData ? matchLabels({ entries: await readDataset({ location: args.evalData }), labels: args.labels }).matched : [];
+    const split = holdOutSources({ entries: matched.map((m) => m.entry), sources: args.holdoutSources });
+    const { kept } = split;
+    // A separate evaluation set is only a test if it shares no source (and so no track) with training.
+    const trainedSources = new Set(kept.map((e) => e.source));
+    const shared = [...new Set(evalMatched.map((m) => m.entry.source).filter((src) => trainedSources.has(src)))];
+    if (shared.length > 0) throw new InputError('EVAL_DATA_OVERLAP', `--eval-data shares source(s) with --data: ${shared.join(', ')}`, 400);
+    const heldOut = [...split.heldOut, ...evalMatched.map((m) => m.entry)];
+    matched.push(...evalMatched);
     const { train, validation } = splitByGroup({ entries: kept, valFraction: args.valFraction, seed: args.seed });
     const labelOf = new Map(matched.map((m) => [m.entry, m.label]));
     const withLabel = (list: typeof kept) => list.map((entry) => ({ entry, label: labelOf.get(entry)! }));
@@ -142,7 +156,7 @@ async function run(argv: string[]): Promise<number> {
       trainGenreModel({
         tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
         epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-        learningRate: args.learningRate, seed: args.seed, augment: args.augment, deadline, name: args.name, version: args.version,
+        learningRate: args.learningRate, seed: args.seed, augment: args.augment, normalisationKind: args.normalisationKind, deadline, name: args.name, version: args.version,
         onBatch: (step, steps, loss) => progressBar('  train', step, steps, `loss ${loss.toFixed(3)}`),
         onEpoch: (r) => console.log(epochLine(r, args.epochs)),
       }),
@@ -153,14 +167,15 @@ async function run(argv: string[]): Promise<number> {
     metadata.training = {
       backend, epochsRun: result.history.length, stoppedBecause: result.stoppedBecause, seed: args.seed, batchSize: args.batchSize,
       segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment,
-      holdoutSources: args.holdoutSources, minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)), history: result.history,
+      holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)), history: result.history,
     };
     metadata.dataCard = buildDataCard({
       labels: args.labels,
       parts: { train: withLabel(train), validation: withLabel(validation), 'held-out': withLabel(heldOut) },
       licences: await readSourcesInfo(args.data),
       description: `Trained by \`music-prediction train --data ${args.data}\`; split by group (track), ${args.valFraction} of groups per genre for validation` +
-        (args.holdoutSources.length ? `; sources held out: ${args.holdoutSources.join(', ')}` : ''),
+        (args.holdoutSources.length ? `; sources held out: ${args.holdoutSources.join(', ')}` : '') +
+        (args.evalData ? `; held-out evaluation set: ${args.evalData}` : ''),
     });
     metadata.metrics = {
       ...(result.validation ? { validation: result.validation.metrics } : {}),
@@ -168,7 +183,8 @@ async function run(argv: string[]): Promise<number> {
     };
     await saveGenreModel({ layersModel: result.model.layersModel, metadata, dir: args.out });
     if (result.validation) console.log(formatMetricsTable({ title: 'validation (clip level, split by track)', metrics: result.validation.metrics, labels: args.labels }));
-    if (heldOutEval) console.log(formatMetricsTable({ title: `held-out sources (${args.holdoutSources.join(', ')})`, metrics: heldOutEval.metrics, labels: args.labels }));
+    const heldOutSources = [...new Set(heldOut.map((e) => e.source))];
+    if (heldOutEval) console.log(formatMetricsTable({ title: `held-out sources (${heldOutSources.join(', ')})`, metrics: heldOutEval.metrics, labels: args.labels }));
     console.log(`wrote ${args.out} in ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`);
     result.model.dispose();
     return 0;

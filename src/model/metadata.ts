@@ -59,7 +59,9 @@ export const metadataSchema = z
     labels: z.array(z.string().min(1)).min(2),
     features: featureParamsSchema,
     normalisation: z.object({
-      kind: z.literal('per-coefficient'),
+      // 'per-coefficient-centred': after scaling, each segment's per-coefficient time mean is
+      // subtracted (cepstral mean normalisation per segment; segments.ts says why).
+      kind: z.enum(['per-coefficient', 'per-coefficient-centred']),
       mean: z.array(z.number()),
       std: z.array(z.number().positive()),
     }),

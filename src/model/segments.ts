@@ -19,6 +19,10 @@ export function planSegments({ frames, segmentFrames, hopFrames }: { frames: num
 }
 
 export interface Normalisation {
+  /** 'per-coefficient-centred' also removes each segment's mean per coefficient: a fixed gain or
+   * EQ of the recording chain is a constant offset on the cepstrum, so centring makes the network
+   * blind to it (at the price of the clip's average timbre). Default 'per-coefficient'. */
+  kind?: 'per-coefficient' | 'per-coefficient-centred';
   mean: readonly number[];
   std: readonly number[];
 }
@@ -39,9 +43,11 @@ export function buildSegmentBatch({ mfcc, starts, segmentFrames, normalisation, 
   const { data, nMfcc, frames } = mfcc;
   const size = starts.length * nMfcc * segmentFrames;
   const batch = out && out.length >= size ? out.subarray(0, size) : new Float32Array(size);
+  const centred = normalisation.kind === 'per-coefficient-centred';
   let o = 0;
   for (const start of starts) {
     for (let k = 0; k < nMfcc; k++) {
+      const rowStart = o;
       const row = k * frames;
       const mean = normalisation.mean[k]!;
       const scale = 1 / normalisation.std[k]!;
@@ -49,6 +55,12 @@ export function buildSegmentBatch({ mfcc, starts, segmentFrames, normalisation, 
         for (let t = 0; t < segmentFrames; t++) batch[o++] = (data[row + start + t]! - mean) * scale;
       } else {
         for (let t = 0; t < segmentFrames; t++) batch[o++] = (data[row + ((start + t) % frames)]! - mean) * scale;
+      }
+      if (centred) {
+        let sum = 0;
+        for (let i = rowStart; i < o; i++) sum += batch[i]!;
+        const rowMean = sum / segmentFrames;
+        for (let i = rowStart; i < o; i++) batch[i]! -= rowMean;
       }
     }
   }

@@ -42,6 +42,7 @@ export interface TrainOptions {
   patience: number;
   learningRate: number;
   seed: number;
+  normalisationKind: 'per-coefficient' | 'per-coefficient-centred';
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
   /** Epoch-ms timestamp after which no new epoch starts (one epoch's time is kept in reserve). */
@@ -75,10 +76,10 @@ export function classWeights({ labels, classes }: { labels: readonly number[]; c
 export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const { tf, features } = o;
   if (o.train.length === 0) throw new Error('no training clips');
-  const normalisation = computeNormalisation({ clips: o.train.map((c) => c.mfcc) });
+  const normalisation = { kind: o.normalisationKind, ...computeNormalisation({ clips: o.train.map((c) => c.mfcc) }) };
   const metadata: GenreModelMetadata = {
     format: METADATA_FORMAT, name: o.name, version: o.version, createdAt: new Date().toISOString(), labels: o.labels, features,
-    normalisation: { kind: 'per-coefficient', ...normalisation }, architecture: ARCHITECTURE, training: {},
+    normalisation, architecture: ARCHITECTURE, training: {},
     dataCard: { description: '', clipsPerGenre: {}, sources: [], licences: [] }, metrics: {},
   };
   const layersModel = buildGenreCnn({ tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length });

@@ -44,3 +44,18 @@ test('short clips are padded by looping their frames', () => {
   const batch = buildSegmentBatch({ mfcc: { data, nMfcc: 1, frames: 3 }, starts: [0], segmentFrames: 7, normalisation: { mean: [0], std: [1] } });
   assert.deepEqual(Array.from(batch), [1, 2, 3, 1, 2, 3, 1]);
 });
+
+test('centred normalisation removes each segment row mean, so a constant gain/EQ offset vanishes', () => {
+  const frames = 6;
+  const data = Float32Array.from([1, 2, 3, 4, 5, 6, 10, 10, 12, 12, 14, 14]);
+  const shifted = Float32Array.from(data, (v, i) => v + (i < frames ? 7 : -3));
+  const normalisation = { kind: 'per-coefficient-centred' as const, mean: [1, 2], std: [2, 4] };
+  const batch = (d: Float32Array) => buildSegmentBatch({ mfcc: { data: d, nMfcc: 2, frames }, starts: [0, 2], segmentFrames: 4, normalisation });
+  const a = batch(data);
+  assert.deepEqual(Array.from(a.subarray(0, 4)), [-0.75, -0.25, 0.25, 0.75]);
+  for (let r = 0; r < 4; r++) {
+    const row = a.subarray(r * 4, r * 4 + 4);
+    assert.ok(Math.abs(row.reduce((s, v) => s + v, 0)) < 1e-6);
+  }
+  assert.deepEqual(Array.from(batch(shifted)).map((v) => v.toFixed(5)), Array.from(a).map((v) => v.toFixed(5)));
+});

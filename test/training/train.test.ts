@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initTfBackend } from '../../src/model/backend.js';
@@ -34,7 +34,7 @@ test('training is deterministic for a seed (split, sampling, augmentation, init,
       const result = await trainGenreModel({
         tf, backend, train: syntheticClips(6), validation: syntheticClips(2), labels: ['A', 'B'], features: DEFAULT_FEATURES,
         epochs: 2, batchSize: 8, segmentsPerClip: 2, patience: 5, learningRate: 0.001, seed: 5, deadline: Date.now() + 60_000,
-        augment: { gainDb: 6, eqDb: 3, eqCoefficients: 4 },
+        augment: { gainDb: 6, eqDb: 3, eqCoefficients: 4 }, normalisationKind: 'per-coefficient',
         name: 'det', version: '1',
       });
       const weights = result.model.layersModel.getWeights().map((w) => Array.from(w.dataSync()));
@@ -91,6 +91,22 @@ test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI 
     assert.equal(report.clips.length, 6);
     assert.equal(report.metrics.confusion.flat().reduce((a, b) => a + b, 0), 6);
     assert.ok((await stat(png)).size > 500);
+
+    // --eval-data: a second dataset scored as held-out, refused when it shares a source with --data.
+    const evalTsv = (source: string) => ['path\tgenre\tgroup\tsource', `${join(data, 'Metal', '1.wav')}\tMetal\tm1\t${source}`,
+      `${join(data, 'Classical', '1.wav')}\tClassical\tc1\t${source}`].join('\n');
+    await writeFile(join(root, 'other.tsv'), evalTsv('elsewhere'));
+    await writeFile(join(root, 'same.tsv'), evalTsv('data'));
+    const trainArgs = (extra: string[]) => ['--data', data, '--out', join(root, 'model2'), '--labels', 'Classical,Metal', '--epochs', '1',
+      '--batch-size', '8', '--cache-dir', cache, '--backend', 'wasm', ...extra];
+    assert.equal(await trainCommand.run(trainArgs(['--eval-data', join(root, 'same.tsv')])), 1);
+    assert.equal(await trainCommand.run(trainArgs(['--eval-data', join(root, 'other.tsv'), '--centre-segments', '--augment-gain-db', '6'])), 0);
+    const meta = JSON.parse(await readFile(join(root, 'model2', 'metadata.json'), 'utf8')) as {
+      metrics: { heldOut?: { clips: number } }; normalisation: { kind: string }; training: { augment: { gainDb: number } };
+    };
+    assert.equal(meta.metrics.heldOut?.clips, 2);
+    assert.equal(meta.normalisation.kind, 'per-coefficient-centred');
+    assert.equal(meta.training.augment.gainDb, 6);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
