@@ -5,10 +5,10 @@
 import type { Config } from '../config.js';
 import { NotFoundError, TransientError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { PredictionResult } from '../pipeline/result.js';
 import { SyncWaitTimeout, toAppError, toJobFailure } from './failure.js';
 import { jobIdForKey, type FinishedEvent, type JobQueue, type JobStatus, type PredictionJobData } from './job-queue.js';
 import type { JobProcessor } from './processor.js';
+import type { CachedResult } from './result-json.js';
 
 type InlineConfig = Pick<Config, 'INLINE_CONCURRENCY' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'JOB_RETENTION_S' | 'RESULT_CACHE_TTL_S'>;
 
@@ -21,7 +21,7 @@ interface Entry extends JobStatus {
 
 export function createInlineQueue({ config, process, logger }: { config: InlineConfig; process: JobProcessor; logger: Logger }): JobQueue {
   const jobs = new Map<string, Entry>();
-  const cache = new Map<string, { result: PredictionResult; expiresAt: number }>();
+  const cache = new Map<string, CachedResult & { expiresAt: number }>();
   const pending: Entry[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const listeners: Array<(event: FinishedEvent) => void> = [];
@@ -58,7 +58,11 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
         reportProgress: async (progress) => void (entry.progress = progress),
       });
       entry.attemptsMade++;
-      if (config.RESULT_CACHE_TTL_S > 0) cache.set(entry.data.key, { result, expiresAt: Date.now() + config.RESULT_CACHE_TTL_S * 1000 });
+      if (config.RESULT_CACHE_TTL_S > 0) {
+        // The image serialised once here, not on every cached answer (see result-json.ts).
+        const mfccJson = Buffer.from(JSON.stringify(result.mfcc));
+        cache.set(entry.data.key, { result, mfccJson, expiresAt: Date.now() + config.RESULT_CACHE_TTL_S * 1000 });
+      }
       Object.assign(entry, { state: 'completed', result });
       finish(entry, { id: entry.id, outcome: 'completed', result });
     } catch (err) {
@@ -109,7 +113,7 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
     async getCachedResult(key) {
       const hit = cache.get(key);
       if (!hit) return null;
-      if (hit.expiresAt > Date.now()) return hit.result;
+      if (hit.expiresAt > Date.now()) return { result: hit.result, mfccJson: hit.mfccJson };
       cache.delete(key);
       return null;
     },

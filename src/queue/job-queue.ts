@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { PredictionResult } from '../pipeline/result.js';
 import type { PreviewMatch } from '../types.js';
+import type { CachedResult } from './result-json.js';
 
 /** What a job needs besides the audio bytes (uploads travel separately: see UploadStore). */
 export type PredictionJobData =
@@ -51,7 +52,8 @@ export interface JobQueue {
   readonly kind: 'bullmq' | 'inline';
   /** Adds a job unless one with the same key is waiting/running; returns its id either way. */
   submit(req: SubmitRequest): Promise<{ id: string; deduplicated: boolean }>;
-  getCachedResult(key: string): Promise<PredictionResult | null>;
+  /** The finished result for this key, if cached (with its image already as JSON when known). */
+  getCachedResult(key: string): Promise<CachedResult | null>;
   getStatus(id: string): Promise<JobStatus | null>;
   /** Resolves with the result, rejects with the job's AppError, or with SyncWaitTimeout. */
   waitForResult(id: string, timeoutMs: number): Promise<PredictionResult>;

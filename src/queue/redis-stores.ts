@@ -1,8 +1,9 @@
 // Two small Redis stores beside the BullMQ queue, under the same prefix and queue name:
 // upload bytes (so workers on other machines can read them; TTL so nothing outlives a lost job)
-// and finished results (so a repeat answers without a job).
+// and finished results (so a repeat answers without a job), laid out by result-json.ts.
 import type { Redis } from 'ioredis';
 import type { PredictionResult } from '../pipeline/result.js';
+import { parseCachedResult, serializeResult, type CachedResult } from './result-json.js';
 
 export interface UploadStore {
   put(sha256: string, audio: Buffer): Promise<void>;
@@ -11,7 +12,7 @@ export interface UploadStore {
 }
 
 export interface ResultCache {
-  get(key: string): Promise<PredictionResult | null>;
+  get(key: string): Promise<CachedResult | null>;
   set(key: string, result: PredictionResult): Promise<void>;
 }
 
@@ -63,12 +64,13 @@ export function createRedisResultCache({
   return {
     async get(key) {
       if (ttlSeconds === 0) return null;
-      const raw = await redis.get(keys.result(key));
-      return raw === null ? null : (JSON.parse(raw) as PredictionResult);
+      // Bytes, not a string: the image's JSON is passed on without a UTF-8 decode (result-json.ts).
+      const raw = await redis.getBuffer(keys.result(key));
+      return raw === null ? null : parseCachedResult(raw);
     },
     async set(key, result) {
       if (ttlSeconds === 0) return;
-      await redis.set(keys.result(key), JSON.stringify(result), 'EX', ttlSeconds);
+      await redis.set(keys.result(key), serializeResult(result), 'EX', ttlSeconds);
     },
   };
 }

@@ -11,7 +11,7 @@ import { resolvePreview } from '../previews/resolve.js';
 import type { PreviewProvider } from '../previews/provider.js';
 import { trackJobKey, type JobQueue } from '../queue/job-queue.js';
 import { acceptedBody } from './jobs.js';
-import { formatPrediction, runPrediction } from './run-prediction.js';
+import { JSON_CONTENT_TYPE, predictionBody, runPrediction } from './run-prediction.js';
 import { modeParam, parseInput, textParam } from './validate.js';
 
 export function registerLegacyRoute(
@@ -32,7 +32,7 @@ export function registerLegacyRoute(
     try {
       const outcome = await runPrediction({ queue, config, metrics, mode, request: { data: { kind: 'track', key, match } } });
       if (outcome.kind === 'accepted') return reply.code(202).header('location', `/jobs/${outcome.jobId}`).send(acceptedBody(outcome.jobId));
-      return formatPrediction(outcome.result, { mp3: match.previewUrl });
+      return reply.type(JSON_CONTENT_TYPE).send(predictionBody({ result: outcome.result, mfccJson: outcome.mfccJson, fresh: { mp3: match.previewUrl } }));
     } catch (err) {
       // The preview vanished between lookup and download (404/410): for the widget that is a miss.
       if (isAppError(err) && err.permanent && err.status === 404) {

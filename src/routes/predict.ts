@@ -9,7 +9,7 @@ import { AppError, InputError } from '../errors.js';
 import type { AppMetrics } from '../metrics.js';
 import { uploadJobKey, type JobQueue } from '../queue/job-queue.js';
 import { acceptedBody } from './jobs.js';
-import { formatPrediction, runPrediction } from './run-prediction.js';
+import { JSON_CONTENT_TYPE, predictionBody, runPrediction } from './run-prediction.js';
 import { modeParam, parseInput } from './validate.js';
 
 const querySchema = z.object({ mode: modeParam });
@@ -55,6 +55,6 @@ export function registerPredictRoute(
       request: { data: { kind: 'upload', key, sha256, bytes: audio.length }, audio },
     });
     if (outcome.kind === 'accepted') return reply.code(202).header('location', `/jobs/${outcome.jobId}`).send(acceptedBody(outcome.jobId));
-    return formatPrediction(outcome.result);
+    return reply.type(JSON_CONTENT_TYPE).send(predictionBody({ result: outcome.result, mfccJson: outcome.mfccJson }));
   });
 }

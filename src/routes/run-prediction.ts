@@ -7,7 +7,8 @@ import type { JobQueue, SubmitRequest } from '../queue/job-queue.js';
 import { QueueFullError } from './errors.js';
 
 export type PredictionOutcome =
-  | { kind: 'result'; result: PredictionResult; cached: boolean; jobId?: string }
+  /** `mfccJson`: the image already as JSON text, from the cache (see predictionBody). */
+  | { kind: 'result'; result: PredictionResult; mfccJson?: Buffer; cached: boolean; jobId?: string }
   | { kind: 'accepted'; jobId: string };
 
 // Check-then-add must not interleave: a concurrent burst would otherwise all read the same
@@ -36,7 +37,7 @@ export async function runPrediction({
 }): Promise<PredictionOutcome> {
   const cached = await queue.getCachedResult(request.data.key);
   metrics?.cacheLookups.inc({ result: cached ? 'hit' : 'miss' });
-  if (cached) return { kind: 'result', result: cached, cached: true };
+  if (cached) return { kind: 'result', result: cached.result, mfccJson: cached.mfccJson, cached: true };
   const { id } = await admitOne(queue, async () => {
     if ((await queue.backlog()) >= config.MAX_QUEUE_BACKLOG) {
       // Rough drain time: retry after a few seconds rather than hammering a saturated queue.
@@ -60,3 +61,22 @@ export function formatPrediction(result: PredictionResult, fresh?: { mp3: string
   }
   return { ...body, probabilities, segments, model, durationSeconds };
 }
+
+/**
+ * formatPrediction's object as the JSON reply body, byte for byte JSON.stringify's text, but with
+ * the image copied in from `mfccJson` when the cache gave it: re-serialising ~100–140 KB of base64
+ * was most of a cached answer's server time (src/queue/result-json.ts). Send it with
+ * reply.type('application/json; charset=utf-8').
+ */
+export function predictionBody({ result, mfccJson, fresh }: { result: PredictionResult; mfccJson?: Buffer; fresh?: { mp3: string } }): Buffer {
+  const { response, first, second, mfcc, ...after } = formatPrediction(result, fresh);
+  const head = JSON.stringify({ response, first, second });
+  const tail = JSON.stringify(after);
+  return Buffer.concat([
+    Buffer.from(`${head.slice(0, -1)},"mfcc":`),
+    mfccJson ?? Buffer.from(JSON.stringify(mfcc)),
+    Buffer.from(tail === '{}' ? '}' : `,${tail.slice(1)}`),
+  ]);
+}
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';

@@ -47,7 +47,7 @@ test('two concurrent submits of the same upload → one job; bytes reach the wor
     assert.deepEqual(rb, fakeResult());
     assert.equal(calls.length, 1);
     assert.deepEqual(seen, ['audio!']);
-    assert.deepEqual(await env.queue.getCachedResult('upload:f00d'), fakeResult());
+    assert.deepEqual((await env.queue.getCachedResult('upload:f00d'))?.result, fakeResult());
     assert.deepEqual(await redisKeys(`${env.config.QUEUE_PREFIX}:${env.config.QUEUE_NAME}:upload:*`), []);
     const status = await env.queue.getStatus(a.id);
     assert.equal(status?.state, 'completed');

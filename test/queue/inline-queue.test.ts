@@ -20,7 +20,7 @@ test('same key submitted twice while running → one job, one processor call, bo
   const [ra, rb] = await Promise.all([queue.waitForResult(a.id, 1000), queue.waitForResult(b.id, 1000)]);
   assert.deepEqual(ra, rb);
   assert.equal(calls.length, 1);
-  assert.deepEqual(await queue.getCachedResult('track:deezer:1'), fakeResult());
+  assert.deepEqual((await queue.getCachedResult('track:deezer:1'))?.result, fakeResult());
   assert.equal((await queue.getStatus(a.id))?.state, 'completed');
   await queue.close();
 });
