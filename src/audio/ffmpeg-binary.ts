@@ -16,7 +16,8 @@ export interface ResolvedFfmpeg {
 
 const resolved = new Map<string, ResolvedFfmpeg>();
 
-function isExecutableFile(path: string): boolean {
+/** An existing regular file we may execute (checked with access(2), as spawn will). */
+export function isExecutableFile(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return statSync(path).isFile();

@@ -4,6 +4,9 @@
 // (runFfmpeg, the cold path) and a pre-spawned process from the warm pool (warm-decoder.ts).
 // The wall-clock timer and the abort signal SIGKILL ffmpeg (a hung decoder ignores SIGTERM-less
 // politeness on a blocked pipe); ffmpeg's stderr is kept, bounded, for the error message.
+// `onData` sees stdout's bytes as they arrive (decode.ts turns them into samples for the
+// streaming MFCC), in order, and never after the run has settled.
+import type { ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import type { FfmpegCommand } from 'fluent-ffmpeg';
 import { InputError, InternalError, TransientError } from '../errors.js';
@@ -70,12 +73,16 @@ function classifyFailure(err: Error, stderr: string | undefined): Error {
   return new InternalError('FFMPEG_FAILED', `ffmpeg failed: ${err.message}${detail ? ` — ${detail}` : ''}`, { cause: err });
 }
 
+/** Called with each stdout chunk (arbitrary byte length) as it arrives; a throw fails the run. */
+export type FfmpegDataListener = (chunk: Buffer) => void;
+
 /** Collects stdout of a running ffmpeg; the timeout counts from this call (input handover). */
-export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes }: {
+export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes, onData }: {
   ffmpeg: FfmpegProcess;
   timeoutMs: number;
   signal?: AbortSignal;
   maxOutputBytes: number;
+  onData?: FfmpegDataListener;
 }): Promise<Buffer> {
   return new Promise<Buffer>((resolvePromise, rejectPromise) => {
     const chunks: Buffer[] = [];
@@ -105,18 +112,27 @@ export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes 
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 
+    const take = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received > maxOutputBytes) {
+        finish(new InternalError('DECODE_OUTPUT_OVERFLOW', `ffmpeg produced more than ${maxOutputBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+      try {
+        onData?.(chunk);
+      } catch (err) {
+        finish(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
+
     // emitClose: false — fluent-ffmpeg treats a closed output stream as a failure after 20 ms,
     // which can race a slow process exit on a loaded machine.
     const sink = new Writable({
       emitClose: false,
       write(chunk: Buffer, _encoding, callback) {
-        received += chunk.length;
-        if (received > maxOutputBytes) {
-          callback();
-          finish(new InternalError('DECODE_OUTPUT_OVERFLOW', `ffmpeg produced more than ${maxOutputBytes} bytes`));
-          return;
-        }
-        chunks.push(chunk);
+        // Before callback(): it may write the next buffered chunk synchronously, out of order.
+        if (!settled) take(chunk); // once killed or failed, what is still in the pipe goes nowhere
         callback();
       },
       final(callback) {
@@ -139,6 +155,22 @@ export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes 
   });
 }
 
+/**
+ * fluent-ffmpeg 2.1.3 bug: when the spawn itself fails (ENOENT/EACCES: the binary was deleted or
+ * made non-executable after fluent-ffmpeg cached its one-off capability probe, i.e. after a first
+ * successful decode), its ChildProcess 'error' handler calls endCB(err) without the stdout/stderr
+ * rings and throws a TypeError (processor.js:543) inside an event handler: an uncaught exception
+ * that ends the whole process. Called on 'start' (emitted synchronously right after the spawn,
+ * before the spawn error, which Node emits on a later tick), this swaps that handler for one
+ * that reports the error to us. decode.ts also checks the binary right before the spawn.
+ */
+function reportSpawnErrors(command: FfmpegCommand, onError: (err: Error, stderr: string | undefined) => void): void {
+  const child = (command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
+  if (child === undefined) return;
+  child.removeAllListeners('error');
+  child.on('error', (err) => onError(err, undefined));
+}
+
 /** A fluent-ffmpeg command as an FfmpegProcess: spawned by attach(), killable before its spawn. */
 function fluentProcess(command: FfmpegCommand): FfmpegProcess {
   let started = false;
@@ -148,6 +180,7 @@ function fluentProcess(command: FfmpegCommand): FfmpegProcess {
       command
         .on('start', () => {
           started = true;
+          reportSpawnErrors(command, onError);
           if (killRequested) command.kill('SIGKILL'); // timed out or aborted before the spawn
         })
         .on('error', (err: Error, _stdout: string | null, stderr: string | null) => onError(err, stderr ?? undefined))
@@ -162,11 +195,12 @@ function fluentProcess(command: FfmpegCommand): FfmpegProcess {
 }
 
 /** Spawns a prepared fluent-ffmpeg command and collects its stdout (the cold path). */
-export function runFfmpeg({ command, timeoutMs, signal, maxOutputBytes }: {
+export function runFfmpeg({ command, timeoutMs, signal, maxOutputBytes, onData }: {
   command: FfmpegCommand;
   timeoutMs: number;
   signal?: AbortSignal;
   maxOutputBytes: number;
+  onData?: FfmpegDataListener;
 }): Promise<Buffer> {
-  return collectFfmpegOutput({ ffmpeg: fluentProcess(command), timeoutMs, signal, maxOutputBytes });
+  return collectFfmpegOutput({ ffmpeg: fluentProcess(command), timeoutMs, signal, maxOutputBytes, onData });
 }
