@@ -34,6 +34,9 @@ Options:
   --learning-rate <x>       Adam learning rate (default 0.001)
   --augment-gain-db <x>     random loudness change per training segment, ±x dB (default 0)
   --augment-eq-db <x>       random smooth EQ per training segment, x dB per cosine (default 0)
+  --mask-frames <n>         SpecAugment time mask: hide up to n consecutive frames per training
+                            segment (default 0, off; a segment has 130 frames)
+  --mask-coefficients <n>   hide up to n whole MFCC coefficient rows per training segment (default 0)
   --centre-segments         subtract each segment's mean per coefficient (train and serve)
   --seed <n>                seed for split, sampling, weight init and dropout (default 42)
   --val-fraction <x>        fraction of groups (tracks) per genre for validation (default 0.2)
@@ -49,7 +52,7 @@ Options:
 
 function parse(argv: string[]) {
   const stringOptions = ['data', 'out', 'labels', 'epochs', 'batch-size', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
-    'augment-gain-db', 'augment-eq-db',
+    'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients',
     'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
   try {
@@ -90,6 +93,10 @@ function parse(argv: string[]) {
       gainDb: parseNumber('augment-gain-db', s('augment-gain-db'), 0, { integer: false, min: 0, max: 40 }),
       eqDb: parseNumber('augment-eq-db', s('augment-eq-db'), 0, { integer: false, min: 0, max: 20 }),
       eqCoefficients: 4,
+    },
+    masking: {
+      maskFrames: parseNumber('mask-frames', s('mask-frames'), 0, { min: 0, max: 1000 }),
+      maskCoefficients: parseNumber('mask-coefficients', s('mask-coefficients'), 0, { min: 0, max: 128 }),
     },
     valFraction: parseNumber('val-fraction', s('val-fraction'), 0.2, { integer: false, min: 0, max: 0.9 }),
     holdoutSources: parseList(s('holdout-sources')),
@@ -156,7 +163,7 @@ async function run(argv: string[]): Promise<number> {
       trainGenreModel({
         tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
         epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-        learningRate: args.learningRate, seed: args.seed, augment: args.augment, normalisationKind: args.normalisationKind, deadline, name: args.name, version: args.version,
+        learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, normalisationKind: args.normalisationKind, deadline, name: args.name, version: args.version,
         onBatch: (step, steps, loss) => progressBar('  train', step, steps, `loss ${loss.toFixed(3)}`),
         onEpoch: (r) => console.log(epochLine(r, args.epochs)),
       }),
@@ -166,7 +173,7 @@ async function run(argv: string[]): Promise<number> {
     const metadata = result.model.metadata;
     metadata.training = {
       backend, epochsRun: result.history.length, stoppedBecause: result.stoppedBecause, seed: args.seed, batchSize: args.batchSize,
-      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment,
+      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking,
       holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)), history: result.history,
     };
     metadata.dataCard = buildDataCard({

@@ -5,6 +5,7 @@
 import type { MfccMatrix } from '../types.js';
 import { buildSegmentBatch, type Normalisation } from '../model/segments.js';
 import { drawCepstralOffsets, offsetSegmentInPlace, type AugmentOptions } from './augment.js';
+import { maskSegmentInPlace, type MaskOptions } from './masking.js';
 import { shuffleInPlace, type Random } from './random.js';
 
 export interface SegmentRef {
@@ -28,7 +29,7 @@ export function sampleEpoch({ frames, segmentFrames, segmentsPerClip, random }: 
 }
 
 /** One training batch: inputs [n, nMfcc, segmentFrames, 1] (normalised) and label indices. */
-export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normalisation, augment }: {
+export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normalisation, augment, mask }: {
   refs: readonly SegmentRef[];
   clips: readonly MfccMatrix[];
   labelOf: readonly number[];
@@ -36,6 +37,8 @@ export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normal
   normalisation: Normalisation;
   /** Random gain/EQ per segment (augment.ts); omitted: segments as they are. */
   augment?: { options: AugmentOptions; nMels: number; random: Random };
+  /** Time/coefficient masks per segment (masking.ts), applied after `augment`. */
+  mask?: { options: MaskOptions; random: Random };
 }): { input: Float32Array; labels: Int32Array } {
   const nMfcc = clips[0]?.nMfcc ?? 0;
   const per = nMfcc * segmentFrames;
@@ -48,6 +51,7 @@ export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normal
       const offsets = drawCepstralOffsets({ options: augment.options, nMfcc, nMels: augment.nMels, random: augment.random });
       offsetSegmentInPlace({ segment, offsets, std: normalisation.std, segmentFrames });
     }
+    if (mask) maskSegmentInPlace({ segment, nMfcc, segmentFrames, options: mask.options, random: mask.random });
     labels[i] = labelOf[ref.clip]!;
   });
   return { input, labels };

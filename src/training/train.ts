@@ -7,6 +7,7 @@ import { createGenreModel, type GenreModel } from '../model/genre-model.js';
 import { METADATA_FORMAT, type FeatureParams, type GenreModelMetadata } from '../model/metadata.js';
 import type { MfccMatrix } from '../types.js';
 import type { AugmentOptions } from './augment.js';
+import type { MaskOptions } from './masking.js';
 import { evaluateClips, type Evaluation } from './evaluate.js';
 import { createRandom } from './random.js';
 import { buildTrainingBatch, computeNormalisation, sampleEpoch } from './sampler.js';
@@ -45,6 +46,8 @@ export interface TrainOptions {
   normalisationKind: 'per-coefficient' | 'per-coefficient-centred';
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
+  /** SpecAugment-style time/coefficient masks per training segment (masking.ts); omitted: none. */
+  masking?: MaskOptions;
   /** Epoch-ms timestamp after which no new epoch starts (one epoch's time is kept in reserve). */
   deadline: number;
   name: string;
@@ -110,6 +113,7 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
         const batch = buildTrainingBatch({
           refs: refs.slice(s * o.batchSize, (s + 1) * o.batchSize), clips, labelOf, segmentFrames, normalisation,
           augment: { options: o.augment, nMels: features.nMels, random },
+          mask: o.masking ? { options: o.masking, random } : undefined,
         });
         const count = batch.labels.length;
         yield {

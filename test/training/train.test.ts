@@ -27,14 +27,14 @@ test('class weights equalise genres by clip count', () => {
   assert.deepEqual(classWeights({ labels: [0, 0, 0, 1], classes: 3 }), { 0: 4 / 6, 1: 2, 2: 0 });
 });
 
-test('training is deterministic for a seed (split, sampling, augmentation, init, dropout)', async () => {
+test('training is deterministic for a seed (split, sampling, augmentation, masking, init, dropout)', async () => {
   const { tf, backend } = await initTfBackend({ preferred: 'wasm' });
   const once = () =>
     withSeededMathRandom(5, async () => {
       const result = await trainGenreModel({
         tf, backend, train: syntheticClips(6), validation: syntheticClips(2), labels: ['A', 'B'], features: DEFAULT_FEATURES,
         epochs: 2, batchSize: 8, segmentsPerClip: 2, patience: 5, learningRate: 0.001, seed: 5, deadline: Date.now() + 60_000,
-        augment: { gainDb: 6, eqDb: 3, eqCoefficients: 4 }, normalisationKind: 'per-coefficient',
+        augment: { gainDb: 6, eqDb: 3, eqCoefficients: 4 }, masking: { maskFrames: 20, maskCoefficients: 2 }, normalisationKind: 'per-coefficient',
         name: 'det', version: '1',
       });
       const weights = result.model.layersModel.getWeights().map((w) => Array.from(w.dataSync()));
