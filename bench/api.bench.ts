@@ -1,7 +1,8 @@
 // API benchmarks on 127.0.0.1 only, bounded loops: the real app (BullMQ on the local Redis) with
 // worker PROCESSES (src/worker.ts) running the real pipeline, the fake Deezer/iTunes servers, and
 // MODEL_DIR (default: models/genre-cnn if present, else the tiny fixture).
-//   npm run bench api            (BENCH_API_RUNS=60 BENCH_API_SUSTAINED=60 to change the loop sizes)
+//   npm run bench api            (BENCH_API_RUNS=60 BENCH_API_SUSTAINED=60 to change the loop sizes;
+//                                 FFMPEG_PATH=… for the workers' ffmpeg)
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -43,6 +44,8 @@ export default async function apiBench(): Promise<void> {
     RATE_LIMIT_MAX: '0',
     MAX_QUEUE_BACKLOG: '10000',
     LOG_LEVEL: 'silent',
+    // Passed on to the worker processes, e.g. to compare a static ffmpeg build with the system one.
+    ...(process.env.FFMPEG_PATH ? { FFMPEG_PATH: process.env.FFMPEG_PATH } : {}),
   };
   const config = testConfig(env);
   Object.assign(env, { QUEUE_NAME: config.QUEUE_NAME, QUEUE_PREFIX: config.QUEUE_PREFIX, REDIS_URL, WORKER_CONCURRENCY: '1' });

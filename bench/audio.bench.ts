@@ -1,7 +1,8 @@
 // Audio front end benchmark: MFCC of 30 s (the golden clip), the STFT alone, fft.js on the same
 // frames for scale (DESIGN.md measured it at ≈ 18 ms on a quiet machine), decode of a 30-s mp3
 // and m4a with the system and the bundled ffmpeg (cold spawn, and with the warm pool), the MFCC
-// image encode (sharp), and decode + MFCC one after the other vs streamed (as predict-audio.ts).
+// image encode (sharp), and decode + MFCC one after the other vs streamed (predict-audio.ts does
+// not stream: through the API it measured slower, docs/audio.md).
 // Run: npm run bench audio
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -115,8 +116,8 @@ async function decodeTimings(): Promise<Timing[]> {
 
 /**
  * Decode (warm pool, 300 ms apart: the replacement is ready, as between a worker's jobs) and MFCC
- * of a 30-s mp3: the MFCC after the decode, or streamed from the decoded chunks as
- * predict-audio.ts does. Alternating, so both see the same machine load.
+ * of a 30-s mp3: the MFCC after the decode, or streamed from the decoded chunks (onSamples).
+ * Alternating, so both see the same machine load.
  */
 async function overlapTimings(): Promise<Timing[]> {
   const dir = mkdtempSync(join(tmpdir(), 'music-prediction-bench-'));
@@ -149,7 +150,7 @@ async function overlapTimings(): Promise<Timing[]> {
     const afterDecode = (r: number[][]) => summarize('', r.map((x) => x[1]!)).medianMs.toFixed(2);
     return [
       summarize('decode, then MFCC (30-s mp3, warm pool)', rows.sequential.map((r) => r[0]!), { mfcc_after_decode_ms: afterDecode(rows.sequential) }),
-      summarize('decode with streamed MFCC (predict-audio)', rows.streamed.map((r) => r[0]!), { mfcc_after_decode_ms: afterDecode(rows.streamed) }),
+      summarize('decode with streamed MFCC', rows.streamed.map((r) => r[0]!), { mfcc_after_decode_ms: afterDecode(rows.streamed) }),
     ];
   } finally {
     await closeWarmDecoders();

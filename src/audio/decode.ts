@@ -6,7 +6,8 @@
 // With `warmPool`, other Buffers go to a pre-spawned ffmpeg (warm-decoder.ts) with the very same
 // command line, which saves ffmpeg's start-up; the cold spawn stays the fallback.
 // `onSamples` receives the samples while ffmpeg is still producing them (both paths), so a
-// consumer (the streaming MFCC in predict-audio.ts) can overlap its work with the decode.
+// consumer (createMfccAccumulator) can overlap its work with the decode. The service does not:
+// through the API that measured slower (docs/audio.md, "Streaming MFCC").
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

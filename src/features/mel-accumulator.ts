@@ -1,5 +1,6 @@
 // Mel power spectrogram computed INCREMENTALLY as samples arrive (e.g. while ffmpeg is still
-// decoding), so the expensive part of the MFCC (STFT + mel bank, ~90% of it) overlaps the decode.
+// decoding), so the expensive part of the MFCC (STFT + mel bank, ~90% of it) can overlap the
+// decode (measured and not used by the service: docs/audio.md, "Streaming MFCC").
 // It is also the one-shot path: computeMfcc pushes the whole signal at once, so serving, training
 // and the CLI share one code path and streaming is bit-identical to one-shot by construction.
 // With center=True zero padding (stft.ts), frame t covers samples [t·hop - nFft/2, t·hop + nFft/2):

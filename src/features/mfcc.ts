@@ -2,8 +2,8 @@
 // STFT power (stft.ts) → sparse Slaney mel bank (mel-filterbank.ts), both incremental in
 // mel-accumulator.ts → power_to_db over the whole matrix (power-to-db.ts) → ortho DCT-II +
 // optional lifter (dct.ts). One code path: computeMfcc is createMfccAccumulator with every
-// sample pushed at once; serving pushes samples while ffmpeg decodes. The tables for a parameter
-// set are built once and cached.
+// sample pushed at once (streaming during the decode is possible but not used by the service:
+// see docs/audio.md). The tables for a parameter set are built once and cached.
 import type { MfccMatrix } from '../types.js';
 import { applyDct, createDctTable, type DctTable } from './dct.js';
 import { checkInt, invalidFeatureParams, remember } from './feature-params.js';

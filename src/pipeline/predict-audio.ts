@@ -1,12 +1,12 @@
 // Audio bytes → genres: decode (ffmpeg) → MFCC with the MODEL's own feature parameters (the same
 // code and parameters it was trained with) → classify → MFCC image. The stages are the shared
 // pure functions; this file only orders them, times them and reports progress.
-// The MFCC is streamed: ffmpeg runs in its own process and writes samples for most of the decode
-// while this thread would wait, so the STFT + mel frames (most of the MFCC's CPU) are computed as
-// the samples arrive, and only power_to_db, the DCT and the last frames remain after it.
-import { decodeAudio, maxDecodedSamples } from '../audio/decode.js';
+// The MFCC is NOT computed while ffmpeg decodes (decodeAudio's onSamples + createMfccAccumulator
+// could): through the API that made uploads ~100 ms slower and sustained throughput ~15 % lower on
+// 2 cores (docs/audio.md, "Streaming MFCC"), although decode + MFCC alone got 17 ms faster.
+import { decodeAudio } from '../audio/decode.js';
 import type { Config } from '../config.js';
-import { computeMfcc, createMfccAccumulator } from '../features/mfcc.js';
+import { computeMfcc } from '../features/mfcc.js';
 import { renderMfccImage } from '../features/mfcc-image.js';
 import type { Logger } from '../logger.js';
 import { classifyMfcc } from '../model/classify.js';
@@ -44,24 +44,8 @@ export async function predictAudio({
     return value;
   };
 
-  const mfccParameters = {
-    sampleRate: features.sampleRate,
-    nFft: features.nFft,
-    hopLength: features.hopLength,
-    nMels: features.nMels,
-    nMfcc: features.nMfcc,
-    lifter: features.lifter,
-    fmin: features.fmin,
-    fmax: features.fmax,
-  };
-  const mfccAccumulator = createMfccAccumulator({
-    ...mfccParameters,
-    maxSamples: maxDecodedSamples({ maxSeconds: config.MAX_AUDIO_SECONDS, sampleRate: features.sampleRate }),
-  });
-
   onProgress?.('decode', 10);
   const t0 = performance.now();
-  // A failed decode throws here: the partial accumulator is just dropped.
   const decoded = await decodeAudio({
     input: audio,
     sampleRate: features.sampleRate,
@@ -72,20 +56,22 @@ export async function predictAudio({
     ffmpegPath: config.FFMPEG_PATH,
     warmPool: config.FFMPEG_WARM_POOL,
     signal,
-    onSamples: (chunk) => mfccAccumulator.push(chunk),
   });
-  // Honest split, not a full MFCC time: `decode` now INCLUDES the STFT/mel frames computed while
-  // the samples arrived (overlapped with ffmpeg), and `mfcc` is only what is left after the decode
-  // (the right-edge frames, power_to_db over the whole matrix, the DCT).
   timingsMs.decode = round(performance.now() - t0);
 
-  const mfcc = await timed('mfcc', 40, () => {
-    // Always equal (a warm→cold retry skips what was already delivered, sample-feed.ts); if it
-    // ever were not, the features of the returned samples are computed one-shot rather than wrong.
-    if (mfccAccumulator.sampleCount === decoded.samples.length) return mfccAccumulator.finish();
-    logger.warn({ streamed: mfccAccumulator.sampleCount, decoded: decoded.samples.length }, 'streamed samples differ from the decode: MFCC recomputed');
-    return computeMfcc({ samples: decoded.samples, ...mfccParameters });
-  });
+  const mfcc = await timed('mfcc', 40, () =>
+    computeMfcc({
+      samples: decoded.samples,
+      sampleRate: decoded.sampleRate,
+      nFft: features.nFft,
+      hopLength: features.hopLength,
+      nMels: features.nMels,
+      nMfcc: features.nMfcc,
+      lifter: features.lifter,
+      fmin: features.fmin,
+      fmax: features.fmax,
+    }),
+  );
   const prediction = await timed('classify', 70, () => classifyMfcc({ model, mfcc }));
   const image = await timed('image', 90, () => renderMfccImage({ mfcc }));
   timingsMs.total = round(performance.now() - t0);
