@@ -95,6 +95,21 @@ async function inputSize(input: string | Buffer): Promise<number> {
   }
 }
 
+/**
+ * ffmpeg's f32le bytes as samples without a copy when the Buffer owns its ArrayBuffer (Buffer.concat
+ * of a multi-MB output allocates its own, at offset 0): a 30-s decode is 2.6 MB, and
+ * every extra copy is more garbage per prediction (docs/api.md, "Where the rest goes").
+ */
+function samplesView(raw: Buffer): Float32Array {
+  const count = Math.floor(raw.length / 4);
+  // Only a Buffer that owns its whole ArrayBuffer: a small one may sit in Node's shared pool, and
+  // callers are allowed to use `samples.buffer`.
+  if (raw.byteOffset === 0 && raw.buffer.byteLength === count * 4) return new Float32Array(raw.buffer, 0, count);
+  const samples = new Float32Array(count);
+  new Uint8Array(samples.buffer).set(raw.subarray(0, count * 4));
+  return samples;
+}
+
 export async function decodeAudio({
   input, sampleRate = 22050, maxSeconds = 30, minSeconds = 1, maxBytes, timeoutMs = 15000, ffmpegPath, signal, resampler = 'auto', warmPool = false, onSamples,
 }: DecodeOptions): Promise<DecodedAudio> {
@@ -148,8 +163,7 @@ export async function decodeAudio({
       assertRunnable(binary);
       raw = await runFfmpeg({ command, timeoutMs, signal, maxOutputBytes, onData: feed?.run() });
     }
-    const samples = new Float32Array(Math.floor(raw.length / 4));
-    new Uint8Array(samples.buffer).set(raw.subarray(0, samples.length * 4));
+    const samples = samplesView(raw);
     const durationSeconds = samples.length / sampleRate;
     if (durationSeconds < minSeconds) {
       throw new InputError('AUDIO_TOO_SHORT', `decoded only ${durationSeconds.toFixed(3)} s of audio, need at least ${minSeconds} s`, 422);

@@ -1,8 +1,8 @@
 // Mel power spectrogram computed INCREMENTALLY as samples arrive (e.g. while ffmpeg is still
 // decoding), so the expensive part of the MFCC (STFT + mel bank, ~90% of it) can overlap the
 // decode (measured and not used by the service: docs/audio.md, "Streaming MFCC").
-// It is also the one-shot path: computeMfcc pushes the whole signal at once, so serving, training
-// and the CLI share one code path and streaming is bit-identical to one-shot by construction.
+// computeMelPower below is the one-shot path (no copy of the signal); both run the same per-frame
+// code (forEachPowerFrame + writeMelFrame), so streaming is bit-identical to one-shot.
 // With center=True zero padding (stft.ts), frame t covers samples [t·hop - nFft/2, t·hop + nFft/2):
 // push() computes every frame whose window is complete (the first frames read zeros on the left);
 // finish() computes the right-edge frames, which read the zero padding past the end.
@@ -54,6 +54,21 @@ function melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax }: Required<Me
     stft: createStftPlan({ nFft, hopLength }),
     bank: createMelFilterbank({ sampleRate, nFft, nMels, fmin, fmax }),
   }));
+}
+
+/**
+ * The whole signal at once, without copying it (computeMfcc's path): the same per-frame code as
+ * the accumulator below, so both give bit-identical frames (test/features/mfcc-streaming.test.ts).
+ */
+export function computeMelPower({
+  samples, sampleRate, nFft = 2048, hopLength = 512, nMels = 128, fmin = 0, fmax,
+}: MelParameters & { samples: Float32Array }): MelPowerFrames {
+  const { stft, bank } = melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax: fmax ?? sampleRate / 2 });
+  if (samples.length === 0) throw new InputError('EMPTY_AUDIO', 'cannot compute features of zero samples', 400);
+  const frames = stftFrameCount({ length: samples.length, hopLength });
+  const data = new Float32Array(nMels * frames);
+  forEachPowerFrame({ plan: stft, samples, visit: (t, power) => writeMelFrame(bank, power, data, t * nMels) });
+  return { data, nMels, frames };
 }
 
 /**

@@ -1,13 +1,13 @@
 // MFCC exactly as librosa 0.11's librosa.feature.mfcc (see /work/shared/golden/README.md):
 // STFT power (stft.ts) → sparse Slaney mel bank (mel-filterbank.ts), both incremental in
 // mel-accumulator.ts → power_to_db over the whole matrix (power-to-db.ts) → ortho DCT-II +
-// optional lifter (dct.ts). One code path: computeMfcc is createMfccAccumulator with every
-// sample pushed at once (streaming during the decode is possible but not used by the service:
-// see docs/audio.md). The tables for a parameter set are built once and cached.
+// optional lifter (dct.ts). computeMfcc runs the whole signal at once (no copy); the accumulator
+// runs the same per-frame code on samples pushed while ffmpeg decodes (possible, bit-identical,
+// but not used by the service: see docs/audio.md). Tables per parameter set are built once, cached.
 import type { MfccMatrix } from '../types.js';
 import { applyDct, createDctTable, type DctTable } from './dct.js';
 import { checkInt, invalidFeatureParams, remember } from './feature-params.js';
-import { createMelAccumulator, type MelParameters, type MelPowerFrames } from './mel-accumulator.js';
+import { computeMelPower, createMelAccumulator, type MelParameters, type MelPowerFrames } from './mel-accumulator.js';
 import { powerToDbInPlace } from './power-to-db.js';
 
 export interface LogMelOptions extends MelParameters {
@@ -51,18 +51,25 @@ function toDecibels(mel: MelPowerFrames): MelPowerFrames {
   return mel;
 }
 
-/** `maxSamples`: the most samples that will be pushed. Parameters are checked here, up front. */
-export function createMfccAccumulator({ nMfcc = 13, lifter = 0, nMels = 128, maxSamples, ...mel }: MfccParameters & { maxSamples: number }): MfccAccumulator {
+function checkMfccParameters(nMfcc: number, lifter: number, nMels: number): void {
   checkInt('nMfcc', nMfcc, 1, nMels);
   if (!(lifter >= 0) || !Number.isFinite(lifter)) throw invalidFeatureParams(`lifter must be >= 0, got ${lifter}`);
+}
+
+/** Mel power → MFCC: power_to_db over the whole matrix, then the DCT. */
+function melToMfcc(mel: MelPowerFrames, nMfcc: number, lifter: number): MfccMatrix {
+  const logMel = toDecibels(mel);
+  const dct = remember(dctTables, `${mel.nMels}|${nMfcc}|${lifter}`, () => createDctTable({ nMels: mel.nMels, nMfcc, lifter }));
+  return { data: applyDct({ dct, logMelFrameMajor: logMel.data, frames: logMel.frames }), nMfcc, frames: logMel.frames };
+}
+
+/** `maxSamples`: the most samples that will be pushed. Parameters are checked here, up front. */
+export function createMfccAccumulator({ nMfcc = 13, lifter = 0, nMels = 128, maxSamples, ...mel }: MfccParameters & { maxSamples: number }): MfccAccumulator {
+  checkMfccParameters(nMfcc, lifter, nMels);
   const accumulator = createMelAccumulator({ ...mel, nMels, maxSamples });
   return {
     push: (chunk) => accumulator.push(chunk),
-    finish() {
-      const logMel = toDecibels(accumulator.finish());
-      const dct = remember(dctTables, `${nMels}|${nMfcc}|${lifter}`, () => createDctTable({ nMels, nMfcc, lifter }));
-      return { data: applyDct({ dct, logMelFrameMajor: logMel.data, frames: logMel.frames }), nMfcc, frames: logMel.frames };
-    },
+    finish: () => melToMfcc(accumulator.finish(), nMfcc, lifter),
     get sampleCount() {
       return accumulator.sampleCount;
     },
@@ -70,10 +77,8 @@ export function createMfccAccumulator({ nMfcc = 13, lifter = 0, nMels = 128, max
 }
 
 /** librosa.power_to_db(librosa.feature.melspectrogram(...)), band-major like librosa. */
-export function computeLogMel({ samples, ...mel }: LogMelOptions): LogMelMatrix {
-  const accumulator = createMelAccumulator({ ...mel, maxSamples: samples.length });
-  accumulator.push(samples);
-  const { data, nMels, frames } = toDecibels(accumulator.finish());
+export function computeLogMel(options: LogMelOptions): LogMelMatrix {
+  const { data, nMels, frames } = toDecibels(computeMelPower(options));
   const bandMajor = new Float32Array(data.length);
   for (let t = 0; t < frames; t++) {
     for (let m = 0; m < nMels; m++) bandMajor[m * frames + t] = data[t * nMels + m]!;
@@ -81,8 +86,7 @@ export function computeLogMel({ samples, ...mel }: LogMelOptions): LogMelMatrix 
   return { data: bandMajor, nMels, frames };
 }
 
-export function computeMfcc({ samples, ...parameters }: MfccOptions): MfccMatrix {
-  const accumulator = createMfccAccumulator({ ...parameters, maxSamples: samples.length });
-  accumulator.push(samples);
-  return accumulator.finish();
+export function computeMfcc({ nMfcc = 13, lifter = 0, nMels = 128, ...mel }: MfccOptions): MfccMatrix {
+  checkMfccParameters(nMfcc, lifter, nMels);
+  return melToMfcc(computeMelPower({ ...mel, nMels }), nMfcc, lifter);
 }
