@@ -1,8 +1,7 @@
 // Audio front end benchmark: MFCC of 30 s (the golden clip), the STFT alone, fft.js on the same
 // frames for scale (DESIGN.md measured it at ≈ 18 ms on a quiet machine), decode of a 30-s mp3
 // and m4a with the system and the bundled ffmpeg (cold spawn, and with the warm pool), the MFCC
-// image encode (sharp), and decode + MFCC one after the other vs streamed (predict-audio.ts does
-// not stream: through the API it measured slower, docs/audio.md).
+// image encode (sharp).
 // Run: npm run bench audio
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,12 +9,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeAudio, maxDecodedSamples } from '../src/audio/decode.js';
+import { decodeAudio } from '../src/audio/decode.js';
 import { bundledFfmpegPath, resolveFfmpegPath } from '../src/audio/ffmpeg-binary.js';
 import { ffmpegSupportsSoxr } from '../src/audio/ffmpeg-capabilities.js';
 import { needsSeekableInput } from '../src/audio/mp4-layout.js';
 import { closeWarmDecoders } from '../src/audio/warm-decoder.js';
-import { computeMfcc, createMfccAccumulator } from '../src/features/mfcc.js';
+import { computeMfcc } from '../src/features/mfcc.js';
 import { renderMfccImage } from '../src/features/mfcc-image.js';
 import { createStftPlan, forEachPowerFrame } from '../src/features/stft.js';
 import { formatTimings, measure, summarize, type Timing } from './lib.js';
@@ -114,55 +113,10 @@ async function decodeTimings(): Promise<Timing[]> {
   }
 }
 
-/**
- * Decode (warm pool, 300 ms apart: the replacement is ready, as between a worker's jobs) and MFCC
- * of a 30-s mp3: the MFCC after the decode, or streamed from the decoded chunks (onSamples).
- * Alternating, so both see the same machine load.
- */
-async function overlapTimings(): Promise<Timing[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'music-prediction-bench-'));
-  try {
-    const mp3 = join(dir, 'clip.mp3');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', clipPath, '-af', 'aresample=44100,pan=stereo|c0=c0|c1=0.5*c0', '-c:a', 'libmp3lame', '-b:a', '192k', mp3], { timeout: 60_000 });
-    const data = readFileSync(mp3);
-    const sequential = async (): Promise<number[]> => {
-      const t0 = performance.now();
-      const audio = await decodeAudio({ input: data, warmPool: true });
-      const t1 = performance.now();
-      computeMfcc({ samples: audio.samples, sampleRate: audio.sampleRate });
-      return [performance.now() - t0, performance.now() - t1];
-    };
-    const streamed = async (): Promise<number[]> => {
-      const accumulator = createMfccAccumulator({ sampleRate: 22050, maxSamples: maxDecodedSamples({ maxSeconds: 30, sampleRate: 22050 }) });
-      const t0 = performance.now();
-      await decodeAudio({ input: data, warmPool: true, onSamples: (chunk) => accumulator.push(chunk) });
-      const t1 = performance.now();
-      accumulator.finish();
-      return [performance.now() - t0, performance.now() - t1];
-    };
-    const rows = { sequential: [] as number[][], streamed: [] as number[][] };
-    for (let i = 0; i < 24; i++) {
-      await new Promise((r) => setTimeout(r, 300));
-      const kind = i % 2 === 0 ? 'sequential' : 'streamed';
-      const row = await (kind === 'sequential' ? sequential() : streamed());
-      if (i >= 4) rows[kind].push(row);
-    }
-    const afterDecode = (r: number[][]) => summarize('', r.map((x) => x[1]!)).medianMs.toFixed(2);
-    return [
-      summarize('decode, then MFCC (30-s mp3, warm pool)', rows.sequential.map((r) => r[0]!), { mfcc_after_decode_ms: afterDecode(rows.sequential) }),
-      summarize('decode with streamed MFCC', rows.streamed.map((r) => r[0]!), { mfcc_after_decode_ms: afterDecode(rows.streamed) }),
-    ];
-  } finally {
-    await closeWarmDecoders();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 export default async function audioBench(): Promise<void> {
   const start = process.cpuUsage();
   console.log(formatTimings('audio: features (pure JS, one thread)', await featureTimings(readClip())));
   console.log(formatTimings('audio: decode to 22050 Hz mono f32 (includes ffmpeg start-up)', await decodeTimings()));
-  console.log(formatTimings('audio: decode + MFCC, total wall time (system ffmpeg, warm, 300 ms apart)', await overlapTimings()));
   const cpu = process.cpuUsage(start);
   console.log(`  (bench process CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; machine load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 }

@@ -5,9 +5,6 @@
 // seek back to it, so that buffer is written to a private temp file that is always removed.
 // With `warmPool`, other Buffers go to a pre-spawned ffmpeg (warm-decoder.ts) with the very same
 // command line, which saves ffmpeg's start-up; the cold spawn stays the fallback.
-// `onSamples` receives the samples while ffmpeg is still producing them (both paths), so a
-// consumer (createMfccAccumulator) can overlap its work with the decode. The service does not:
-// through the API that measured slower (docs/audio.md, "Streaming MFCC").
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +16,6 @@ import { isExecutableFile, resolveFfmpegPath } from './ffmpeg-binary.js';
 import { ffmpegSupportsSoxr } from './ffmpeg-capabilities.js';
 import { runFfmpeg } from './ffmpeg-run.js';
 import { needsSeekableInput } from './mp4-layout.js';
-import { createSampleFeed } from './sample-feed.js';
 import { decodeWithWarmProcess } from './warm-decoder.js';
 
 export interface DecodeOptions {
@@ -39,18 +35,6 @@ export interface DecodeOptions {
   resampler?: 'auto' | 'soxr' | 'swr';
   /** Buffer inputs: use (and keep) a pre-spawned ffmpeg. Off by default: it leaves a process idling. */
   warmPool?: boolean;
-  /**
-   * Called, in order, with consecutive runs of the decoded samples as ffmpeg writes them (fresh
-   * arrays, the consumer may keep them); together they are exactly the returned `samples`, at most
-   * maxDecodedSamples() of them. Called before any minSeconds check: when the decode fails, the
-   * caller just drops what it accumulated. A throw fails the decode with that error.
-   */
-  onSamples?: (chunk: Float32Array) => void;
-}
-
-/** The most samples a decode returns: maxSeconds at `sampleRate`, plus one second of slack for ffmpeg's -t rounding. */
-export function maxDecodedSamples({ maxSeconds, sampleRate }: { maxSeconds: number; sampleRate: number }): number {
-  return Math.ceil(maxSeconds * sampleRate + sampleRate);
 }
 
 /**
@@ -111,7 +95,7 @@ function samplesView(raw: Buffer): Float32Array {
 }
 
 export async function decodeAudio({
-  input, sampleRate = 22050, maxSeconds = 30, minSeconds = 1, maxBytes, timeoutMs = 15000, ffmpegPath, signal, resampler = 'auto', warmPool = false, onSamples,
+  input, sampleRate = 22050, maxSeconds = 30, minSeconds = 1, maxBytes, timeoutMs = 15000, ffmpegPath, signal, resampler = 'auto', warmPool = false,
 }: DecodeOptions): Promise<DecodedAudio> {
   if (!Number.isInteger(sampleRate) || sampleRate < 1000 || sampleRate > 384000) {
     throw new InputError('INVALID_DECODE_PARAMS', `sampleRate must be an integer in [1000, 384000], got ${sampleRate}`, 400);
@@ -153,15 +137,15 @@ export async function decodeAudio({
       .audioChannels(1)
       .audioFrequency(sampleRate)
       .format('f32le');
-    const maxOutputBytes = maxDecodedSamples({ maxSeconds, sampleRate }) * 4;
-    const feed = onSamples ? createSampleFeed({ onSamples }) : undefined;
+    // One second of slack over maxSeconds for ffmpeg's -t rounding.
+    const maxOutputBytes = Math.ceil(maxSeconds * sampleRate + sampleRate) * 4;
     const warm = warmInput
-      ? await decodeWithWarmProcess({ binary, args: commandArguments(command), input: warmInput, timeoutMs, signal, maxOutputBytes, onData: feed?.run() })
+      ? await decodeWithWarmProcess({ binary, args: commandArguments(command), input: warmInput, timeoutMs, signal, maxOutputBytes })
       : undefined;
     let raw = warm;
     if (raw === undefined) {
       assertRunnable(binary);
-      raw = await runFfmpeg({ command, timeoutMs, signal, maxOutputBytes, onData: feed?.run() });
+      raw = await runFfmpeg({ command, timeoutMs, signal, maxOutputBytes });
     }
     const samples = samplesView(raw);
     const durationSeconds = samples.length / sampleRate;

@@ -4,8 +4,6 @@
 // (runFfmpeg, the cold path) and a pre-spawned process from the warm pool (warm-decoder.ts).
 // The wall-clock timer and the abort signal SIGKILL ffmpeg (a hung decoder ignores SIGTERM-less
 // politeness on a blocked pipe); ffmpeg's stderr is kept, bounded, for the error message.
-// `onData` sees stdout's bytes as they arrive (decode.ts turns them into samples for the
-// streaming MFCC), in order, and never after the run has settled.
 import type { ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import type { FfmpegCommand } from 'fluent-ffmpeg';
@@ -73,16 +71,12 @@ function classifyFailure(err: Error, stderr: string | undefined): Error {
   return new InternalError('FFMPEG_FAILED', `ffmpeg failed: ${err.message}${detail ? ` — ${detail}` : ''}`, { cause: err });
 }
 
-/** Called with each stdout chunk (arbitrary byte length) as it arrives; a throw fails the run. */
-export type FfmpegDataListener = (chunk: Buffer) => void;
-
 /** Collects stdout of a running ffmpeg; the timeout counts from this call (input handover). */
-export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes, onData }: {
+export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes }: {
   ffmpeg: FfmpegProcess;
   timeoutMs: number;
   signal?: AbortSignal;
   maxOutputBytes: number;
-  onData?: FfmpegDataListener;
 }): Promise<Buffer> {
   return new Promise<Buffer>((resolvePromise, rejectPromise) => {
     const chunks: Buffer[] = [];
@@ -112,27 +106,18 @@ export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes,
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    const take = (chunk: Buffer): void => {
-      received += chunk.length;
-      if (received > maxOutputBytes) {
-        finish(new InternalError('DECODE_OUTPUT_OVERFLOW', `ffmpeg produced more than ${maxOutputBytes} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-      try {
-        onData?.(chunk);
-      } catch (err) {
-        finish(err instanceof Error ? err : new Error(String(err)));
-      }
-    };
-
     // emitClose: false — fluent-ffmpeg treats a closed output stream as a failure after 20 ms,
     // which can race a slow process exit on a loaded machine.
     const sink = new Writable({
       emitClose: false,
       write(chunk: Buffer, _encoding, callback) {
-        // Before callback(): it may write the next buffered chunk synchronously, out of order.
-        if (!settled) take(chunk); // once killed or failed, what is still in the pipe goes nowhere
+        received += chunk.length;
+        if (received > maxOutputBytes) {
+          callback();
+          finish(new InternalError('DECODE_OUTPUT_OVERFLOW', `ffmpeg produced more than ${maxOutputBytes} bytes`));
+          return;
+        }
+        chunks.push(chunk);
         callback();
       },
       final(callback) {
@@ -195,12 +180,11 @@ function fluentProcess(command: FfmpegCommand): FfmpegProcess {
 }
 
 /** Spawns a prepared fluent-ffmpeg command and collects its stdout (the cold path). */
-export function runFfmpeg({ command, timeoutMs, signal, maxOutputBytes, onData }: {
+export function runFfmpeg({ command, timeoutMs, signal, maxOutputBytes }: {
   command: FfmpegCommand;
   timeoutMs: number;
   signal?: AbortSignal;
   maxOutputBytes: number;
-  onData?: FfmpegDataListener;
 }): Promise<Buffer> {
-  return collectFfmpegOutput({ ffmpeg: fluentProcess(command), timeoutMs, signal, maxOutputBytes, onData });
+  return collectFfmpegOutput({ ffmpeg: fluentProcess(command), timeoutMs, signal, maxOutputBytes });
 }

@@ -7,7 +7,7 @@
 // "use the cold path" (undefined), and so does one that dies under a decode without our kill.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { collectFfmpegOutput, ffmpegExitError, type FfmpegDataListener, type FfmpegProcess } from './ffmpeg-run.js';
+import { collectFfmpegOutput, ffmpegExitError, type FfmpegProcess } from './ffmpeg-run.js';
 
 const STDERR_TAIL_CHARS = 16_384;
 /** Distinct command lines kept warm; the oldest goes beyond (callers normally use one or two). */
@@ -99,18 +99,15 @@ function keep(key: string, binary: string, args: string[]): void {
 
 /**
  * Decodes `input` with the warm process for this exact command line (args read pipe:0 and write
- * pipe:1), or returns undefined when there is none alive: then the caller spawns one cold. A
- * process that dies under the decode may already have passed some bytes to `onData`: the cold
- * retry then starts from byte 0 again (decode.ts skips what was already delivered).
+ * pipe:1), or returns undefined when there is none alive: then the caller spawns one cold.
  */
-export async function decodeWithWarmProcess({ binary, args, input, timeoutMs, signal, maxOutputBytes, onData }: {
+export async function decodeWithWarmProcess({ binary, args, input, timeoutMs, signal, maxOutputBytes }: {
   binary: string;
   args: string[];
   input: Buffer;
   timeoutMs: number;
   signal?: AbortSignal;
   maxOutputBytes: number;
-  onData?: FfmpegDataListener;
 }): Promise<Buffer | undefined> {
   const key = [binary, ...args].join('\0');
   const ready = idle.get(key);
@@ -122,7 +119,7 @@ export async function decodeWithWarmProcess({ binary, args, input, timeoutMs, si
   }
   ready.handOver(input);
   try {
-    return await collectFfmpegOutput({ ffmpeg: ready, timeoutMs, signal, maxOutputBytes, onData });
+    return await collectFfmpegOutput({ ffmpeg: ready, timeoutMs, signal, maxOutputBytes });
   } catch (err) {
     if (ready.lost() && !signal?.aborted) return undefined;
     throw err;

@@ -1,9 +1,9 @@
 // Audio bytes → genres: decode (ffmpeg) → MFCC with the MODEL's own feature parameters (the same
 // code and parameters it was trained with) → classify → MFCC image. The stages are the shared
 // pure functions; this file only orders them, times them and reports progress.
-// The MFCC is NOT computed while ffmpeg decodes (decodeAudio's onSamples + createMfccAccumulator
-// could): through the API that made uploads ~100 ms slower and sustained throughput ~15 % lower on
-// 2 cores (docs/audio.md, "Streaming MFCC"), although decode + MFCC alone got 17 ms faster.
+// The MFCC is computed after the decode, not while ffmpeg decodes: a streaming version was built
+// and measured; through the API it made uploads ~100 ms slower and sustained throughput ~15 % lower
+// on 2 cores, although decode + MFCC alone got 17 ms faster (docs/audio.md, "Streaming MFCC").
 import { decodeAudio } from '../audio/decode.js';
 import type { Config } from '../config.js';
 import { computeMfcc } from '../features/mfcc.js';

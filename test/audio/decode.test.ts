@@ -126,25 +126,6 @@ test('bad options are INVALID_DECODE_PARAMS', async () => {
   await assert.rejects(decodeAudio({ input: files.wav, minSeconds: 5, maxSeconds: 2 }), inputError('INVALID_DECODE_PARAMS', 400));
 });
 
-test('onSamples receives exactly the returned samples, in order, while ffmpeg runs (path, Buffer, temp-file m4a)', async () => {
-  const long = makeTone(join(dir, 'long.mp3'), 12, FORMATS.mp3); // several pipe chunks of output
-  for (const input of [long, readFileSync(long), files.flac, readFileSync(files.m4a)]) {
-    const chunks: Float32Array[] = [];
-    const audio = await decodeAudio({ input, onSamples: (chunk) => void chunks.push(chunk) });
-    const streamed = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
-    assert.ok(streamed.equals(Buffer.from(audio.samples.buffer)), `${typeof input === 'string' ? input : 'Buffer'}: streamed samples differ`);
-    if (input === long) assert.ok(chunks.length > 1, `one chunk only for ${audio.samples.length} samples`);
-  }
-});
-
-test('a throwing onSamples fails the decode with its error; a failed decode may have streamed some samples', async () => {
-  await assert.rejects(decodeAudio({ input: files.wav, onSamples: () => { throw new RangeError('consumer full'); } }), /consumer full/);
-  let streamed = 0;
-  const short = makeTone(join(dir, 'short-stream.wav'), 0.5, FORMATS.wav);
-  await assert.rejects(decodeAudio({ input: short, onSamples: (c) => void (streamed += c.length) }), inputError('AUDIO_TOO_SHORT', 422));
-  assert.equal(streamed, 11025);
-});
-
 /** A stand-in "ffmpeg" that records its pid and hangs: only a kill ends it. */
 function hangingFfmpeg(name: string): { path: string; pid: () => number } {
   const pidFile = join(dir, `${name}.pid`);
