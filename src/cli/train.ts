@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { readDataset } from '../datasets/manifest.js';
 import { InputError, isAppError } from '../errors.js';
+import { CNN_HEADS, type CnnHead } from '../model/architecture.js';
 import { initTfBackend } from '../model/backend.js';
 import { DEFAULT_FEATURES } from '../model/metadata.js';
 import { saveGenreModel } from '../model/save.js';
@@ -38,6 +39,8 @@ Options:
                             segment (default 0, off; a segment has 130 frames)
   --mask-coefficients <n>   hide up to n whole MFCC coefficient rows per training segment (default 0)
   --centre-segments         subtract each segment's mean per coefficient (train and serve)
+  --head <h>                flatten (the 2017 design, default) or global-average (average the last
+                            convolution block over coefficients and time before the dense layer)
   --seed <n>                seed for split, sampling, weight init and dropout (default 42)
   --val-fraction <x>        fraction of groups (tracks) per genre for validation (default 0.2)
   --holdout-sources <a,b>   sources never trained on; evaluated at the end as "held-out"
@@ -52,7 +55,7 @@ Options:
 
 function parse(argv: string[]) {
   const stringOptions = ['data', 'out', 'labels', 'epochs', 'batch-size', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
-    'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients',
+    'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head',
     'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
   try {
@@ -75,6 +78,8 @@ function parse(argv: string[]) {
   if (!data || !out) throw new UsageError('--data and --out are required');
   const backend = s('backend');
   if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
+  const head = s('head') ?? 'flatten';
+  if (!(CNN_HEADS as readonly string[]).includes(head)) throw new UsageError(`--head must be one of ${CNN_HEADS.join(', ')}`);
   const labels = s('labels') ? parseList(s('labels')) : ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz'];
   if (labels.length < 2 || new Set(labels.map((l) => l.toLowerCase())).size !== labels.length) throw new UsageError('--labels needs two or more distinct labels');
   const name = s('name') ?? basename(resolve(out));
@@ -88,6 +93,7 @@ function parse(argv: string[]) {
     patience: parseNumber('patience', s('patience'), 4, { min: 1, max: 1000 }),
     learningRate: parseNumber('learning-rate', s('learning-rate'), 0.001, { integer: false, min: 1e-6, max: 1 }),
     seed: parseNumber('seed', s('seed'), 42, { min: 0, max: 2 ** 31 }),
+    head: head as CnnHead,
     normalisationKind: v['centre-segments'] ? ('per-coefficient-centred' as const) : ('per-coefficient' as const),
     augment: {
       gainDb: parseNumber('augment-gain-db', s('augment-gain-db'), 0, { integer: false, min: 0, max: 40 }),
@@ -163,7 +169,7 @@ async function run(argv: string[]): Promise<number> {
       trainGenreModel({
         tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
         epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-        learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, normalisationKind: args.normalisationKind, deadline, name: args.name, version: args.version,
+        learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, head: args.head, normalisationKind: args.normalisationKind, deadline, name: args.name, version: args.version,
         onBatch: (step, steps, loss) => progressBar('  train', step, steps, `loss ${loss.toFixed(3)}`),
         onEpoch: (r) => console.log(epochLine(r, args.epochs)),
       }),
@@ -173,7 +179,7 @@ async function run(argv: string[]): Promise<number> {
     const metadata = result.model.metadata;
     metadata.training = {
       backend, epochsRun: result.history.length, stoppedBecause: result.stoppedBecause, seed: args.seed, batchSize: args.batchSize,
-      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking,
+      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, head: args.head,
       holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)), history: result.history,
     };
     metadata.dataCard = buildDataCard({

@@ -2,15 +2,30 @@
 // dropout 0.5, dense 250, softmax) applied to one ≈3-s MFCC segment (nMfcc × segmentFrames × 1)
 // instead of the whole 30-s image. Each block is conv(3×3, same, relu) → max-pool 2×2 → batch
 // norm: pooling before the norm halves the tensors the (costly on wasm) batch-norm gradient sees.
+// Head: 'flatten' (the original: every time position of the last block has its own weights) or
+// 'global-average' (the last block's maps averaged over coefficients and time, so a pattern counts
+// the same wherever it sits in the segment; an experiment, docs/model.md).
 import type * as tfjs from '@tensorflow/tfjs';
 
-export const ARCHITECTURE = 'conv16-pool-bn/conv32-pool-bn/conv32-pool-bn/dropout0.5/dense250/softmax';
+export type CnnHead = 'flatten' | 'global-average';
+export const CNN_HEADS: readonly CnnHead[] = ['flatten', 'global-average'];
 
-export function buildGenreCnn({ tf, nMfcc, segmentFrames, classes }: {
+const ARCHITECTURES: Record<CnnHead, string> = {
+  flatten: 'conv16-pool-bn/conv32-pool-bn/conv32-pool-bn/dropout0.5/dense250/softmax',
+  'global-average': 'conv16-pool-bn/conv32-pool-bn/conv32-pool-bn/global-average/dropout0.5/dense250/softmax',
+};
+export const ARCHITECTURE = ARCHITECTURES.flatten;
+
+export function architectureName(head: CnnHead): string {
+  return ARCHITECTURES[head];
+}
+
+export function buildGenreCnn({ tf, nMfcc, segmentFrames, classes, head = 'flatten' }: {
   tf: typeof tfjs;
   nMfcc: number;
   segmentFrames: number;
   classes: number;
+  head?: CnnHead;
 }): tfjs.LayersModel {
   const model = tf.sequential({ name: 'genre_cnn' });
   let height = nMfcc;
@@ -29,7 +44,7 @@ export function buildGenreCnn({ tf, nMfcc, segmentFrames, classes }: {
     // tens of steps instead of hundreds, so short runs and early epochs validate correctly.
     model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
   });
-  model.add(tf.layers.flatten());
+  model.add(head === 'flatten' ? tf.layers.flatten() : tf.layers.globalAveragePooling2d({}));
   model.add(tf.layers.dropout({ rate: 0.5 }));
   model.add(tf.layers.dense({ units: 250, activation: 'relu' }));
   model.add(tf.layers.dense({ units: classes, activation: 'softmax' }));

@@ -2,7 +2,7 @@
 // deadline so a run always finishes in its budget. Backend-agnostic (wasm with our kernels, cpu,
 // or tfjs-node): it only uses public tfjs APIs.
 import type * as tfjs from '@tensorflow/tfjs';
-import { ARCHITECTURE, buildGenreCnn } from '../model/architecture.js';
+import { architectureName, buildGenreCnn, type CnnHead } from '../model/architecture.js';
 import { createGenreModel, type GenreModel } from '../model/genre-model.js';
 import { METADATA_FORMAT, type FeatureParams, type GenreModelMetadata } from '../model/metadata.js';
 import type { MfccMatrix } from '../types.js';
@@ -44,6 +44,8 @@ export interface TrainOptions {
   learningRate: number;
   seed: number;
   normalisationKind: 'per-coefficient' | 'per-coefficient-centred';
+  /** The network's head (architecture.ts); default 'flatten', the 2017 design. */
+  head?: CnnHead;
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
   /** SpecAugment-style time/coefficient masks per training segment (masking.ts); omitted: none. */
@@ -82,10 +84,10 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const normalisation = { kind: o.normalisationKind, ...computeNormalisation({ clips: o.train.map((c) => c.mfcc) }) };
   const metadata: GenreModelMetadata = {
     format: METADATA_FORMAT, name: o.name, version: o.version, createdAt: new Date().toISOString(), labels: o.labels, features,
-    normalisation, architecture: ARCHITECTURE, training: {},
+    normalisation, architecture: architectureName(o.head ?? 'flatten'), training: {},
     dataCard: { description: '', clipsPerGenre: {}, sources: [], licences: [] }, metrics: {},
   };
-  const layersModel = buildGenreCnn({ tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length });
+  const layersModel = buildGenreCnn({ tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length, head: o.head });
   layersModel.compile({ optimizer: tf.train.adam(o.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const model = createGenreModel({ tf, layersModel, metadata, backend: o.backend });
 

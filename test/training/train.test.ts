@@ -100,13 +100,23 @@ test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI 
     const trainArgs = (extra: string[]) => ['--data', data, '--out', join(root, 'model2'), '--labels', 'Classical,Metal', '--epochs', '1',
       '--batch-size', '8', '--cache-dir', cache, '--backend', 'wasm', ...extra];
     assert.equal(await trainCommand.run(trainArgs(['--eval-data', join(root, 'same.tsv')])), 1);
-    assert.equal(await trainCommand.run(trainArgs(['--eval-data', join(root, 'other.tsv'), '--centre-segments', '--augment-gain-db', '6'])), 0);
+    assert.equal(await trainCommand.run(trainArgs(['--eval-data', join(root, 'other.tsv'), '--centre-segments', '--augment-gain-db', '6', '--head', 'global-average'])), 0);
     const meta = JSON.parse(await readFile(join(root, 'model2', 'metadata.json'), 'utf8')) as {
-      metrics: { heldOut?: { clips: number } }; normalisation: { kind: string }; training: { augment: { gainDb: number } };
+      metrics: { heldOut?: { clips: number } }; normalisation: { kind: string }; architecture: string;
+      training: { augment: { gainDb: number }; head: string };
     };
     assert.equal(meta.metrics.heldOut?.clips, 2);
     assert.equal(meta.normalisation.kind, 'per-coefficient-centred');
     assert.equal(meta.training.augment.gainDb, 6);
+    // The global-average head trains on wasm, is recorded, and the saved network serves.
+    assert.equal(meta.training.head, 'global-average');
+    assert.match(meta.architecture, /global-average/);
+    const averaged = await loadGenreModel({ dir: join(root, 'model2'), backend: 'wasm' });
+    assert.ok(averaged.layersModel.layers.some((l) => l.getClassName() === 'GlobalAveragePooling2D'));
+    const p = classifyMfcc({ model: averaged, mfcc: await extractFileMfcc({ path: join(data, 'Metal', '0.wav'), features: averaged.metadata.features }) });
+    assert.ok(Math.abs(p.probabilities['Classical']! + p.probabilities['Metal']! - 1) < 1e-5);
+    averaged.dispose();
+    assert.notEqual(await trainCommand.run(trainArgs(['--head', 'attention'])), 0);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
