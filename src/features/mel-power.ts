@@ -40,14 +40,42 @@ function melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax }: Required<Me
   }));
 }
 
-/** The mel power frames of `samples` (not copied). */
+/**
+ * The mel power frames of `samples` (not copied): all frames, or frames [firstFrame, endFrame) of
+ * a signal of `signalLength` samples of which `samples` is the slice starting at `sampleOffset`
+ * (it must hold frameSamples(...) of that range). A range's values are bit-identical to the same
+ * frames of the whole computation: mfcc-parallel.ts splits one signal across threads this way.
+ */
 export function computeMelPower({
-  samples, sampleRate, nFft = 2048, hopLength = 512, nMels = 128, fmin = 0, fmax,
-}: MelParameters & { samples: Float32Array }): MelPowerFrames {
+  samples, sampleRate, nFft = 2048, hopLength = 512, nMels = 128, fmin = 0, fmax, range,
+}: MelParameters & { samples: Float32Array; range?: FrameRange }): MelPowerFrames {
   const { stft, bank } = melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax: fmax ?? sampleRate / 2 });
-  if (samples.length === 0) throw new InputError('EMPTY_AUDIO', 'cannot compute features of zero samples', 400);
-  const frames = stftFrameCount({ length: samples.length, hopLength });
+  if (samples.length === 0 && (range?.signalLength ?? 0) === 0) throw new InputError('EMPTY_AUDIO', 'cannot compute features of zero samples', 400);
+  const signalLength = range?.signalLength ?? samples.length;
+  const total = stftFrameCount({ length: signalLength, hopLength });
+  const firstFrame = range?.firstFrame ?? 0;
+  const endFrame = range?.endFrame ?? total;
+  if (!(Number.isInteger(firstFrame) && Number.isInteger(endFrame) && firstFrame >= 0 && firstFrame <= endFrame && endFrame <= total)) {
+    throw invalidFeatureParams(`frame range [${firstFrame}, ${endFrame}) is not within the ${total} frames`);
+  }
+  const frames = endFrame - firstFrame;
   const data = new Float32Array(nMels * frames);
-  forEachPowerFrame({ plan: stft, samples, visit: (t, power) => writeMelFrame(bank, power, data, t * nMels) });
+  forEachPowerFrame({
+    plan: stft, samples, signalLength, firstFrame, endFrame, sampleOffset: range?.sampleOffset ?? 0,
+    visit: (t, power) => writeMelFrame(bank, power, data, (t - firstFrame) * nMels),
+  });
   return { data, nMels, frames };
+}
+
+/** Frames [firstFrame, endFrame) of a signal of signalLength samples; `samples` starts at sampleOffset. */
+export interface FrameRange {
+  signalLength: number;
+  firstFrame: number;
+  endFrame: number;
+  sampleOffset: number;
+}
+
+/** STFT frame count of a signal (librosa, center=True) for these parameters. */
+export function melFrameCount({ length, hopLength = 512 }: { length: number; hopLength?: number }): number {
+  return stftFrameCount({ length, hopLength });
 }

@@ -48,9 +48,19 @@ export function computeLogMel(options: LogMelOptions): LogMelMatrix {
 }
 
 export function computeMfcc({ nMfcc = 13, lifter = 0, nMels = 128, ...mel }: MfccOptions): MfccMatrix {
+  checkMfccOptions({ nMfcc, lifter, nMels });
+  return mfccFromMelPower({ mel: computeMelPower({ ...mel, nMels }), nMfcc, lifter });
+}
+
+export function checkMfccOptions({ nMfcc, lifter, nMels }: { nMfcc: number; lifter: number; nMels: number }): void {
   checkInt('nMfcc', nMfcc, 1, nMels);
   if (!(lifter >= 0) || !Number.isFinite(lifter)) throw invalidFeatureParams(`lifter must be >= 0, got ${lifter}`);
-  const logMel = toDecibels(computeMelPower({ ...mel, nMels }));
+}
+
+/** power_to_db over the whole matrix (in place), then the DCT: the MFCC of a mel power matrix. */
+export function mfccFromMelPower({ mel, nMfcc, lifter }: { mel: MelPowerFrames; nMfcc: number; lifter: number }): MfccMatrix {
+  const logMel = toDecibels(mel);
+  const { nMels } = mel;
   const dct = remember(dctTables, `${nMels}|${nMfcc}|${lifter}`, () => createDctTable({ nMels, nMfcc, lifter }));
   return { data: applyDct({ dct, logMelFrameMajor: logMel.data, frames: logMel.frames }), nMfcc, frames: logMel.frames };
 }

@@ -6,11 +6,12 @@
 // on 2 cores, although decode + MFCC alone got 17 ms faster (docs/audio.md, "Streaming MFCC").
 import { decodeAudio } from '../audio/decode.js';
 import type { Config } from '../config.js';
-import { computeMfcc } from '../features/mfcc.js';
+import { computeMfcc, type MfccOptions } from '../features/mfcc.js';
 import { renderMfccImage } from '../features/mfcc-image.js';
 import type { Logger } from '../logger.js';
 import { classifyMfcc } from '../model/classify.js';
 import type { GenreModel } from '../model/load.js';
+import type { MfccMatrix } from '../types.js';
 import type { AudioPrediction } from './result.js';
 
 export type DecodeConfig = Pick<
@@ -25,9 +26,12 @@ export async function predictAudio({
   logger,
   onProgress,
   signal,
+  mfccOf = computeMfcc,
 }: {
   audio: Buffer;
   model: GenreModel;
+  /** The MFCC stage: computeMfcc, or MfccThreads.computeMfcc (same values, several threads). */
+  mfccOf?: (options: MfccOptions) => MfccMatrix | Promise<MfccMatrix>;
   config: DecodeConfig;
   logger: Logger;
   onProgress?: (stage: string, percent: number) => void;
@@ -60,7 +64,7 @@ export async function predictAudio({
   timingsMs.decode = round(performance.now() - t0);
 
   const mfcc = await timed('mfcc', 40, () =>
-    computeMfcc({
+    mfccOf({
       samples: decoded.samples,
       sampleRate: decoded.sampleRate,
       nFft: features.nFft,
