@@ -14,8 +14,8 @@ import type { MelPowerTask } from './mel-power-task.js';
 import { checkMfccOptions, computeMfcc, mfccFromMelPower, type MfccOptions } from './mfcc.js';
 import { frameSamples } from './stft.js';
 
-/** Below this many frames (≈ 6 s at hop 512) one thread is about as fast as handing work off. */
-const MIN_FRAMES_TO_SPLIT = 256;
+/** Shorter clips (≈ 12 s at hop 512) stay on one thread: the hand-off would eat most of the gain. */
+const MIN_FRAMES_TO_SPLIT = 512;
 
 /** The built task module (dist), or the TypeScript source when running under tsx (tests, dev). */
 function taskModule(): string {
@@ -61,7 +61,7 @@ export function createMfccThreads({ helpers, onHelperError, taskFile = taskModul
     const frames = melFrameCount({ length: samples.length, hopLength });
     // Busy helpers (another job's MFCC, several jobs at once): queueing behind them would be slower
     // than computing alone, so the clip is then computed on this thread.
-    if (!pool || frames < MIN_FRAMES_TO_SPLIT * 2 || inFlight > 0) {
+    if (!pool || frames < MIN_FRAMES_TO_SPLIT || inFlight > 0) {
       counts.alone++;
       return computeMfcc({ ...options, nMfcc, lifter, nMels });
     }
