@@ -2,7 +2,7 @@
 // worker PROCESSES (src/worker.ts) running the real pipeline, the fake Deezer/iTunes servers, and
 // MODEL_DIR (default: models/genre-cnn if present, else the tiny fixture).
 //   npm run bench api            (BENCH_API_RUNS=60 BENCH_API_SUSTAINED=60 to change the loop sizes;
-//                                 FFMPEG_PATH=… for the workers' ffmpeg)
+//                                 FFMPEG_PATH=… for the workers' ffmpeg, MFCC_THREADS=0|1)
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -46,6 +46,8 @@ export default async function apiBench(): Promise<void> {
     LOG_LEVEL: 'silent',
     // Passed on to the worker processes, e.g. to compare a static ffmpeg build with the system one.
     ...(process.env.FFMPEG_PATH ? { FFMPEG_PATH: process.env.FFMPEG_PATH } : {}),
+    // Likewise MFCC_THREADS, to compare the split MFCC with one thread (0).
+    ...(process.env.MFCC_THREADS ? { MFCC_THREADS: process.env.MFCC_THREADS } : {}),
   };
   const config = testConfig(env);
   Object.assign(env, { QUEUE_NAME: config.QUEUE_NAME, QUEUE_PREFIX: config.QUEUE_PREFIX, REDIS_URL, WORKER_CONCURRENCY: '1' });
