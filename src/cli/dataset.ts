@@ -15,6 +15,8 @@ Sub-commands:
       --per-genre <n>      generated tracks per genre (default 60)
       --max-clips <n>      30-s clips cut from one real track at most (default 4)
       --concurrency <n>    parallel renders/cuts (default 2)
+      --more-soundfonts    generated tracks also draw MuseScore General Lite (an experiment;
+                           renders them anew into their own cache folder; docs/model.md)
   info <dataset>  counts per genre, source and group of a TSV manifest or GTZAN-style folder
   collect         build a dataset from preview providers (see \`dataset collect --help\`)
 
@@ -60,6 +62,7 @@ async function build(argv: string[]): Promise<number> {
       'per-genre': { type: 'string' },
       'max-clips': { type: 'string' },
       concurrency: { type: 'string' },
+      'more-soundfonts': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -75,6 +78,7 @@ async function build(argv: string[]): Promise<number> {
     generatedPerGenre: positiveInt('per-genre', values['per-genre'], 60),
     maxClipsPerTrack: Math.max(1, positiveInt('max-clips', values['max-clips'], 4)),
     concurrency: Math.max(1, positiveInt('concurrency', values.concurrency, 2)),
+    moreSoundfonts: values['more-soundfonts'] ?? false,
     log: (line) => console.error(`[build-bundled] ${line}`),
   });
   console.log(JSON.stringify({ out: values.out, buildSeconds: card.buildSeconds, train: card.split.train, eval: card.split.eval }, null, 2));

@@ -9,7 +9,7 @@ import { rapLines, songLines } from './rap-lyrics.js';
 import { RECIPES } from './recipes.js';
 import { renderMidi } from './render-midi.js';
 import { runTool } from './run-tool.js';
-import { SOUNDFONTS } from './tools.js';
+import { SOUNDFONTS, type Soundfont } from './tools.js';
 
 export const MMA_SOURCE = 'generated-mma';
 const MMA_LIB = '/usr/share/mma/lib';
@@ -21,9 +21,18 @@ const VOICES = ['en-us', 'en', 'en-029', 'en-gb-x-rp', 'en-gb-scotland', 'en-gb-
  * `seed`, genre and index, so a track is the same on every machine and every re-run; a finished
  * track is skipped.
  */
-export async function renderGeneratedTrack({ genre, index, seed, workDir, seconds = 42 }: { genre: Genre; index: number; seed: number; workDir: string; seconds?: number }): Promise<SourceTrack> {
+export async function renderGeneratedTrack({ genre, index, seed, workDir, seconds = 42, soundfonts = SOUNDFONTS }: {
+  genre: Genre;
+  index: number;
+  seed: number;
+  workDir: string;
+  seconds?: number;
+  /** The fonts a track draws from; another set renders (and caches) every track anew. */
+  soundfonts?: readonly Soundfont[];
+}): Promise<SourceTrack> {
   const name = `${genre.toLowerCase()}-${String(index).padStart(4, '0')}`;
-  const dir = join(workDir, 'generated', genre);
+  // The default set keeps its old folder, so existing caches stay valid.
+  const dir = join(workDir, soundfonts === SOUNDFONTS ? 'generated' : `generated-${soundfonts.length}sf`, genre);
   const id = `${MMA_SOURCE}/${name}`;
   const rng = createRng({ seed: hashString(`${seed}:${id}`) });
   const recipe = RECIPES[genre];
@@ -31,7 +40,7 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   const libraryText = await readFile(join(MMA_LIB, libraryFile), 'utf8');
   const grooves = mainGrooves({ libraryText });
   const song = composeMma({ recipe, grooves: grooves.length > 0 ? grooves : ['Swing'], rng, seconds, beatsPerBar: beatsPerBarOf({ libraryText }) });
-  const soundfont = rng.pick(SOUNDFONTS).file;
+  const soundfont = rng.pick(soundfonts).file;
   const bitrate = lossyBitrate({ rng });
   const final = join(dir, `${name}.${bitrate ? 'mp3' : 'wav'}`);
   const track: SourceTrack = { id, file: final, genre, source: MMA_SOURCE, origin: 'generated', why: `mma ${libraryFile} ${song.groove} @${song.tempo} bpm` };

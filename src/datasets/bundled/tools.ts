@@ -24,10 +24,25 @@ export const REQUIRED_TOOLS: readonly RequiredTool[] = [
   { command: 'mscore3', debianPackage: 'musescore3' },
 ];
 
+export interface Soundfont {
+  file: string;
+  debianPackage: string;
+}
+
 /** Soundfonts the renders rotate through (the package, and the file it installs). */
-export const SOUNDFONTS: readonly { file: string; debianPackage: string }[] = [
+export const SOUNDFONTS: readonly Soundfont[] = [
   { file: '/usr/share/sounds/sf2/FluidR3_GM.sf2', debianPackage: 'fluid-soundfont-gm' },
   { file: '/usr/share/sounds/sf2/TimGM6mb.sf2', debianPackage: 'timgm6mb-soundfont' },
+];
+
+/**
+ * `--more-soundfonts`: the generated tracks also draw MuseScore General Lite (MIT; better sampled
+ * pianos, basses, brass and drum kits). The packages' human-composed MIDI keeps SOUNDFONTS, so
+ * their clips, and any split that holds them out, do not change.
+ */
+export const MORE_SOUNDFONTS: readonly Soundfont[] = [
+  ...SOUNDFONTS,
+  { file: '/usr/share/sounds/sf3/MuseScore_General_Lite.sf3', debianPackage: 'musescore-general-soundfont-small' },
 ];
 
 export async function findOnPath({ command }: { command: string }): Promise<string | null> {
@@ -44,14 +59,16 @@ export async function findOnPath({ command }: { command: string }): Promise<stri
  */
 export async function ensureTools({
   tools = REQUIRED_TOOLS,
+  soundfonts = SOUNDFONTS,
   log,
 }: {
   tools?: readonly RequiredTool[];
+  soundfonts?: readonly Soundfont[];
   log: (line: string) => void;
 }): Promise<void> {
   const missing = new Set<string>();
   for (const tool of tools) if ((await findOnPath({ command: tool.command })) === null) missing.add(tool.debianPackage);
-  for (const sf of SOUNDFONTS) if (!(await access(sf.file).then(() => true, () => false))) missing.add(sf.debianPackage);
+  for (const sf of soundfonts) if (!(await access(sf.file).then(() => true, () => false))) missing.add(sf.debianPackage);
   if (missing.size === 0) return;
   const packages = [...missing].sort();
   if (process.getuid?.() !== 0) {
