@@ -50,8 +50,8 @@ export function computeMelPower({
   samples, sampleRate, nFft = 2048, hopLength = 512, nMels = 128, fmin = 0, fmax, range,
 }: MelParameters & { samples: Float32Array; range?: FrameRange }): MelPowerFrames {
   const { stft, bank } = melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax: fmax ?? sampleRate / 2 });
-  if (samples.length === 0 && (range?.signalLength ?? 0) === 0) throw new InputError('EMPTY_AUDIO', 'cannot compute features of zero samples', 400);
   const signalLength = range?.signalLength ?? samples.length;
+  if (signalLength === 0) throw new InputError('EMPTY_AUDIO', 'cannot compute features of zero samples', 400);
   const total = stftFrameCount({ length: signalLength, hopLength });
   const firstFrame = range?.firstFrame ?? 0;
   const endFrame = range?.endFrame ?? total;
@@ -73,9 +73,4 @@ export interface FrameRange {
   firstFrame: number;
   endFrame: number;
   sampleOffset: number;
-}
-
-/** STFT frame count of a signal (librosa, center=True) for these parameters. */
-export function melFrameCount({ length, hopLength = 512 }: { length: number; hopLength?: number }): number {
-  return stftFrameCount({ length, hopLength });
 }

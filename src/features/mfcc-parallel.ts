@@ -9,10 +9,10 @@
 import { existsSync } from 'node:fs';
 import { Piscina } from 'piscina';
 import type { MfccMatrix } from '../types.js';
-import { computeMelPower, melFrameCount, type MelPowerFrames } from './mel-power.js';
+import { computeMelPower, type MelPowerFrames } from './mel-power.js';
 import type { MelPowerTask } from './mel-power-task.js';
 import { checkMfccOptions, computeMfcc, mfccFromMelPower, type MfccOptions } from './mfcc.js';
-import { frameSamples } from './stft.js';
+import { frameSamples, stftFrameCount } from './stft.js';
 
 /** Shorter clips (≈ 12 s at hop 512) stay on one thread: the hand-off would eat most of the gain. */
 const MIN_FRAMES_TO_SPLIT = 512;
@@ -54,32 +54,34 @@ export function createMfccThreads({ helpers, onHelperError, taskFile = taskModul
   // task recomputed here; without a listener the 'error' event would end the process.
   pool?.on('error', (err: unknown) => onHelperError?.(err));
 
-  async function parallelMfcc({ nMfcc = 13, lifter = 0, nMels = 128, ...options }: MfccOptions): Promise<MfccMatrix> {
+  async function parallelMfcc({ nMfcc = 13, lifter = 0, nMels = 128, nFft = 2048, hopLength = 512, samples, ...melOptions }: MfccOptions): Promise<MfccMatrix> {
     checkMfccOptions({ nMfcc, lifter, nMels });
-    const { samples, ...melOptions } = options;
-    const { nFft = 2048, hopLength = 512 } = melOptions;
-    const frames = melFrameCount({ length: samples.length, hopLength });
+    const params = { ...melOptions, nFft, hopLength, nMels };
+    const frames = stftFrameCount({ length: samples.length, hopLength: params.hopLength });
     // Busy helpers (another job's MFCC, several jobs at once): queueing behind them would be slower
     // than computing alone, so the clip is then computed on this thread.
     if (!pool || frames < MIN_FRAMES_TO_SPLIT || inFlight > 0) {
       counts.alone++;
-      return computeMfcc({ ...options, nMfcc, lifter, nMels });
+      return computeMfcc({ samples, ...params, nMfcc, lifter });
     }
     counts.split++;
     inFlight++;
     try {
-      return await splitMfcc({ samples, melOptions, frames, nFft, hopLength, nMels, nMfcc, lifter });
+      return mfccFromMelPower({ mel: await splitMelPower({ pool, samples, params, frames }), nMfcc, lifter });
     } finally {
       inFlight--;
     }
   }
 
-  async function splitMfcc({ samples, melOptions, frames, nFft, hopLength, nMels, nMfcc, lifter }: {
-    samples: Float32Array; melOptions: Omit<MfccOptions, 'samples' | 'nMfcc' | 'lifter'>; frames: number;
-    nFft: number; hopLength: number; nMels: number; nMfcc: number; lifter: number;
-  }): Promise<MfccMatrix> {
+  /** Mel power of all `frames`: the leading ranges on the helpers, the last one on this thread. */
+  async function splitMelPower({ pool, samples, params, frames }: {
+    pool: Piscina<MelPowerTask, Float32Array>;
+    samples: Float32Array;
+    params: MelPowerTask['params'] & { nFft: number; hopLength: number; nMels: number };
+    frames: number;
+  }): Promise<MelPowerFrames> {
+    const { nFft, hopLength, nMels } = params;
     const parts = helpers + 1;
-    const params = { ...melOptions, nFft, hopLength, nMels };
     const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((frames * i) / parts));
     const helperParts = bounds.slice(0, -2).map(async (firstFrame, i) => {
       const endFrame = bounds[i + 1]!;
@@ -87,7 +89,7 @@ export function createMfccThreads({ helpers, onHelperError, taskFile = taskModul
       const range = { signalLength: samples.length, firstFrame, endFrame, sampleOffset: start };
       const slice = samples.slice(start, end);
       try {
-        return await pool!.run({ samples: slice, params, range }, { transferList: [slice.buffer] });
+        return await pool.run({ samples: slice, params, range }, { transferList: [slice.buffer] });
       } catch (err) {
         counts.helperFailures++;
         onHelperError?.(err);
@@ -101,8 +103,7 @@ export function createMfccThreads({ helpers, onHelperError, taskFile = taskModul
     const data = new Float32Array(frames * nMels);
     (await Promise.all(helperParts)).forEach((part, i) => data.set(part, bounds[i]! * nMels));
     data.set(last.data, lastFirst * nMels);
-    const mel: MelPowerFrames = { data, nMels, frames };
-    return mfccFromMelPower({ mel, nMfcc, lifter });
+    return { data, nMels, frames };
   }
 
   return {
