@@ -8,6 +8,7 @@ import { isAppError } from '../errors.js';
 import { computeMfcc } from '../features/mfcc.js';
 import { classifyMfcc } from '../model/classify.js';
 import { loadGenreModel } from '../model/load.js';
+import { mfccOptionsFor } from '../model/metadata.js';
 import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction predict <audio-file…> [--model <dir>] [--json]
@@ -64,10 +65,7 @@ async function run(argv: string[]): Promise<number> {
         maxBytes: config.MAX_UPLOAD_BYTES, timeoutMs: config.FFMPEG_TIMEOUT_MS, ffmpegPath,
       });
       const t1 = performance.now();
-      const mfcc = computeMfcc({
-        samples: audio.samples, sampleRate: audio.sampleRate, nFft: f.nFft, hopLength: f.hopLength, nMels: f.nMels,
-        nMfcc: f.nMfcc, lifter: f.lifter, fmin: f.fmin, fmax: f.fmax,
-      });
+      const mfcc = computeMfcc(mfccOptionsFor({ features: f, samples: audio.samples, sampleRate: audio.sampleRate }));
       const t2 = performance.now();
       const prediction = classifyMfcc({ model, mfcc });
       const t3 = performance.now();

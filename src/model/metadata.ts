@@ -3,6 +3,7 @@
 // judge it (data card, held-out metrics). Validated on load so a stale or hand-edited file fails
 // at startup with a precise message instead of producing silently wrong predictions.
 import { z } from 'zod';
+import type { MfccOptions } from '../features/mfcc.js';
 
 export const METADATA_FILE = 'metadata.json';
 export const METADATA_FORMAT = 'music-prediction/genre-model@1';
@@ -28,6 +29,16 @@ export const featureParamsSchema = z
   .refine((f) => f.nMfcc <= f.nMels, { message: 'nMfcc must be ≤ nMels' })
   .refine((f) => f.fmax <= f.sampleRate / 2 && f.fmin < f.fmax, { message: 'need fmin < fmax ≤ sampleRate / 2' });
 export type FeatureParams = z.infer<typeof featureParamsSchema>;
+
+/**
+ * The MFCC options of decoded audio under a model's feature parameters: the one mapping that
+ * training (features.ts), serving (predict-audio.ts) and the predict CLI share, so no caller can
+ * leave a parameter behind and compute features the model was not trained on.
+ */
+export function mfccOptionsFor({ features, samples, sampleRate }: { features: FeatureParams; samples: Float32Array; sampleRate: number }): MfccOptions {
+  const { nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax } = features;
+  return { samples, sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax };
+}
 
 /** The bundled model's front end: librosa defaults (sr 22050, n_fft 2048, hop 512, 128 mels) and the
  * original's 13 coefficients; 130 frames ≈ 3.02 s per segment, 50 % overlap. */

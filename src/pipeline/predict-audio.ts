@@ -11,6 +11,7 @@ import { renderMfccImage } from '../features/mfcc-image.js';
 import type { Logger } from '../logger.js';
 import { classifyMfcc } from '../model/classify.js';
 import type { GenreModel } from '../model/load.js';
+import { mfccOptionsFor } from '../model/metadata.js';
 import type { MfccMatrix } from '../types.js';
 import type { AudioPrediction } from './result.js';
 
@@ -63,19 +64,7 @@ export async function predictAudio({
   });
   timingsMs.decode = round(performance.now() - t0);
 
-  const mfcc = await timed('mfcc', 40, () =>
-    mfccOf({
-      samples: decoded.samples,
-      sampleRate: decoded.sampleRate,
-      nFft: features.nFft,
-      hopLength: features.hopLength,
-      nMels: features.nMels,
-      nMfcc: features.nMfcc,
-      lifter: features.lifter,
-      fmin: features.fmin,
-      fmax: features.fmax,
-    }),
-  );
+  const mfcc = await timed('mfcc', 40, () => mfccOf(mfccOptionsFor({ features, samples: decoded.samples, sampleRate: decoded.sampleRate })));
   // The JPEG encode runs in libuv's thread pool (sharp), so it is started first and the network
   // runs on this thread meanwhile: at light load the two overlap on two cores (the image's time
   // is then no longer added to the job's). Its rejection is handled by the await below, or

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { decodeAudio } from '../audio/decode.js';
 import { computeMfcc } from '../features/mfcc.js';
 import type { DatasetEntry } from '../datasets/manifest.js';
-import type { FeatureParams } from '../model/metadata.js';
+import { mfccOptionsFor, type FeatureParams } from '../model/metadata.js';
 import type { MfccMatrix } from '../types.js';
 
 /** Bump when decode or MFCC code changes in a way that alters the numbers. */
@@ -52,10 +52,7 @@ export async function extractFileMfcc({ path, features, cacheDir, timeoutMs = 30
     if (cached && cached.nMfcc === features.nMfcc) return cached;
   }
   const audio = await decodeAudio({ input: path, sampleRate: features.sampleRate, maxSeconds: features.clipSeconds, minSeconds: 0.5, timeoutMs });
-  const mfcc = computeMfcc({
-    samples: audio.samples, sampleRate: audio.sampleRate, nFft: features.nFft, hopLength: features.hopLength,
-    nMels: features.nMels, nMfcc: features.nMfcc, lifter: features.lifter, fmin: features.fmin, fmax: features.fmax,
-  });
+  const mfcc = computeMfcc(mfccOptionsFor({ features, samples: audio.samples, sampleRate: audio.sampleRate }));
   if (file && cacheDir) {
     await mkdir(cacheDir, { recursive: true });
     // Write-then-rename: an interrupted run never leaves a truncated cache entry behind.
