@@ -62,29 +62,13 @@ async function featureTimings(samples: Float32Array): Promise<Timing[]> {
   const threads = createMfccThreads({ helpers: 1 });
   // 50 ms apart, as jobs arrive at light load (the helper thread is idle, not spinning); CPU is
   // this process's, all threads.
-  const spaced = (fn: () => unknown) => async () => {
-    await new Promise((r) => setTimeout(r, 50));
-    const t0 = performance.now();
-    await fn();
-    return performance.now() - t0;
-  };
-  const spacedRuns = async (name: string, fn: () => unknown): Promise<Timing> => {
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < 40; i++) {
-      const before = process.cpuUsage();
-      const ms = await spaced(fn)();
-      const used = process.cpuUsage(before);
-      if (i >= 10) {
-        wall.push(ms);
-        cpu.push((used.user + used.system) / 1000);
-      }
-    }
-    return summarize(name, wall, { cpu_median_ms: cpu.sort((a, b) => a - b)[cpu.length >> 1]!.toFixed(2) });
+  const spacedMfcc = async (name: string, fn: () => unknown): Promise<Timing> => {
+    const { wallMs, cpuMs } = await spacedRuns(fn, { gapMs: 50, warmup: 10, runs: 30 });
+    return summarize(name, wallMs, { cpu_median_ms: cpuMs.sort((a, b) => a - b)[cpuMs.length >> 1]!.toFixed(2) });
   };
   const split = [
-    await spacedRuns('MFCC 30 s, one thread, 50 ms apart', () => computeMfcc({ samples, sampleRate })),
-    await spacedRuns('MFCC 30 s, split with 1 helper thread (MFCC_THREADS=1), 50 ms apart', () => threads.computeMfcc({ samples, sampleRate })),
+    await spacedMfcc('MFCC 30 s, one thread, 50 ms apart', () => computeMfcc({ samples, sampleRate })),
+    await spacedMfcc('MFCC 30 s, split with 1 helper thread (MFCC_THREADS=1), 50 ms apart', () => threads.computeMfcc({ samples, sampleRate })),
   ];
   await threads.close();
   return [
@@ -98,6 +82,25 @@ async function featureTimings(samples: Float32Array): Promise<Timing[]> {
       warmup: 3, runs: 20, extra: { bytes: image.jpeg.length, size: `${image.width}x${image.height}` },
     }),
   ];
+}
+
+/** Runs `fn` warmup + runs times, `gapMs` apart: wall and process-CPU ms of the timed runs. */
+async function spacedRuns(fn: () => unknown, { gapMs, warmup, runs }: { gapMs: number; warmup: number; runs: number }): Promise<{ wallMs: number[]; cpuMs: number[] }> {
+  const wallMs: number[] = [];
+  const cpuMs: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    await new Promise((r) => setTimeout(r, gapMs));
+    const before = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    const wall = performance.now() - t0;
+    const used = process.cpuUsage(before);
+    if (i >= warmup) {
+      wallMs.push(wall);
+      cpuMs.push((used.user + used.system) / 1000);
+    }
+  }
+  return { wallMs, cpuMs };
 }
 
 async function decodeTimings(): Promise<Timing[]> {
@@ -124,15 +127,7 @@ async function decodeTimings(): Promise<Timing[]> {
         // and 300 ms apart (it is ready, as between requests of a worker that also runs MFCC etc.).
         const warm = (): Promise<unknown> => decodeAudio({ input: data, ffmpegPath, warmPool: true });
         timings.push(await measure(`decode 30-s ${name}, ${label}, Buffer, warm pool`, warm, { warmup: 2, runs: 10, extra }));
-        const spaced = async (): Promise<number> => {
-          await new Promise((r) => setTimeout(r, 300));
-          const t0 = performance.now();
-          await warm();
-          return performance.now() - t0;
-        };
-        for (let i = 0; i < 2; i++) await spaced();
-        const spacedMs: number[] = [];
-        for (let i = 0; i < 10; i++) spacedMs.push(await spaced());
+        const { wallMs: spacedMs } = await spacedRuns(warm, { gapMs: 300, warmup: 2, runs: 10 });
         timings.push(summarize(`decode 30-s ${name}, ${label}, Buffer, warm, 300 ms apart`, spacedMs, extra));
       }
     }
