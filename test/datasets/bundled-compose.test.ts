@@ -30,8 +30,9 @@ test('mainGrooves keeps loops and drops intros, endings and fills; beatsPerBarOf
 });
 
 test('composeMma: same seed, same song; tempo within the recipe; enough bars for the asked length', () => {
-  const make = (seed: number) => composeMma({ recipe: RECIPES.Jazz, grooves: ['Swing', 'SwingSus'], rng: createRng({ seed }), seconds: 40 });
+  const make = (seed: number) => composeMma({ recipe: RECIPES.Jazz, grooves: ['Swing', 'SwingSus'], rng: createRng({ seed }), seconds: 40, mmaSeed: 77 });
   assert.equal(make(3).text, make(3).text);
+  assert.match(make(3).text, /^RndSeed 77$/m, "mma's own randomness is seeded too");
   assert.notEqual(make(3).text, make(4).text);
   for (let seed = 0; seed < 30; seed++) {
     const song = make(seed);

@@ -27,7 +27,15 @@ export interface MmaSong {
  * random key, a random tempo, a voice swap, an Aria (mma's generated melody) on a lead
  * instrument, and a switch to a second groove halfway for variety. Long enough for `seconds`.
  */
-export function composeMma({ recipe, grooves, rng, seconds, beatsPerBar = 4 }: { recipe: GenreRecipe; grooves: string[]; rng: Rng; seconds: number; beatsPerBar?: number }): MmaSong {
+export function composeMma({ recipe, grooves, rng, seconds, beatsPerBar = 4, mmaSeed }: {
+  recipe: GenreRecipe;
+  grooves: string[];
+  rng: Rng;
+  seconds: number;
+  beatsPerBar?: number;
+  /** Seeds mma's own randomness (Aria melodies, groove humanisation); unseeded, every run differs. */
+  mmaSeed: number;
+}): MmaSong {
   const groove = rng.pick(grooves);
   const second = rng.chance(0.5) ? rng.pick(grooves) : groove;
   const tempo = rng.int(recipe.tempo[0], recipe.tempo[1]);
@@ -36,6 +44,7 @@ export function composeMma({ recipe, grooves, rng, seconds, beatsPerBar = 4 }: {
   const swap = rng.pick(recipe.voiceSwaps);
   const lines = [
     `// generated: seeded, see src/datasets/bundled/compose-mma.ts`,
+    `RndSeed ${mmaSeed}`,
     `Tempo ${tempo}`,
     `Transpose ${rng.int(-5, 6)}`,
     ...(swap.length > 0 ? [`VoiceTr ${swap.join(' ')}`] : []),

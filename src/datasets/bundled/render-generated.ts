@@ -8,6 +8,7 @@ import { createRng, hashString } from './random.js';
 import { rapLines, songLines } from './rap-lyrics.js';
 import { RECIPES } from './recipes.js';
 import { renderMidi } from './render-midi.js';
+import { kitsForGenre, renderMidiWithKit, type PlayableKit } from './render-kit-drums.js';
 import { runTool } from './run-tool.js';
 import { SOUNDFONTS, type Soundfont } from './tools.js';
 
@@ -21,7 +22,7 @@ const VOICES = ['en-us', 'en', 'en-029', 'en-gb-x-rp', 'en-gb-scotland', 'en-gb-
  * `seed`, genre and index, so a track is the same on every machine and every re-run; a finished
  * track is skipped.
  */
-export async function renderGeneratedTrack({ genre, index, seed, workDir, seconds = 42, soundfonts = SOUNDFONTS }: {
+export async function renderGeneratedTrack({ genre, index, seed, workDir, seconds = 42, soundfonts = SOUNDFONTS, drumKits }: {
   genre: Genre;
   index: number;
   seed: number;
@@ -29,21 +30,30 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   seconds?: number;
   /** The fonts a track draws from; another set renders (and caches) every track anew. */
   soundfonts?: readonly Soundfont[];
+  /** `--drum-kits`: half the tracks play their drums from one of these Hydrogen kits. */
+  drumKits?: readonly PlayableKit[];
 }): Promise<SourceTrack> {
   const name = `${genre.toLowerCase()}-${String(index).padStart(4, '0')}`;
-  // The default set keeps its old folder, so existing caches stay valid.
-  const dir = join(workDir, soundfonts === SOUNDFONTS ? 'generated' : `generated-${soundfonts.length}sf`, genre);
   const id = `${MMA_SOURCE}/${name}`;
   const rng = createRng({ seed: hashString(`${seed}:${id}`) });
+  // Its own stream: drawing a kit must not change any other choice of the track.
+  const kitRng = createRng({ seed: hashString(`${seed}:${id}:drum-kit`) });
+  const kitChoices = drumKits ? kitsForGenre({ kits: drumKits, genre }) : [];
+  const kit = kitChoices.length > 0 && kitRng.chance(0.5) ? { kit: kitRng.pick(kitChoices), drumToBandRatio: kitRng.range(0.5, 1.2) } : null;
+  // The default set keeps its old folder, so existing caches stay valid; a track without a kit is
+  // the default track, so it shares the default's file.
+  const variant = `${soundfonts === SOUNDFONTS ? '' : `-${soundfonts.length}sf`}${kit ? '-kits' : ''}`;
+  const dir = join(workDir, `generated${variant}`, genre);
   const recipe = RECIPES[genre];
   const libraryFile = rng.pick(recipe.grooveFiles);
   const libraryText = await readFile(join(MMA_LIB, libraryFile), 'utf8');
   const grooves = mainGrooves({ libraryText });
-  const song = composeMma({ recipe, grooves: grooves.length > 0 ? grooves : ['Swing'], rng, seconds, beatsPerBar: beatsPerBarOf({ libraryText }) });
+  const song = composeMma({ recipe, grooves: grooves.length > 0 ? grooves : ['Swing'], rng, seconds, beatsPerBar: beatsPerBarOf({ libraryText }), mmaSeed: hashString(`${seed}:${id}:mma`) % 2_147_483_647 });
   const soundfont = rng.pick(soundfonts).file;
   const bitrate = lossyBitrate({ rng });
   const final = join(dir, `${name}.${bitrate ? 'mp3' : 'wav'}`);
-  const track: SourceTrack = { id, file: final, genre, source: MMA_SOURCE, origin: 'generated', why: `mma ${libraryFile} ${song.groove} @${song.tempo} bpm` };
+  const drums = kit ? `, drums: ${kit.kit.kit.name}` : '';
+  const track: SourceTrack = { id, file: final, genre, source: MMA_SOURCE, origin: 'generated', why: `mma ${libraryFile} ${song.groove} @${song.tempo} bpm${drums}` };
   if (await stat(final).then((s) => s.size > 1000, () => false)) return track;
 
   await mkdir(dir, { recursive: true });
@@ -51,7 +61,9 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   await mkdir(tmp, { recursive: true });
   await writeFile(join(tmp, 'song.mma'), song.text);
   await runTool({ command: 'mma', args: ['-f', join(tmp, 'song.mid'), join(tmp, 'song.mma')], timeoutMs: 60_000 });
-  await renderMidi({ midi: join(tmp, 'song.mid'), output: join(tmp, 'band.wav'), soundfont, gain: rng.range(0.3, 0.7), reverb: rng.chance(0.5) });
+  const render = { midi: join(tmp, 'song.mid'), output: join(tmp, 'band.wav'), soundfont, gain: rng.range(0.3, 0.7), reverb: rng.chance(0.5) };
+  if (kit) await renderMidiWithKit({ ...render, kit: kit.kit, drumToBandRatio: kit.drumToBandRatio, tmp });
+  else await renderMidi(render);
 
   let mixIn = join(tmp, 'band.wav');
   if (rng.chance(recipe.vocalChance)) {
@@ -59,7 +71,8 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   }
   const produced = join(tmp, 'produced.wav');
   const fx = productionEffects({ rng, saturation: genre === 'Metal' ? 'heavy' : 'light' });
-  await runTool({ command: 'sox', args: ['-q', mixIn, produced, ...fx], timeoutMs: 120_000 });
+  // -R: sox's dither is otherwise seeded from the clock, so no two renders were alike.
+  await runTool({ command: 'sox', args: ['-R', '-q', mixIn, produced, ...fx], timeoutMs: 120_000 });
   const partial = join(dir, `.partial-${name}.${bitrate ? 'mp3' : 'wav'}`);
   const codec = bitrate ? ['-c:a', 'libmp3lame', '-b:a', bitrate] : ['-c:a', 'pcm_s16le'];
   await runTool({ command: 'ffmpeg', args: ['-nostdin', '-v', 'error', '-y', '-i', produced, ...codec, partial], timeoutMs: 120_000 });

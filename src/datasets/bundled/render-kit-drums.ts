@@ -1,0 +1,100 @@
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mixAtRatio, mixDrumHits, samplePath, type StereoSamples } from './drum-kit-mix.js';
+import { mapKitToNotes, layerFor, parseDrumkitXml, type DrumKit, type KitInstrument } from './drum-kits.js';
+import type { Genre } from './genres.js';
+import { splitDrums } from './midi-drums.js';
+import { renderMidi } from './render-midi.js';
+import { runTool } from './run-tool.js';
+import { produceWavOnce } from './wav-output.js';
+
+export const DRUM_KITS_PACKAGE = 'hydrogen-drumkits';
+export const DRUM_KIT_ROOT = '/usr/share/hydrogen/data/drumkits';
+const RATE = 44_100;
+
+/** Drum machines and synthesised kits (from each kit's own description); the rest are recorded acoustic sets. */
+const ELECTRONIC_KITS = new Set(['Audiophob', 'ElectricEmpireKit', 'HardElectro1', 'VariBreaks', 'rumpf_kit_z01_h2']);
+
+export interface PlayableKit {
+  kit: DrumKit;
+  notes: ReadonlyMap<number, KitInstrument>;
+  electronic: boolean;
+}
+
+/** Every kit under `root` that can play a groove (kick, snare and closed hi-hat), in name order. */
+export async function loadDrumKits({ root = DRUM_KIT_ROOT }: { root?: string } = {}): Promise<PlayableKit[]> {
+  const kits: PlayableKit[] = [];
+  for (const name of (await readdir(root)).sort()) {
+    const xml = await readFile(join(root, name, 'drumkit.xml'), 'utf8').catch(() => null);
+    if (xml === null) continue;
+    const kit = parseDrumkitXml({ xml, dir: join(root, name) });
+    const notes = mapKitToNotes({ kit });
+    if (notes) kits.push({ kit, notes, electronic: ELECTRONIC_KITS.has(name) });
+  }
+  return kits;
+}
+
+/** EDM gets drum machines, metal and jazz (and any classical percussion) recorded kits, hip-hop both. */
+export function kitsForGenre({ kits, genre }: { kits: readonly PlayableKit[]; genre: Genre }): PlayableKit[] {
+  if (genre === 'Hiphop') return [...kits];
+  return kits.filter((k) => k.electronic === (genre === 'EDM'));
+}
+
+/**
+ * Renders a MIDI file like `renderMidi`, but the drum notes the kit can play come from the kit's
+ * samples instead of the soundfont, mixed at `drumToBandRatio` (RMS) against the band.
+ */
+export async function renderMidiWithKit({ midi, output, soundfont, gain, reverb, kit, drumToBandRatio, tmp }: {
+  midi: string;
+  output: string;
+  soundfont: string;
+  gain: number;
+  reverb: boolean;
+  kit: PlayableKit;
+  drumToBandRatio: number;
+  tmp: string;
+}): Promise<void> {
+  const { band, hits } = splitDrums({ midi: await readFile(midi), take: (note) => kit.notes.has(note) });
+  const bandMidi = join(tmp, 'band-only.mid');
+  const bandWav = join(tmp, 'band-only.wav');
+  await writeFile(bandMidi, band);
+  await renderMidi({ midi: bandMidi, output: bandWav, soundfont, gain, reverb });
+  const bandSamples = await decodeStereo({ file: bandWav, tmp });
+  const files = new Set(hits.flatMap((h) => {
+    const instrument = kit.notes.get(h.note);
+    return instrument ? [samplePath({ kitDir: kit.kit.dir, file: layerFor({ instrument, velocity: h.velocity }).file })] : [];
+  }));
+  const samples = new Map<string, StereoSamples>();
+  for (const file of files) samples.set(file, await decodeStereo({ file, tmp }));
+  const drums = mixDrumHits({ hits, notes: kit.notes, samples, kitDir: kit.kit.dir, frames: bandSamples.length / 2, sampleRate: RATE });
+  const mixed = mixAtRatio({ band: bandSamples, drums, drumToBandRatio });
+  const raw = join(tmp, 'mixed.f32');
+  await writeFile(raw, Buffer.from(mixed.buffer, mixed.byteOffset, mixed.byteLength));
+  await produceWavOnce({
+    output,
+    render: async (partial) => {
+      await runTool({
+        command: 'ffmpeg',
+        args: ['-nostdin', '-v', 'error', '-y', '-f', 'f32le', '-ar', String(RATE), '-ac', '2', '-i', raw, '-c:a', 'pcm_s16le', partial],
+        timeoutMs: 120_000,
+      });
+    },
+  });
+  await rm(raw, { force: true });
+}
+
+/** Any audio file → 44.1 kHz stereo float samples (mono samples are doubled to both sides). */
+async function decodeStereo({ file, tmp }: { file: string; tmp: string }): Promise<StereoSamples> {
+  const raw = join(tmp, 'decoded.f32');
+  await runTool({
+    command: 'ffmpeg',
+    args: ['-nostdin', '-v', 'error', '-y', '-i', file, '-f', 'f32le', '-ac', '2', '-ar', String(RATE), raw],
+    timeoutMs: 60_000,
+  });
+  const bytes = await readFile(raw);
+  await rm(raw, { force: true });
+  // Copied byte-wise: a Buffer's offset need not be 4-aligned for a Float32Array view.
+  const samples = new Float32Array(Math.floor(bytes.byteLength / 4));
+  new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.byteLength));
+  return samples;
+}
