@@ -29,12 +29,16 @@ test('splitDrums: drum hits in seconds through a tempo change; the band keeps ev
       ],
     ],
   }));
-  const { band, hits } = splitDrums({ midi, take: (n) => n !== 70 });
+  const { band, drums, hits } = splitDrums({ midi, take: (n) => n !== 70 });
   assert.deepEqual(hits.map((h) => [h.note, h.velocity, Number(h.timeSec.toFixed(6))]), [[36, 100, 0], [38, 80, 0.5], [42, 64, 2]]);
   const kept = midiFile.parseMidi(band).tracks[1] ?? [];
   let tick = 0;
   const at = kept.map((e) => ((tick += e.deltaTime), [e.type, 'noteNumber' in e ? e.noteNumber : null, tick]));
   assert.deepEqual(at, [['noteOn', 60, 0], ['noteOn', 70, 960], ['noteOff', 60, 1440], ['endOfTrack', null, 1440]]);
+  tick = 0;
+  const drumTicks = (midiFile.parseMidi(drums).tracks[1] ?? []).map((e) => ((tick += e.deltaTime), ['noteNumber' in e ? e.noteNumber : null, tick]));
+  assert.deepEqual(drumTicks, [[36, 0], [36, 240], [38, 480], [42, 1440], [null, 1440]], 'only the taken drum notes, at their ticks');
+  assert.equal(midiFile.parseMidi(drums).tracks[0]?.filter((e) => e.type === 'setTempo').length, 2, 'the tempo map stays');
 });
 
 const LAYERED = `<?xml version="1.0"?><drumkit_info xmlns="http://www.hydrogen-music.org/drumkit"><name>Test Kit</name><instrumentList>

@@ -79,7 +79,7 @@ export function samplePath({ kitDir, file }: { kitDir: string; file: string }): 
   return `${kitDir}/${file}`;
 }
 
-function rms(x: Float32Array): number {
+export function rms(x: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += (x[i] as number) ** 2;
   return x.length === 0 ? 0 : Math.sqrt(sum / x.length);

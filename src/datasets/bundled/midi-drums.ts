@@ -14,24 +14,40 @@ export interface DrumHit {
 
 /**
  * Takes the percussion notes a drum kit will play out of a MIDI file: returns the file without
- * them (for fluidsynth to play the band) and their times in seconds (tempo map applied). Notes
- * `take` refuses stay in the file, so percussion a kit lacks is still heard from the soundfont.
- * Removed events hand their delta time to the next kept event, so nothing else moves in time.
+ * them (for fluidsynth to play the band), a file with only them (to measure how loud the groove
+ * wants its drums) and their times in seconds (tempo map applied). Notes `take` refuses stay in
+ * the band, so percussion a kit lacks is still heard from the soundfont. Removed events hand
+ * their delta time to the next kept event, so nothing else moves in time.
  */
-export function splitDrums({ midi, take }: { midi: Uint8Array; take: (note: number) => boolean }): { band: Uint8Array; hits: DrumHit[] } {
+export function splitDrums({ midi, take }: { midi: Uint8Array; take: (note: number) => boolean }): { band: Uint8Array; drums: Uint8Array; hits: DrumHit[] } {
   const data = midiFile.parseMidi(midi);
   const ticksPerBeat = data.header.ticksPerBeat;
   if (ticksPerBeat === undefined) throw new RangeError('SMPTE-timed MIDI files are not supported');
   const toSeconds = secondsOfTicks({ data, ticksPerBeat });
   const hits: DrumHit[] = [];
-  const tracks = data.tracks.map((events) => {
-    const kept: MidiEvent[] = [];
+  for (const events of data.tracks) {
     let tick = 0;
-    let carried = 0;
     for (const event of events) {
       tick += event.deltaTime;
-      if (isTakenDrumNote(event, take)) {
-        if (event.type === 'noteOn' && event.velocity > 0) hits.push({ timeSec: toSeconds(tick), note: event.noteNumber, velocity: event.velocity });
+      if (isTakenDrumNote(event, take) && event.type === 'noteOn' && event.velocity > 0) {
+        hits.push({ timeSec: toSeconds(tick), note: event.noteNumber, velocity: event.velocity });
+      }
+    }
+  }
+  hits.sort((a, b) => a.timeSec - b.timeSec);
+  const isNote = (e: MidiEvent): boolean => e.type === 'noteOn' || e.type === 'noteOff';
+  const band = keepEvents({ data, keep: (e) => !isTakenDrumNote(e, take) });
+  const drums = keepEvents({ data, keep: (e) => !isNote(e) || isTakenDrumNote(e, take) });
+  return { band, drums, hits };
+}
+
+/** The file with only the events `keep` accepts; a dropped event's delta time moves to the next kept one. */
+function keepEvents({ data, keep }: { data: MidiData; keep: (event: MidiEvent) => boolean }): Uint8Array {
+  const tracks = data.tracks.map((events) => {
+    const kept: MidiEvent[] = [];
+    let carried = 0;
+    for (const event of events) {
+      if (!keep(event)) {
         carried += event.deltaTime;
         continue;
       }
@@ -40,8 +56,7 @@ export function splitDrums({ midi, take }: { midi: Uint8Array; take: (note: numb
     }
     return kept;
   });
-  hits.sort((a, b) => a.timeSec - b.timeSec);
-  return { band: Uint8Array.from(midiFile.writeMidi({ header: data.header, tracks })), hits };
+  return Uint8Array.from(midiFile.writeMidi({ header: data.header, tracks }));
 }
 
 function isTakenDrumNote(event: MidiEvent, take: (note: number) => boolean): boolean {

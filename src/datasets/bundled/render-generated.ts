@@ -39,7 +39,7 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   // Its own stream: drawing a kit must not change any other choice of the track.
   const kitRng = createRng({ seed: hashString(`${seed}:${id}:drum-kit`) });
   const kitChoices = drumKits ? kitsForGenre({ kits: drumKits, genre }) : [];
-  const kit = kitChoices.length > 0 && kitRng.chance(0.5) ? { kit: kitRng.pick(kitChoices), drumToBandRatio: kitRng.range(0.5, 1.2) } : null;
+  const kit = kitChoices.length > 0 && kitRng.chance(0.5) ? { kit: kitRng.pick(kitChoices), drumLevel: kitRng.range(0.7, 1.4) } : null;
   // The default set keeps its old folder, so existing caches stay valid; a track without a kit is
   // the default track, so it shares the default's file.
   const variant = `${soundfonts === SOUNDFONTS ? '' : `-${soundfonts.length}sf`}${kit ? '-kits' : ''}`;
@@ -62,7 +62,7 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   await writeFile(join(tmp, 'song.mma'), song.text);
   await runTool({ command: 'mma', args: ['-f', join(tmp, 'song.mid'), join(tmp, 'song.mma')], timeoutMs: 60_000 });
   const render = { midi: join(tmp, 'song.mid'), output: join(tmp, 'band.wav'), soundfont, gain: rng.range(0.3, 0.7), reverb: rng.chance(0.5) };
-  if (kit) await renderMidiWithKit({ ...render, kit: kit.kit, drumToBandRatio: kit.drumToBandRatio, tmp });
+  if (kit) await renderMidiWithKit({ ...render, kit: kit.kit, drumLevel: kit.drumLevel, tmp });
   else await renderMidi(render);
 
   let mixIn = join(tmp, 'band.wav');

@@ -1,6 +1,6 @@
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mixAtRatio, mixDrumHits, samplePath, type StereoSamples } from './drum-kit-mix.js';
+import { mixAtRatio, mixDrumHits, rms, samplePath, type StereoSamples } from './drum-kit-mix.js';
 import { mapKitToNotes, layerFor, parseDrumkitXml, type DrumKit, type KitInstrument } from './drum-kits.js';
 import type { Genre } from './genres.js';
 import { splitDrums } from './midi-drums.js';
@@ -42,24 +42,28 @@ export function kitsForGenre({ kits, genre }: { kits: readonly PlayableKit[]; ge
 
 /**
  * Renders a MIDI file like `renderMidi`, but the drum notes the kit can play come from the kit's
- * samples instead of the soundfont, mixed at `drumToBandRatio` (RMS) against the band.
+ * samples instead of the soundfont. Their level keeps the groove's own balance: the kit is mixed
+ * at the RMS the soundfont's drums have against the band (rendered once to measure it; grooves
+ * range from brushed jazz at 0.05 to dance beats near 1), times `drumLevel`.
  */
-export async function renderMidiWithKit({ midi, output, soundfont, gain, reverb, kit, drumToBandRatio, tmp }: {
+export async function renderMidiWithKit({ midi, output, soundfont, gain, reverb, kit, drumLevel, tmp }: {
   midi: string;
   output: string;
   soundfont: string;
   gain: number;
   reverb: boolean;
   kit: PlayableKit;
-  drumToBandRatio: number;
+  drumLevel: number;
   tmp: string;
 }): Promise<void> {
-  const { band, hits } = splitDrums({ midi: await readFile(midi), take: (note) => kit.notes.has(note) });
-  const bandMidi = join(tmp, 'band-only.mid');
-  const bandWav = join(tmp, 'band-only.wav');
-  await writeFile(bandMidi, band);
-  await renderMidi({ midi: bandMidi, output: bandWav, soundfont, gain, reverb });
-  const bandSamples = await decodeStereo({ file: bandWav, tmp });
+  const split = splitDrums({ midi: await readFile(midi), take: (note) => kit.notes.has(note) });
+  for (const part of ['band', 'drums'] as const) {
+    await writeFile(join(tmp, `${part}-only.mid`), split[part]);
+    await renderMidi({ midi: join(tmp, `${part}-only.mid`), output: join(tmp, `${part}-only.wav`), soundfont, gain, reverb });
+  }
+  const bandSamples = await decodeStereo({ file: join(tmp, 'band-only.wav'), tmp });
+  const fontDrumRms = rms(await decodeStereo({ file: join(tmp, 'drums-only.wav'), tmp }));
+  const hits = split.hits;
   const files = new Set(hits.flatMap((h) => {
     const instrument = kit.notes.get(h.note);
     return instrument ? [samplePath({ kitDir: kit.kit.dir, file: layerFor({ instrument, velocity: h.velocity }).file })] : [];
@@ -67,7 +71,8 @@ export async function renderMidiWithKit({ midi, output, soundfont, gain, reverb,
   const samples = new Map<string, StereoSamples>();
   for (const file of files) samples.set(file, await decodeStereo({ file, tmp }));
   const drums = mixDrumHits({ hits, notes: kit.notes, samples, kitDir: kit.kit.dir, frames: bandSamples.length / 2, sampleRate: RATE });
-  const mixed = mixAtRatio({ band: bandSamples, drums, drumToBandRatio });
+  const bandRms = rms(bandSamples);
+  const mixed = mixAtRatio({ band: bandSamples, drums, drumToBandRatio: bandRms > 0 ? (fontDrumRms / bandRms) * drumLevel : 1 });
   const raw = join(tmp, 'mixed.f32');
   await writeFile(raw, Buffer.from(mixed.buffer, mixed.byteOffset, mixed.byteLength));
   await produceWavOnce({
