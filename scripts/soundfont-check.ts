@@ -7,7 +7,7 @@
 //     --models /tmp/exp/centre-s1,/tmp/exp/centre-s2 [--out .cache/soundfont-check]
 // The models should have held the source out (train --holdout-sources), or the check is not one.
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import evaluateCommand from '../src/cli/evaluate.js';
 import { readDataset } from '../src/datasets/manifest.js';
@@ -43,7 +43,8 @@ async function findMidi(dir: string, name: string): Promise<string | undefined> 
 const recall: Record<string, number[]> = {};
 for (const font of MORE_SOUNDFONTS) {
   const tag = basename(font.file).replace(/\.[^.]+$/, '');
-  const dir = join(values.out, source, tag);
+  // Absolute: the manifest's clip paths are read relative to the manifest's own folder.
+  const dir = join(resolve(values.out), source, tag);
   await mkdir(join(dir, 'clips'), { recursive: true });
   const manifest = ['path\tgenre\tgroup\tsource'];
   for (const tune of tunes) {

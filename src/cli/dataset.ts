@@ -17,9 +17,9 @@ Sub-commands:
       --concurrency <n>    parallel renders/cuts (default 2)
       --more-soundfonts    generated tracks also draw MuseScore General Lite (an experiment;
                            renders them anew into their own cache folder; docs/model.md)
-      --drum-kits          half the generated tracks play their drums from Debian's Hydrogen
-                           drum kits (hydrogen-drumkits) instead of the soundfont (an
-                           experiment; docs/model.md)
+      --no-drum-kits       every generated track plays the soundfont's drums (by default
+                           half of them play one of Debian's Hydrogen drum kits,
+                           hydrogen-drumkits: chosen on the selection split, docs/model.md)
   info <dataset>  counts per genre, source and group of a TSV manifest or GTZAN-style folder
   collect         build a dataset from preview providers (see \`dataset collect --help\`)
 
@@ -66,7 +66,7 @@ async function build(argv: string[]): Promise<number> {
       'max-clips': { type: 'string' },
       concurrency: { type: 'string' },
       'more-soundfonts': { type: 'boolean' },
-      'drum-kits': { type: 'boolean' },
+      'no-drum-kits': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -83,7 +83,7 @@ async function build(argv: string[]): Promise<number> {
     maxClipsPerTrack: Math.max(1, positiveInt('max-clips', values['max-clips'], 4)),
     concurrency: Math.max(1, positiveInt('concurrency', values.concurrency, 2)),
     moreSoundfonts: values['more-soundfonts'] ?? false,
-    drumKits: values['drum-kits'] ?? false,
+    drumKits: !(values['no-drum-kits'] ?? false),
     log: (line) => console.error(`[build-bundled] ${line}`),
   });
   console.log(JSON.stringify({ out: values.out, buildSeconds: card.buildSeconds, train: card.split.train, eval: card.split.eval }, null, 2));

@@ -19,7 +19,7 @@ export interface BuildOptions {
   concurrency: number;
   /** Generated tracks also draw MuseScore General (MORE_SOUNDFONTS). */
   moreSoundfonts?: boolean;
-  /** Half the generated tracks play their drums from Debian's Hydrogen kits (render-kit-drums.ts). */
+  /** Half the generated tracks play their drums from Debian's Hydrogen kits (render-kit-drums.ts); default on. */
   drumKits?: boolean;
   sources?: readonly PackageSource[];
   log: (line: string) => void;
@@ -35,10 +35,11 @@ export async function buildBundled(options: BuildOptions): Promise<Datacard> {
   const { cacheDir, outDir, log } = options;
   const sources = options.sources ?? PACKAGE_SOURCES;
   const soundfonts = options.moreSoundfonts ? MORE_SOUNDFONTS : SOUNDFONTS;
+  const useKits = options.drumKits ?? true;
   // The kits are installed like a soundfont: a file that must exist, and the package that has it.
   const kitAsset = { file: join(DRUM_KIT_ROOT, 'The Black Pearl 1.0', 'drumkit.xml'), debianPackage: DRUM_KITS_PACKAGE };
-  await ensureTools({ soundfonts: options.drumKits ? [...soundfonts, kitAsset] : soundfonts, log });
-  const drumKits = options.drumKits ? await loadDrumKits() : undefined;
+  await ensureTools({ soundfonts: useKits ? [...soundfonts, kitAsset] : soundfonts, log });
+  const drumKits = useKits ? await loadDrumKits() : undefined;
   if (drumKits) log(`drum kits: ${drumKits.map((k) => k.kit.name).join(', ')}`);
   const debs = await downloadPackages({ packages: sources.map((s) => s.package), cacheDir, log });
 
@@ -69,7 +70,7 @@ export async function buildBundled(options: BuildOptions): Promise<Datacard> {
     tracks,
     clips,
     roleOf,
-    licenceOf: (source) => licenceOf({ source, sources, cacheDir, moreSoundfonts: options.moreSoundfonts ?? false, drumKits: options.drumKits ?? false }),
+    licenceOf: (source) => licenceOf({ source, sources, cacheDir, moreSoundfonts: options.moreSoundfonts ?? false, drumKits: useKits }),
     createdAt: new Date().toISOString(),
   });
   card.buildSeconds = Math.round((Date.now() - started) / 1000);
