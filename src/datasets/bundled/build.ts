@@ -5,7 +5,7 @@ import { GENRES } from './genres.js';
 import { buildDatacard, writeDatacard, writeManifest, type ClipRow, type Datacard } from './manifest.js';
 import { packageTracks, type SourceTrack } from './package-tracks.js';
 import { renderGeneratedTrack } from './render-generated.js';
-import { DRUM_KITS_PACKAGE, DRUM_KIT_ROOT, loadDrumKits } from './render-kit-drums.js';
+import { DRUM_KITS, loadDrumKits } from './render-kit-drums.js';
 import { PACKAGE_SOURCES, RESERVED_EVAL_PACKAGES, type PackageSource } from './sources.js';
 import { MORE_SOUNDFONTS, SOUNDFONTS, ensureTools } from './tools.js';
 
@@ -36,9 +36,7 @@ export async function buildBundled(options: BuildOptions): Promise<Datacard> {
   const sources = options.sources ?? PACKAGE_SOURCES;
   const soundfonts = options.moreSoundfonts ? MORE_SOUNDFONTS : SOUNDFONTS;
   const useKits = options.drumKits ?? true;
-  // The kits are installed like a soundfont: a file that must exist, and the package that has it.
-  const kitAsset = { file: join(DRUM_KIT_ROOT, 'The Black Pearl 1.0', 'drumkit.xml'), debianPackage: DRUM_KITS_PACKAGE };
-  await ensureTools({ soundfonts: useKits ? [...soundfonts, kitAsset] : soundfonts, log });
+  await ensureTools({ files: useKits ? [...soundfonts, DRUM_KITS] : soundfonts, log });
   const drumKits = useKits ? await loadDrumKits() : undefined;
   if (drumKits) log(`drum kits: ${drumKits.map((k) => k.kit.name).join(', ')}`);
   const debs = await downloadPackages({ packages: sources.map((s) => s.package), cacheDir, log });

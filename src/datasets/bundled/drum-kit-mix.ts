@@ -1,4 +1,4 @@
-import { layerFor, type KitInstrument } from './drum-kits.js';
+import { layerFor, type KitInstrument, type KitLayer } from './drum-kits.js';
 import type { DrumHit } from './midi-drums.js';
 
 /** Stereo interleaved float samples at the mix rate. */
@@ -24,10 +24,10 @@ export function mixDrumHits({ hits, notes, samples, kitDir, frames, sampleRate }
   const out = new Float32Array(frames * 2);
   const closerTimes = hits.filter((h) => HAT_CLOSERS.has(h.note)).map((h) => h.timeSec);
   for (const hit of hits) {
-    const instrument = notes.get(hit.note);
-    if (!instrument) continue;
-    const layer = layerFor({ instrument, velocity: hit.velocity });
-    const sample = samples.get(samplePath({ kitDir, file: layer.file }));
+    const played = sampleFor({ hit, notes, kitDir });
+    if (!played) continue;
+    const { instrument, layer, path } = played;
+    const sample = samples.get(path);
     if (!sample) throw new RangeError(`sample not loaded: ${layer.file}`);
     const start = Math.round(hit.timeSec * sampleRate);
     let length = Math.min(sample.length / 2, frames - start);
@@ -75,8 +75,12 @@ export function mixAtRatio({ band, drums, drumToBandRatio, peak = 0.98 }: {
   return out;
 }
 
-export function samplePath({ kitDir, file }: { kitDir: string; file: string }): string {
-  return `${kitDir}/${file}`;
+/** The instrument, velocity layer and sample file that play a hit; undefined when the kit has no such drum. */
+export function sampleFor({ hit, notes, kitDir }: { hit: DrumHit; notes: ReadonlyMap<number, KitInstrument>; kitDir: string }): { instrument: KitInstrument; layer: KitLayer; path: string } | undefined {
+  const instrument = notes.get(hit.note);
+  if (!instrument) return undefined;
+  const layer = layerFor({ instrument, velocity: hit.velocity });
+  return { instrument, layer, path: `${kitDir}/${layer.file}` };
 }
 
 export function rms(x: Float32Array): number {

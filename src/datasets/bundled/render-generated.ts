@@ -30,7 +30,7 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   seconds?: number;
   /** The fonts a track draws from; another set renders (and caches) every track anew. */
   soundfonts?: readonly Soundfont[];
-  /** `--drum-kits`: half the tracks play their drums from one of these Hydrogen kits. */
+  /** Hydrogen kits (build-bundled loads them unless --no-drum-kits): half the tracks play their drums from one. */
   drumKits?: readonly PlayableKit[];
 }): Promise<SourceTrack> {
   const name = `${genre.toLowerCase()}-${String(index).padStart(4, '0')}`;
@@ -39,10 +39,10 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   // Its own stream: drawing a kit must not change any other choice of the track.
   const kitRng = createRng({ seed: hashString(`${seed}:${id}:drum-kit`) });
   const kitChoices = drumKits ? kitsForGenre({ kits: drumKits, genre }) : [];
-  const kit = kitChoices.length > 0 && kitRng.chance(0.5) ? { kit: kitRng.pick(kitChoices), drumLevel: kitRng.range(0.7, 1.4) } : null;
+  const drumKit = kitChoices.length > 0 && kitRng.chance(0.5) ? { kit: kitRng.pick(kitChoices), drumLevel: kitRng.range(0.7, 1.4) } : null;
   // The default set keeps its old folder, so existing caches stay valid; a track without a kit is
   // the default track, so it shares the default's file.
-  const variant = `${soundfonts === SOUNDFONTS ? '' : `-${soundfonts.length}sf`}${kit ? '-kits' : ''}`;
+  const variant = `${soundfonts === SOUNDFONTS ? '' : `-${soundfonts.length}sf`}${drumKit ? '-kits' : ''}`;
   const dir = join(workDir, `generated${variant}`, genre);
   const recipe = RECIPES[genre];
   const libraryFile = rng.pick(recipe.grooveFiles);
@@ -52,7 +52,7 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   const soundfont = rng.pick(soundfonts).file;
   const bitrate = lossyBitrate({ rng });
   const final = join(dir, `${name}.${bitrate ? 'mp3' : 'wav'}`);
-  const drums = kit ? `, drums: ${kit.kit.kit.name}` : '';
+  const drums = drumKit ? `, drums: ${drumKit.kit.kit.name}` : '';
   const track: SourceTrack = { id, file: final, genre, source: MMA_SOURCE, origin: 'generated', why: `mma ${libraryFile} ${song.groove} @${song.tempo} bpm${drums}` };
   if (await stat(final).then((s) => s.size > 1000, () => false)) return track;
 
@@ -62,7 +62,7 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   await writeFile(join(tmp, 'song.mma'), song.text);
   await runTool({ command: 'mma', args: ['-f', join(tmp, 'song.mid'), join(tmp, 'song.mma')], timeoutMs: 60_000 });
   const render = { midi: join(tmp, 'song.mid'), output: join(tmp, 'band.wav'), soundfont, gain: rng.range(0.3, 0.7), reverb: rng.chance(0.5) };
-  if (kit) await renderMidiWithKit({ ...render, kit: kit.kit, drumLevel: kit.drumLevel, tmp });
+  if (drumKit) await renderMidiWithKit({ ...render, ...drumKit, tmp });
   else await renderMidi(render);
 
   let mixIn = join(tmp, 'band.wav');

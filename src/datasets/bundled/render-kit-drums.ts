@@ -1,15 +1,17 @@
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mixAtRatio, mixDrumHits, rms, samplePath, type StereoSamples } from './drum-kit-mix.js';
-import { mapKitToNotes, layerFor, parseDrumkitXml, type DrumKit, type KitInstrument } from './drum-kits.js';
+import { mixAtRatio, mixDrumHits, rms, sampleFor, type StereoSamples } from './drum-kit-mix.js';
+import { mapKitToNotes, parseDrumkitXml, type DrumKit, type KitInstrument } from './drum-kits.js';
 import type { Genre } from './genres.js';
 import { splitDrums } from './midi-drums.js';
 import { renderMidi } from './render-midi.js';
 import { runTool } from './run-tool.js';
+import type { PackagedFile } from './tools.js';
 import { produceWavOnce } from './wav-output.js';
 
-export const DRUM_KITS_PACKAGE = 'hydrogen-drumkits';
 export const DRUM_KIT_ROOT = '/usr/share/hydrogen/data/drumkits';
+/** What `ensureTools` checks for: one kit's file, and the package that installs all of them. */
+export const DRUM_KITS: PackagedFile = { file: join(DRUM_KIT_ROOT, 'The Black Pearl 1.0', 'drumkit.xml'), debianPackage: 'hydrogen-drumkits' };
 const RATE = 44_100;
 
 /** Drum machines and synthesised kits (from each kit's own description); the rest are recorded acoustic sets. */
@@ -63,11 +65,8 @@ export async function renderMidiWithKit({ midi, output, soundfont, gain, reverb,
   }
   const bandSamples = await decodeStereo({ file: join(tmp, 'band-only.wav'), tmp });
   const fontDrumRms = rms(await decodeStereo({ file: join(tmp, 'drums-only.wav'), tmp }));
-  const hits = split.hits;
-  const files = new Set(hits.flatMap((h) => {
-    const instrument = kit.notes.get(h.note);
-    return instrument ? [samplePath({ kitDir: kit.kit.dir, file: layerFor({ instrument, velocity: h.velocity }).file })] : [];
-  }));
+  const { hits } = split;
+  const files = new Set(hits.flatMap((hit) => sampleFor({ hit, notes: kit.notes, kitDir: kit.kit.dir })?.path ?? []));
   const samples = new Map<string, StereoSamples>();
   for (const file of files) samples.set(file, await decodeStereo({ file, tmp }));
   const drums = mixDrumHits({ hits, notes: kit.notes, samples, kitDir: kit.kit.dir, frames: bandSamples.length / 2, sampleRate: RATE });
@@ -88,7 +87,10 @@ export async function renderMidiWithKit({ midi, output, soundfont, gain, reverb,
   await rm(raw, { force: true });
 }
 
-/** Any audio file → 44.1 kHz stereo float samples (mono samples are doubled to both sides). */
+/**
+ * Any audio file → 44.1 kHz stereo float samples (mono samples are doubled to both sides). Not
+ * src/audio/decode.ts: that one is the service's mono, librosa-matched downmix; a mix needs stereo.
+ */
 async function decodeStereo({ file, tmp }: { file: string; tmp: string }): Promise<StereoSamples> {
   const raw = join(tmp, 'decoded.f32');
   await runTool({

@@ -24,10 +24,13 @@ export const REQUIRED_TOOLS: readonly RequiredTool[] = [
   { command: 'mscore3', debianPackage: 'musescore3' },
 ];
 
-export interface Soundfont {
+/** A data file the build reads (a soundfont, a drum kit) and the Debian package that installs it. */
+export interface PackagedFile {
   file: string;
   debianPackage: string;
 }
+
+export type Soundfont = PackagedFile;
 
 /** Soundfonts the renders rotate through (the package, and the file it installs). */
 export const SOUNDFONTS: readonly Soundfont[] = [
@@ -54,21 +57,21 @@ export async function findOnPath({ command }: { command: string }): Promise<stri
 }
 
 /**
- * Installs the Debian packages of missing tools/soundfonts with apt-get, only when something is
+ * Installs the Debian packages of missing tools/data files with apt-get, only when something is
  * missing. Not root: says exactly what to install instead of failing halfway through a build.
  */
 export async function ensureTools({
   tools = REQUIRED_TOOLS,
-  soundfonts = SOUNDFONTS,
+  files = SOUNDFONTS,
   log,
 }: {
   tools?: readonly RequiredTool[];
-  soundfonts?: readonly Soundfont[];
+  files?: readonly PackagedFile[];
   log: (line: string) => void;
 }): Promise<void> {
   const missing = new Set<string>();
   for (const tool of tools) if ((await findOnPath({ command: tool.command })) === null) missing.add(tool.debianPackage);
-  for (const sf of soundfonts) if (!(await access(sf.file).then(() => true, () => false))) missing.add(sf.debianPackage);
+  for (const f of files) if (!(await access(f.file).then(() => true, () => false))) missing.add(f.debianPackage);
   if (missing.size === 0) return;
   const packages = [...missing].sort();
   if (process.getuid?.() !== 0) {
