@@ -38,6 +38,11 @@ Options:
   --mask-frames <n>         SpecAugment time mask: hide up to n consecutive frames per training
                             segment (default 0, off; a segment has 130 frames)
   --mask-coefficients <n>   hide up to n whole MFCC coefficient rows per training segment (default 0)
+  --mixup <alpha>           blend each training segment with another of its batch, weight
+                            λ ~ Beta(alpha, alpha) folded to ≥ 0.5, targets blended alike
+                            (default 0, off)
+  --stretch <s>             read each training segment at a random tempo, rate log-uniform in
+                            [1/(1+s), 1+s] (default 0, off; 0.15 = ±15 %)
   --centre-segments         subtract each segment's mean per coefficient (train and serve)
   --head <h>                flatten (the 2017 design, default) or global-average (average the last
                             convolution block over coefficients and time before the dense layer)
@@ -55,7 +60,7 @@ Options:
 
 function parse(argv: string[]) {
   const stringOptions = ['data', 'out', 'labels', 'epochs', 'batch-size', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
-    'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head',
+    'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head', 'mixup', 'stretch',
     'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
   try {
@@ -104,6 +109,8 @@ function parse(argv: string[]) {
       maskFrames: parseNumber('mask-frames', s('mask-frames'), 0, { min: 0, max: 1000 }),
       maskCoefficients: parseNumber('mask-coefficients', s('mask-coefficients'), 0, { min: 0, max: 128 }),
     },
+    mixup: { alpha: parseNumber('mixup', s('mixup'), 0, { integer: false, min: 0, max: 10 }) },
+    stretch: { maxStretch: parseNumber('stretch', s('stretch'), 0, { integer: false, min: 0, max: 1 }) },
     valFraction: parseNumber('val-fraction', s('val-fraction'), 0.2, { integer: false, min: 0, max: 0.9 }),
     holdoutSources: parseList(s('holdout-sources')),
     evalData: s('eval-data'),
@@ -169,7 +176,7 @@ async function run(argv: string[]): Promise<number> {
       trainGenreModel({
         tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
         epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-        learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, head: args.head, normalisationKind: args.normalisationKind, deadline, name: args.name, version: args.version,
+        learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, head: args.head, normalisationKind: args.normalisationKind, deadline, name: args.name, version: args.version,
         onBatch: (step, steps, loss) => progressBar('  train', step, steps, `loss ${loss.toFixed(3)}`),
         onEpoch: (r) => console.log(epochLine(r, args.epochs)),
       }),
@@ -179,7 +186,7 @@ async function run(argv: string[]): Promise<number> {
     const metadata = result.model.metadata;
     metadata.training = {
       backend, epochsRun: result.history.length, stoppedBecause: result.stoppedBecause, seed: args.seed, batchSize: args.batchSize,
-      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, head: args.head,
+      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, head: args.head,
       holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)), history: result.history,
     };
     metadata.dataCard = buildDataCard({

@@ -7,6 +7,7 @@ import { buildSegmentBatch, type Normalisation } from '../model/segments.js';
 import { drawCepstralOffsets, offsetSegmentInPlace, type AugmentOptions } from './augment.js';
 import { maskSegmentInPlace, type MaskOptions } from './masking.js';
 import { shuffleInPlace, type Random } from './random.js';
+import { drawStretchRate, stretchWindow, type StretchOptions } from './stretch.js';
 
 export interface SegmentRef {
   clip: number;
@@ -29,12 +30,14 @@ export function sampleEpoch({ frames, segmentFrames, segmentsPerClip, random }: 
 }
 
 /** One training batch: inputs [n, nMfcc, segmentFrames, 1] (normalised) and label indices. */
-export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normalisation, augment, mask }: {
+export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normalisation, stretch, augment, mask }: {
   refs: readonly SegmentRef[];
   clips: readonly MfccMatrix[];
   labelOf: readonly number[];
   segmentFrames: number;
   normalisation: Normalisation;
+  /** Random tempo change per segment (stretch.ts), applied first; omitted: frames as they are. */
+  stretch?: { options: StretchOptions; random: Random };
   /** Random gain/EQ per segment (augment.ts); omitted: segments as they are. */
   augment?: { options: AugmentOptions; nMels: number; random: Random };
   /** Time/coefficient masks per segment (masking.ts), applied after `augment`. */
@@ -46,7 +49,13 @@ export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normal
   const labels = new Int32Array(refs.length);
   refs.forEach((ref, i) => {
     const segment = input.subarray(i * per, (i + 1) * per);
-    buildSegmentBatch({ mfcc: clips[ref.clip]!, starts: [ref.start], segmentFrames, normalisation, out: segment });
+    const rate = stretch ? drawStretchRate(stretch.options, stretch.random) : 1;
+    if (rate === 1) {
+      buildSegmentBatch({ mfcc: clips[ref.clip]!, starts: [ref.start], segmentFrames, normalisation, out: segment });
+    } else {
+      const window = stretchWindow({ mfcc: clips[ref.clip]!, start: ref.start, segmentFrames, rate });
+      buildSegmentBatch({ mfcc: window, starts: [0], segmentFrames, normalisation, out: segment });
+    }
     if (augment) {
       const offsets = drawCepstralOffsets({ options: augment.options, nMfcc, nMels: augment.nMels, random: augment.random });
       offsetSegmentInPlace({ segment, offsets, std: normalisation.std, segmentFrames });

@@ -8,6 +8,8 @@ import { METADATA_FORMAT, type FeatureParams, type GenreModelMetadata } from '..
 import type { MfccMatrix } from '../types.js';
 import type { AugmentOptions } from './augment.js';
 import type { MaskOptions } from './masking.js';
+import { mixupBatch, type MixupOptions } from './mixup.js';
+import type { StretchOptions } from './stretch.js';
 import { evaluateClips, type Evaluation } from './evaluate.js';
 import { createRandom } from './random.js';
 import { buildTrainingBatch, computeNormalisation, sampleEpoch } from './sampler.js';
@@ -50,6 +52,10 @@ export interface TrainOptions {
   augment: AugmentOptions;
   /** SpecAugment-style time/coefficient masks per training segment (masking.ts); omitted: none. */
   masking?: MaskOptions;
+  /** Random tempo change per training segment (stretch.ts); omitted: none. */
+  stretch?: StretchOptions;
+  /** Mixup of training segments within a batch (mixup.ts); omitted: one-hot targets. */
+  mixup?: MixupOptions;
   /** Epoch-ms timestamp after which no new epoch starts (one epoch's time is kept in reserve). */
   deadline: number;
   name: string;
@@ -114,14 +120,16 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
       for (let s = 0; s < steps; s++) {
         const batch = buildTrainingBatch({
           refs: refs.slice(s * o.batchSize, (s + 1) * o.batchSize), clips, labelOf, segmentFrames, normalisation,
+          stretch: o.stretch ? { options: o.stretch, random } : undefined,
           augment: { options: o.augment, nMels: features.nMels, random },
           mask: o.masking ? { options: o.masking, random } : undefined,
         });
         const count = batch.labels.length;
-        yield {
-          xs: tf.tensor4d(batch.input, [count, nMfcc, segmentFrames, 1]),
-          ys: tf.tidy(() => tf.oneHot(tf.tensor1d(batch.labels, 'int32'), o.labels.length)),
-        };
+        const classes = o.labels.length;
+        const { input, targets } = mixupBatch({
+          input: batch.input, labels: batch.labels, classes, perSegment: nMfcc * segmentFrames, options: o.mixup ?? { alpha: 0 }, random,
+        });
+        yield { xs: tf.tensor4d(input, [count, nMfcc, segmentFrames, 1]), ys: tf.tensor2d(targets, [count, classes]) };
       }
     });
     let lossSum = 0;

@@ -27,7 +27,7 @@ test('class weights equalise genres by clip count', () => {
   assert.deepEqual(classWeights({ labels: [0, 0, 0, 1], classes: 3 }), { 0: 4 / 6, 1: 2, 2: 0 });
 });
 
-test('training is deterministic for a seed (split, sampling, augmentation, masking, init, dropout)', async () => {
+test('training is deterministic for a seed (split, sampling, stretch, augmentation, masking, mixup, init, dropout)', async () => {
   const { tf, backend } = await initTfBackend({ preferred: 'wasm' });
   const once = () =>
     withSeededMathRandom(5, async () => {
@@ -35,7 +35,7 @@ test('training is deterministic for a seed (split, sampling, augmentation, maski
         tf, backend, train: syntheticClips(6), validation: syntheticClips(2), labels: ['A', 'B'], features: DEFAULT_FEATURES,
         epochs: 2, batchSize: 8, segmentsPerClip: 2, patience: 5, learningRate: 0.001, seed: 5, deadline: Date.now() + 60_000,
         augment: { gainDb: 6, eqDb: 3, eqCoefficients: 4 }, masking: { maskFrames: 20, maskCoefficients: 2 }, normalisationKind: 'per-coefficient',
-        name: 'det', version: '1',
+        stretch: { maxStretch: 0.15 }, mixup: { alpha: 0.4 }, name: 'det', version: '1',
       });
       const weights = result.model.layersModel.getWeights().map((w) => Array.from(w.dataSync()));
       result.model.dispose();
@@ -100,14 +100,16 @@ test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI 
     const trainArgs = (extra: string[]) => ['--data', data, '--out', join(root, 'model2'), '--labels', 'Classical,Metal', '--epochs', '1',
       '--batch-size', '8', '--cache-dir', cache, '--backend', 'wasm', ...extra];
     assert.equal(await trainCommand.run(trainArgs(['--eval-data', join(root, 'same.tsv')])), 1);
-    assert.equal(await trainCommand.run(trainArgs(['--eval-data', join(root, 'other.tsv'), '--centre-segments', '--augment-gain-db', '6', '--head', 'global-average'])), 0);
+    assert.equal(await trainCommand.run(trainArgs(['--eval-data', join(root, 'other.tsv'), '--centre-segments', '--augment-gain-db', '6', '--head', 'global-average',
+      '--mixup', '0.4', '--stretch', '0.15'])), 0);
     const meta = JSON.parse(await readFile(join(root, 'model2', 'metadata.json'), 'utf8')) as {
       metrics: { heldOut?: { clips: number } }; normalisation: { kind: string }; architecture: string;
-      training: { augment: { gainDb: number }; head: string };
+      training: { augment: { gainDb: number }; head: string; mixup: { alpha: number }; stretch: { maxStretch: number } };
     };
     assert.equal(meta.metrics.heldOut?.clips, 2);
     assert.equal(meta.normalisation.kind, 'per-coefficient-centred');
     assert.equal(meta.training.augment.gainDb, 6);
+    assert.deepEqual([meta.training.mixup.alpha, meta.training.stretch.maxStretch], [0.4, 0.15]);
     // The global-average head trains on wasm, is recorded, and the saved network serves.
     assert.equal(meta.training.head, 'global-average');
     assert.match(meta.architecture, /global-average/);
@@ -117,6 +119,7 @@ test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI 
     assert.ok(Math.abs(p.probabilities['Classical']! + p.probabilities['Metal']! - 1) < 1e-5);
     averaged.dispose();
     assert.notEqual(await trainCommand.run(trainArgs(['--head', 'attention'])), 0);
+    assert.notEqual(await trainCommand.run(trainArgs(['--stretch', '2'])), 0);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
