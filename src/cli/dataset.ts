@@ -17,6 +17,8 @@ Sub-commands:
       --concurrency <n>    parallel renders/cuts (default 2)
       --more-soundfonts    generated tracks also draw MuseScore General Lite (an experiment;
                            renders them anew into their own cache folder; docs/model.md)
+      --more-sources       also simutrans-data (swing/blues and house/techno MIDI) and
+                           davegnukem-data (two techno recordings): an experiment, docs/model.md
       --no-drum-kits       every generated track plays the soundfont's drums (by default
                            half of them play one of Debian's Hydrogen drum kits,
                            hydrogen-drumkits: chosen on the selection split, docs/model.md)
@@ -66,6 +68,7 @@ async function build(argv: string[]): Promise<number> {
       'max-clips': { type: 'string' },
       concurrency: { type: 'string' },
       'more-soundfonts': { type: 'boolean' },
+      'more-sources': { type: 'boolean' },
       'no-drum-kits': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -83,6 +86,7 @@ async function build(argv: string[]): Promise<number> {
     maxClipsPerTrack: Math.max(1, positiveInt('max-clips', values['max-clips'], 4)),
     concurrency: Math.max(1, positiveInt('concurrency', values.concurrency, 2)),
     moreSoundfonts: values['more-soundfonts'] ?? false,
+    moreSources: values['more-sources'] ?? false,
     drumKits: !(values['no-drum-kits'] ?? false),
     log: (line) => console.error(`[build-bundled] ${line}`),
   });

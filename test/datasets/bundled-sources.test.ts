@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GENRES, isGenre } from '../../src/datasets/bundled/genres.js';
-import { labelTrack, PACKAGE_SOURCES, RESERVED_EVAL_PACKAGES } from '../../src/datasets/bundled/sources.js';
+import { labelTrack, MORE_PACKAGE_SOURCES, PACKAGE_SOURCES, RESERVED_EVAL_PACKAGES } from '../../src/datasets/bundled/sources.js';
 import { RECIPES } from '../../src/datasets/bundled/recipes.js';
 
 test('the reserved packages are in the table, for evaluation only, and no other package is', () => {
@@ -15,8 +15,26 @@ test('the reserved packages are in the table, for evaluation only, and no other 
   assert.equal(new Set(PACKAGE_SOURCES.map((s) => s.package)).size, PACKAGE_SOURCES.length, 'no package listed twice');
 });
 
+test('--more-sources packages train only, are not reserved and not already in the default table', () => {
+  const defaults = new Set(PACKAGE_SOURCES.map((s) => s.package));
+  for (const source of MORE_PACKAGE_SOURCES) {
+    assert.equal(source.role, 'train', source.package);
+    assert.ok(!(RESERVED_EVAL_PACKAGES as readonly string[]).includes(source.package), `${source.package} is reserved`);
+    assert.ok(!defaults.has(source.package), `${source.package} listed twice`);
+  }
+  const simutrans = MORE_PACKAGE_SOURCES.find((s) => s.package === 'simutrans-data')!;
+  const music = 'usr/share/games/simutrans/music/';
+  assert.equal(labelTrack({ source: simutrans, relativePath: `${music}09-Simupolitan-Swing.mid` })?.genre, 'Jazz');
+  assert.equal(labelTrack({ source: simutrans, relativePath: `${music}15-The-Wayside-Blues.mid` })?.genre, 'Jazz');
+  assert.equal(labelTrack({ source: simutrans, relativePath: `${music}48-Techno-movement.mid` })?.genre, 'EDM');
+  assert.equal(labelTrack({ source: simutrans, relativePath: `${music}19-Rockin-trucker.mid` }), null, 'rock and roll is none of the five');
+  const dave = MORE_PACKAGE_SOURCES.find((s) => s.package === 'davegnukem-data')!;
+  assert.equal(labelTrack({ source: dave, relativePath: 'usr/share/games/davegnukem/music/eric_matyas/Techno-Caper.ogg' })?.genre, 'EDM');
+  assert.equal(labelTrack({ source: dave, relativePath: 'usr/share/games/davegnukem/music/eric_matyas/8-Bit-Mayhem.ogg' }), null);
+});
+
 test('every rule labels with one of the five genres or skips, and says why', () => {
-  for (const source of PACKAGE_SOURCES) {
+  for (const source of [...PACKAGE_SOURCES, ...MORE_PACKAGE_SOURCES]) {
     assert.ok(source.rules.length > 0, source.package);
     assert.ok(source.licence.length > 0, `${source.package} has a licence summary`);
     for (const rule of source.rules) {

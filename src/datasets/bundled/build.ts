@@ -6,7 +6,7 @@ import { buildDatacard, writeDatacard, writeManifest, type ClipRow, type Datacar
 import { packageTracks, type SourceTrack } from './package-tracks.js';
 import { renderGeneratedTrack } from './render-generated.js';
 import { DRUM_KITS, loadDrumKits } from './render-kit-drums.js';
-import { PACKAGE_SOURCES, RESERVED_EVAL_PACKAGES, type PackageSource } from './sources.js';
+import { MORE_PACKAGE_SOURCES, PACKAGE_SOURCES, RESERVED_EVAL_PACKAGES, type PackageSource } from './sources.js';
 import { MORE_SOUNDFONTS, SOUNDFONTS, ensureTools } from './tools.js';
 
 export interface BuildOptions {
@@ -21,6 +21,8 @@ export interface BuildOptions {
   moreSoundfonts?: boolean;
   /** Half the generated tracks play their drums from Debian's Hydrogen kits (render-kit-drums.ts); default on. */
   drumKits?: boolean;
+  /** Also MORE_PACKAGE_SOURCES (sources.ts); ignored when `sources` is given. */
+  moreSources?: boolean;
   sources?: readonly PackageSource[];
   log: (line: string) => void;
 }
@@ -33,7 +35,7 @@ export interface BuildOptions {
 export async function buildBundled(options: BuildOptions): Promise<Datacard> {
   const started = Date.now();
   const { cacheDir, outDir, log } = options;
-  const sources = options.sources ?? PACKAGE_SOURCES;
+  const sources = options.sources ?? (options.moreSources ? [...PACKAGE_SOURCES, ...MORE_PACKAGE_SOURCES] : PACKAGE_SOURCES);
   const soundfonts = options.moreSoundfonts ? MORE_SOUNDFONTS : SOUNDFONTS;
   const useKits = options.drumKits ?? true;
   await ensureTools({ files: useKits ? [...soundfonts, DRUM_KITS] : soundfonts, log });
