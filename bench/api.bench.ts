@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../src/app.js';
+import { resolveFfmpegPath } from '../src/audio/ffmpeg-binary.js';
 import { createProviders } from '../src/previews/providers.js';
 import { createBullmqQueue } from '../src/queue/bullmq-queue.js';
 import { audioFixture } from '../test/helpers/audio-fixtures.js';
@@ -124,5 +125,6 @@ export default async function apiBench(): Promise<void> {
     await fake.close();
     await cleanupRedis(config.QUEUE_PREFIX);
   }
-  console.log(formatTimings(`API (model ${MODEL_DIR}, Redis ${REDIS_URL}, node ${process.version})`, timings));
+  const ffmpegUsed = resolveFfmpegPath({ configured: process.env.FFMPEG_PATH }).path;
+  console.log(formatTimings(`API (model ${MODEL_DIR}, Redis ${REDIS_URL}, ffmpeg ${ffmpegUsed}, node ${process.version})`, timings));
 }
