@@ -43,6 +43,8 @@ Options:
                             (default 0, off)
   --stretch <s>             read each training segment at a random tempo, rate log-uniform in
                             [1/(1+s), 1+s] (default 0, off; 0.15 = ±15 %)
+  --balance-sources         within each genre, training windows per clip ∝ 1/√(clips of its
+                            source), so no one source's sound dominates a genre (default off)
   --centre-segments         subtract each segment's mean per coefficient (train and serve)
   --head <h>                flatten (the 2017 design, default) or global-average (average the last
                             convolution block over coefficients and time before the dense layer)
@@ -70,6 +72,7 @@ function parse(argv: string[]) {
         ...Object.fromEntries(stringOptions.map((k) => [k, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
         'centre-segments': { type: 'boolean' },
+        'balance-sources': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -109,6 +112,7 @@ function parse(argv: string[]) {
       maskFrames: parseNumber('mask-frames', s('mask-frames'), 0, { min: 0, max: 1000 }),
       maskCoefficients: parseNumber('mask-coefficients', s('mask-coefficients'), 0, { min: 0, max: 128 }),
     },
+    balanceSources: v['balance-sources'] === true,
     mixup: { alpha: parseNumber('mixup', s('mixup'), 0, { integer: false, min: 0, max: 10 }) },
     stretch: { maxStretch: parseNumber('stretch', s('stretch'), 0, { integer: false, min: 0, max: 1 }) },
     valFraction: parseNumber('val-fraction', s('val-fraction'), 0.2, { integer: false, min: 0, max: 0.9 }),
@@ -170,13 +174,13 @@ async function run(argv: string[]): Promise<number> {
     console.log(`features: ${clips.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s (${failures.length} skipped)`);
     const mfccOf = new Map(clips.map((c) => [c.entry, c.mfcc]));
     const labelled = (list: typeof kept): LabelledClip[] =>
-      list.filter((e) => mfccOf.has(e)).map((e) => ({ mfcc: mfccOf.get(e)!, label: labelOf.get(e)! }));
+      list.filter((e) => mfccOf.has(e)).map((e) => ({ mfcc: mfccOf.get(e)!, label: labelOf.get(e)!, source: e.source }));
 
     const result = await withSeededMathRandom(args.seed, () =>
       trainGenreModel({
         tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
         epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-        learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, head: args.head, normalisationKind: args.normalisationKind, deadline, name: args.name, version: args.version,
+        learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, normalisationKind: args.normalisationKind, deadline, name: args.name, version: args.version,
         onBatch: (step, steps, loss) => progressBar('  train', step, steps, `loss ${loss.toFixed(3)}`),
         onEpoch: (r) => console.log(epochLine(r, args.epochs)),
       }),
@@ -186,7 +190,7 @@ async function run(argv: string[]): Promise<number> {
     const metadata = result.model.metadata;
     metadata.training = {
       backend, epochsRun: result.history.length, stoppedBecause: result.stoppedBecause, seed: args.seed, batchSize: args.batchSize,
-      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, head: args.head,
+      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head,
       holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)), history: result.history,
     };
     metadata.dataCard = buildDataCard({

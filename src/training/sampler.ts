@@ -7,6 +7,7 @@ import { buildSegmentBatch, type Normalisation } from '../model/segments.js';
 import { drawCepstralOffsets, offsetSegmentInPlace, type AugmentOptions } from './augment.js';
 import { maskSegmentInPlace, type MaskOptions } from './masking.js';
 import { shuffleInPlace, type Random } from './random.js';
+import { drawWindowCount } from './source-balance.js';
 import { drawStretchRate, stretchWindow, type StretchOptions } from './stretch.js';
 
 export interface SegmentRef {
@@ -14,17 +15,20 @@ export interface SegmentRef {
   start: number;
 }
 
-export function sampleEpoch({ frames, segmentFrames, segmentsPerClip, random }: {
+export function sampleEpoch({ frames, segmentFrames, segmentsPerClip, windowsPerClip, random }: {
   /** Frame count of each training clip. */
   frames: readonly number[];
   segmentFrames: number;
   segmentsPerClip: number;
+  /** Expected windows of each clip (source-balance.ts); omitted: segmentsPerClip for every clip. */
+  windowsPerClip?: readonly number[];
   random: Random;
 }): SegmentRef[] {
   const refs: SegmentRef[] = [];
   frames.forEach((f, clip) => {
     const room = Math.max(0, f - segmentFrames);
-    for (let i = 0; i < segmentsPerClip; i++) refs.push({ clip, start: Math.floor(random() * (room + 1)) });
+    const count = windowsPerClip ? drawWindowCount(windowsPerClip[clip]!, random) : segmentsPerClip;
+    for (let i = 0; i < count; i++) refs.push({ clip, start: Math.floor(random() * (room + 1)) });
   });
   return shuffleInPlace(refs, random);
 }

@@ -13,10 +13,13 @@ import type { StretchOptions } from './stretch.js';
 import { evaluateClips, type Evaluation } from './evaluate.js';
 import { createRandom } from './random.js';
 import { buildTrainingBatch, computeNormalisation, sampleEpoch } from './sampler.js';
+import { sourceBalancedWindows } from './source-balance.js';
 
 export interface LabelledClip {
   mfcc: MfccMatrix;
   label: number;
+  /** The clip's source (a package, the generator): needed by `balanceSources` only. */
+  source?: string;
 }
 
 export interface EpochReport {
@@ -56,6 +59,8 @@ export interface TrainOptions {
   stretch?: StretchOptions;
   /** Mixup of training segments within a batch (mixup.ts); omitted: one-hot targets. */
   mixup?: MixupOptions;
+  /** Windows per clip ∝ 1/√(its source's clips in its genre) (source-balance.ts); default false. */
+  balanceSources?: boolean;
   /** Epoch-ms timestamp after which no new epoch starts (one epoch's time is kept in reserve). */
   deadline: number;
   name: string;
@@ -101,6 +106,10 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const weights = classWeights({ labels: o.train.map((c) => c.label), classes: o.labels.length });
   const clips = o.train.map((c) => c.mfcc);
   const labelOf = o.train.map((c) => c.label);
+  if (o.balanceSources && o.train.some((c) => c.source === undefined)) throw new Error('balanceSources needs every training clip\'s source');
+  const windowsPerClip = o.balanceSources
+    ? sourceBalancedWindows({ labels: labelOf, sources: o.train.map((c) => c.source!), segmentsPerClip: o.segmentsPerClip })
+    : undefined;
   const history: EpochReport[] = [];
   let best: { loss: number; weights: tfjs.Tensor[] } | undefined;
   let sinceBest = 0;
@@ -113,7 +122,7 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
       break;
     }
     const started = Date.now();
-    const refs = sampleEpoch({ frames: clips.map((c) => c.frames), segmentFrames: features.segmentFrames, segmentsPerClip: o.segmentsPerClip, random });
+    const refs = sampleEpoch({ frames: clips.map((c) => c.frames), segmentFrames: features.segmentFrames, segmentsPerClip: o.segmentsPerClip, windowsPerClip, random });
     const steps = Math.ceil(refs.length / o.batchSize);
     const { nMfcc, segmentFrames } = features;
     const dataset = tf.data.generator(function* () {

@@ -32,10 +32,10 @@ test('training is deterministic for a seed (split, sampling, stretch, augmentati
   const once = () =>
     withSeededMathRandom(5, async () => {
       const result = await trainGenreModel({
-        tf, backend, train: syntheticClips(6), validation: syntheticClips(2), labels: ['A', 'B'], features: DEFAULT_FEATURES,
+        tf, backend, train: syntheticClips(6).map((c, i) => ({ ...c, source: i < 2 ? 'small' : 'big' })), validation: syntheticClips(2), labels: ['A', 'B'], features: DEFAULT_FEATURES,
         epochs: 2, batchSize: 8, segmentsPerClip: 2, patience: 5, learningRate: 0.001, seed: 5, deadline: Date.now() + 60_000,
         augment: { gainDb: 6, eqDb: 3, eqCoefficients: 4 }, masking: { maskFrames: 20, maskCoefficients: 2 }, normalisationKind: 'per-coefficient',
-        stretch: { maxStretch: 0.15 }, mixup: { alpha: 0.4 }, name: 'det', version: '1',
+        stretch: { maxStretch: 0.15 }, mixup: { alpha: 0.4 }, balanceSources: true, name: 'det', version: '1',
       });
       const weights = result.model.layersModel.getWeights().map((w) => Array.from(w.dataSync()));
       result.model.dispose();
@@ -101,15 +101,15 @@ test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI 
       '--batch-size', '8', '--cache-dir', cache, '--backend', 'wasm', ...extra];
     assert.equal(await trainCommand.run(trainArgs(['--eval-data', join(root, 'same.tsv')])), 1);
     assert.equal(await trainCommand.run(trainArgs(['--eval-data', join(root, 'other.tsv'), '--centre-segments', '--augment-gain-db', '6', '--head', 'global-average',
-      '--mixup', '0.4', '--stretch', '0.15'])), 0);
+      '--mixup', '0.4', '--stretch', '0.15', '--balance-sources'])), 0);
     const meta = JSON.parse(await readFile(join(root, 'model2', 'metadata.json'), 'utf8')) as {
       metrics: { heldOut?: { clips: number } }; normalisation: { kind: string }; architecture: string;
-      training: { augment: { gainDb: number }; head: string; mixup: { alpha: number }; stretch: { maxStretch: number } };
+      training: { augment: { gainDb: number }; head: string; mixup: { alpha: number }; stretch: { maxStretch: number }; balanceSources: boolean };
     };
     assert.equal(meta.metrics.heldOut?.clips, 2);
     assert.equal(meta.normalisation.kind, 'per-coefficient-centred');
     assert.equal(meta.training.augment.gainDb, 6);
-    assert.deepEqual([meta.training.mixup.alpha, meta.training.stretch.maxStretch], [0.4, 0.15]);
+    assert.deepEqual([meta.training.mixup.alpha, meta.training.stretch.maxStretch, meta.training.balanceSources], [0.4, 0.15, true]);
     // The global-average head trains on wasm, is recorded, and the saved network serves.
     assert.equal(meta.training.head, 'global-average');
     assert.match(meta.architecture, /global-average/);
