@@ -2,7 +2,8 @@
 // worker PROCESSES (src/worker.ts) running the real pipeline, the fake Deezer/iTunes servers, and
 // MODEL_DIR (default: models/genre-cnn if present, else the tiny fixture).
 //   npm run bench api            (BENCH_API_RUNS=60 BENCH_API_SUSTAINED=60 to change the loop sizes;
-//                                 FFMPEG_PATH=… for the workers' ffmpeg, MFCC_THREADS=0|1)
+//                                 FFMPEG_PATH=… for the workers' ffmpeg, MFCC_THREADS=0|1,
+//                                 BENCH_WORKER_NODE_OPTIONS=… for the workers' Node flags)
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -47,6 +48,8 @@ export default async function apiBench(): Promise<void> {
     LOG_LEVEL: 'silent',
     // Passed on to the worker processes, e.g. to compare a static ffmpeg build with the system one.
     ...(process.env.FFMPEG_PATH ? { FFMPEG_PATH: process.env.FFMPEG_PATH } : {}),
+    // NODE_OPTIONS of the worker processes only (e.g. V8 heap flags), via BENCH_WORKER_NODE_OPTIONS.
+    ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
     // Likewise MFCC_THREADS, to compare the split MFCC with one thread (0).
     ...(process.env.MFCC_THREADS ? { MFCC_THREADS: process.env.MFCC_THREADS } : {}),
   };
