@@ -26,7 +26,7 @@ version=$(dpkg-query -W -f='${Version}' ffmpeg 2>/dev/null) || {
   exit 1
 }
 missing=()
-for tool in curl xz make gcc nasm pkg-config; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+for tool in curl xz make gcc nasm pkg-config patch; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
 [ -f /usr/include/soxr.h ] || missing+=(libsoxr-dev)
 if [ "${#missing[@]}" -gt 0 ]; then
   pkgs=$(printf '%s\n' "${missing[@]}" | sed 's/^xz$/xz-utils/; s/^gcc$/build-essential/; s/^make$/build-essential/' | sort -u | tr '\n' ' ')

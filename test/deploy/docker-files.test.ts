@@ -15,12 +15,13 @@ const all = (stage: Stage, keyword: string) => stage.instructions.filter((i) => 
 const tsOutDir = (JSON.parse(readFileSync('tsconfig.json', 'utf8')) as { compilerOptions: { outDir: string } }).compilerOptions.outDir;
 
 test('multi-stage build on a Node LTS slim Debian image', () => {
-  assert.deepEqual(stages.map((s) => s.name), ['deps', 'build', 'runtime']);
+  assert.deepEqual(stages.map((s) => s.name), ['ffmpeg', 'deps', 'build', 'runtime']);
   assert.match(globalArgs.NODE_IMAGE ?? '', /^node:\d+-(bookworm|trixie)-slim$/);
   const major = Number(/^node:(\d+)/.exec(globalArgs.NODE_IMAGE!)![1]);
   assert.ok(major >= 22 && major % 2 === 0, `node ${major} is not a supported LTS line`);
   assert.equal(runtime.base, globalArgs.NODE_IMAGE, 'the runtime starts from the slim image, not from the build stage');
-  assert.equal(stages[1]!.base, 'deps');
+  assert.equal(stages.find((s) => s.name === 'build')!.base, 'deps');
+  for (const stage of stages.filter((s) => s.name !== 'build')) assert.equal(stage.base, globalArgs.NODE_IMAGE, `${stage.name} starts from the slim image`);
 });
 
 test('the Node version of the image can run the locked @tensorflow/tfjs-node', () => {
@@ -35,7 +36,8 @@ test('the Node version of the image can run the locked @tensorflow/tfjs-node', (
 });
 
 test('the build stage installs with npm ci, compiles, and drops dev dependencies', () => {
-  const runs = [...all(stages[0]!, 'RUN'), ...all(stages[1]!, 'RUN')].map((r) => r.args).join('\n');
+  const stage = (name: string) => stages.find((s) => s.name === name)!;
+  const runs = [...all(stage('deps'), 'RUN'), ...all(stage('build'), 'RUN')].map((r) => r.args).join('\n');
   assert.match(runs, /npm ci\b/);
   assert.match(runs, /npm rebuild @tensorflow\/tfjs-node/, 'the native tfjs backend is installed where the build has internet');
   assert.match(runs, /npm run build/);
@@ -53,6 +55,19 @@ test('the runtime stage has ffmpeg, runs as a non-root user and exposes the conf
   assert.equal(env.HOST, '0.0.0.0');
   assert.equal(env.PORT, '3000');
   for (const name of Object.keys(env)) assert.ok(name in configSchema.shape, `ENV ${name} is not a config setting`);
+});
+
+test('the runtime runs the ffmpeg stage\'s audio-only build, and that stage falls back to Debian\'s binary', () => {
+  const env = Object.fromEntries(all(runtime, 'ENV').flatMap((e) => [...e.args.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!])));
+  const copies = all(runtime, 'COPY').map((c) => parseCopy(c.args)).filter((c) => c.from === 'ffmpeg');
+  assert.deepEqual(copies.map((c) => c.dest), [env.FFMPEG_PATH]);
+  const ffmpegStage = stages.find((s) => s.name === 'ffmpeg')!;
+  const build = all(ffmpegStage, 'RUN').map((r) => r.args).find((a) => a.includes('build-ffmpeg.sh'));
+  assert.ok(build, 'the ffmpeg stage runs scripts/build-ffmpeg.sh');
+  // A failed build (network, a new Debian version) must not fail the image: it copies Debian's ffmpeg instead.
+  assert.match(build, /\|\|.*cp \/usr\/bin\/ffmpeg/);
+  // The build script compares against Debian's ffmpeg, so that stage installs it too.
+  assert.match(all(ffmpegStage, 'RUN').map((r) => r.args).join('\n'), /apt-get install .*\bffmpeg\b.*\blibsoxr-dev\b/);
 });
 
 test('CMD starts the compiled API server, which the build produces from src/', () => {
@@ -73,6 +88,9 @@ test('every COPY source exists: in the build context (not .dockerignored) or in 
       if (ins.keyword === 'WORKDIR') workdir = containerPath(workdir, ins.args);
       if (ins.keyword === 'RUN' && /npm ci\b/.test(ins.args)) paths.push(containerPath(workdir, 'node_modules'));
       if (ins.keyword === 'RUN' && /npm run build/.test(ins.args)) paths.push(containerPath(workdir, tsOutDir));
+      // scripts/build-ffmpeg.sh <dir> writes <dir>/bin/ffmpeg (and the fallback puts a binary there too).
+      const ffmpegBuild = ins.keyword === 'RUN' ? /build-ffmpeg\.sh\s+(\S+)/.exec(ins.args) : null;
+      if (ffmpegBuild && /mkdir -p (\S+)\/bin && cp \/usr\/bin\/ffmpeg \1\/bin\/ffmpeg/.test(ins.args)) paths.push(containerPath(workdir, ffmpegBuild[1]!));
       if (ins.keyword !== 'COPY') continue;
       const copy = parseCopy(ins.args);
       for (const source of copy.sources) {
@@ -95,7 +113,7 @@ test('every COPY source exists: in the build context (not .dockerignored) or in 
 
 test('the runtime stage holds only runtime files', () => {
   const copied = all(runtime, 'COPY').map((c) => parseCopy(c.args).dest.replace(/^\.\//, ''));
-  assert.deepEqual(copied.sort(), ['dist', 'models', 'node_modules', 'openapi.yaml', 'package.json', 'public']);
+  assert.deepEqual(copied.sort(), ['/usr/local/bin/ffmpeg-audio', 'dist', 'models', 'node_modules', 'openapi.yaml', 'package.json', 'public']);
 });
 
 test('.dockerignore keeps secrets, data and build output out of the context', () => {
