@@ -80,8 +80,8 @@ async function inputSize(input: string | Buffer): Promise<number> {
 }
 
 /**
- * ffmpeg's f32le bytes as samples without a copy when the Buffer owns its ArrayBuffer (joinChunks
- * in ffmpeg-run.ts always allocates its own, at offset 0): a 30-s decode is 2.6 MB, and
+ * ffmpeg's f32le bytes as samples without a copy when the Buffer owns its ArrayBuffer (Buffer.concat
+ * of a multi-MB output allocates its own, at offset 0): a 30-s decode is 2.6 MB, and
  * every extra copy is more garbage per prediction (docs/api.md, "Where the rest goes").
  */
 function samplesView(raw: Buffer): Float32Array {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import ffmpeg from 'fluent-ffmpeg';
 import { resolveFfmpegPath } from '../../src/audio/ffmpeg-binary.js';
-import { joinChunks, runFfmpeg } from '../../src/audio/ffmpeg-run.js';
+import { runFfmpeg } from '../../src/audio/ffmpeg-run.js';
 import { InputError, InternalError } from '../../src/errors.js';
 import { FORMATS, makeFixtureDir, makeTone } from './fixtures.js';
 
@@ -35,18 +35,4 @@ test('a broken filter is our fault (InternalError FFMPEG_FAILED), not NOT_AUDIO'
 test('more output than maxOutputBytes stops ffmpeg with DECODE_OUTPUT_OVERFLOW', async () => {
   await assert.rejects(runFfmpeg({ command: command('aresample=8000'), timeoutMs: 20_000, maxOutputBytes: 1000 }), (err: unknown) =>
     err instanceof InternalError && err.code === 'DECODE_OUTPUT_OVERFLOW');
-});
-
-test('joinChunks: the chunks in order, in a Buffer that owns its ArrayBuffer from offset 0', () => {
-  // Chunks that are views into a larger ArrayBuffer (as pipe reads can be) must be copied by their window.
-  const backing = Buffer.from('xxabcdefyy');
-  const chunks = [backing.subarray(2, 5), Buffer.from('-'), backing.subarray(5, 8)];
-  const joined = joinChunks(chunks, 7);
-  assert.equal(joined.toString(), 'abc-def');
-  assert.equal(joined.byteOffset, 0);
-  assert.equal(joined.buffer.byteLength, 7, 'not a slice of a shared pool');
-  assert.equal(joinChunks([], 0).length, 0);
-  const big = Array.from({ length: 40 }, (_, i) => Buffer.alloc(65536, i));
-  const joinedBig = joinChunks(big, 40 * 65536);
-  assert.deepEqual(joinedBig, Buffer.concat(big));
 });
