@@ -52,6 +52,8 @@ function assertRunnable(binary: string): void {
  * One aresample does the downmix and the rate change. rematrix_maxval=1 makes swr normalise the
  * downmix row to sum 1, i.e. stereo → (L+R)/2 like librosa's mean over channels; ffmpeg's default
  * for float output is 0.707·(L+R), 3 dB louder (c0 off by ≈ 34 on the golden mp3).
+ * scripts/build-ffmpeg.sh checks its build with this same chain (22050 Hz, soxr): keep the two in
+ * step, or that byte-identity check stops covering what the service runs.
  */
 function resampleFilter({ sampleRate, useSoxr }: { sampleRate: number; useSoxr: boolean }): string {
   return `aresample=${sampleRate}:rematrix_maxval=1${useSoxr ? ':resampler=soxr' : ''}`;
