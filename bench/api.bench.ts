@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { buildApp } from '../src/app.js';
 import { resolveFfmpegPath } from '../src/audio/ffmpeg-binary.js';
 import { createProviders } from '../src/previews/providers.js';
@@ -33,6 +34,18 @@ async function timed(fn: () => Promise<Response>): Promise<number> {
   if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
   return performance.now() - t0;
 }
+
+async function withRedis<T>(call: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    return await call(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const redisUsedMemory = () => withRedis(async (r) => Number(/used_memory:(\d+)/.exec(await r.info('memory'))?.[1]));
+const redisMemoryUsage = (key: string) => withRedis(async (r) => Number(await r.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')));
 
 export default async function apiBench(): Promise<void> {
   const tracks = Array.from({ length: RUNS + 5 }, (_, i) => ({ artist: `Bench Artist ${i}`, title: `Bench Song ${i}`, audio: { seconds: 30 } }));
@@ -71,6 +84,7 @@ export default async function apiBench(): Promise<void> {
     return fetch(`${base}/predict`, { method: 'POST', body: form });
   };
   const timings: Timing[] = [];
+  let redisNote: string | undefined;
   try {
     await workers[0]!.waitForLog((l) => l.msg === 'worker ready', 120_000);
     for (let i = 0; i < 3; i++) await timed(() => upload());
@@ -112,6 +126,9 @@ export default async function apiBench(): Promise<void> {
     workers.push(spawnEntry('src/worker.ts', { ...env, LOG_LEVEL: 'info' }));
     await workers[1]!.waitForLog((l) => l.msg === 'worker ready', 120_000);
     const inFlight = 8;
+    // Redis memory a prediction leaves behind (result cache, finished job, events stream), so a
+    // host can size Redis: used_memory over the sustained phase, per upload.
+    const redisBefore = await redisUsedMemory();
     const latencies: number[] = [];
     let next = 0;
     const t0 = performance.now();
@@ -120,6 +137,9 @@ export default async function apiBench(): Promise<void> {
     }));
     const seconds = (performance.now() - t0) / 1000;
     timings.push(withP99(`sustained uploads, 2 worker processes, ${inFlight} in flight`, latencies, { predictionsPerSecond: (SUSTAINED / seconds).toFixed(2) }));
+    const retained = ((await redisUsedMemory()) - redisBefore) / SUSTAINED / 1024;
+    const events = await redisMemoryUsage(`${config.QUEUE_PREFIX}:${config.QUEUE_NAME}:events`);
+    redisNote = `Redis memory left per sustained prediction: ${retained.toFixed(1)} KiB (events stream at the end: ${(events / 1024 / 1024).toFixed(2)} MiB)`;
   } finally {
     for (const w of workers) w.proc.kill('SIGTERM');
     await Promise.all(workers.map((w) => w.exited));
@@ -130,4 +150,5 @@ export default async function apiBench(): Promise<void> {
   }
   const ffmpegUsed = resolveFfmpegPath({ configured: process.env.FFMPEG_PATH }).path;
   console.log(formatTimings(`API (model ${MODEL_DIR}, Redis ${REDIS_URL}, ffmpeg ${ffmpegUsed}, node ${process.version})`, timings));
+  if (redisNote) console.log(`  ${redisNote}`);
 }

@@ -65,7 +65,7 @@ export function createMetrics({ queue, defaultMetrics = true }: { queue: JobQueu
         failures.inc({ code: event.error.code });
         return;
       }
-      for (const [stage, ms] of Object.entries(event.result.timingsMs ?? {})) stageDuration.observe({ stage }, ms / 1000);
+      for (const [stage, ms] of Object.entries(event.timingsMs ?? {})) stageDuration.observe({ stage }, ms / 1000);
     },
   };
 }

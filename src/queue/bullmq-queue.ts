@@ -3,13 +3,14 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, TransientError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { PredictionResult } from '../pipeline/result.js';
 import { SyncWaitTimeout, decodeFailure, toAppError } from './failure.js';
 import {
+  isCachedResultRef,
   jobIdForKey,
   type FinishedEvent,
+  type JobReturnValue,
   type JobProgress,
   type JobQueue,
   type JobState,
@@ -18,6 +19,7 @@ import {
 } from './job-queue.js';
 import { createRedisConnection, withRedis } from './redis.js';
 import { createRedisResultCache, createRedisUploadStore } from './redis-stores.js';
+import type { CachedResult } from './result-json.js';
 
 type QueueConfig = Pick<
   Config,
@@ -65,7 +67,7 @@ export async function createBullmqQueue({
   const redis: Redis = createRedisConnection({ url: redisUrl, name: 'music-prediction-api', failFast: true });
   const eventsConnection = createRedisConnection({ url: redisUrl, name: 'music-prediction-api-events' });
   const names = { prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME };
-  const queue = new Queue<PredictionJobData, PredictionResult>(config.QUEUE_NAME, {
+  const queue = new Queue<PredictionJobData, JobReturnValue>(config.QUEUE_NAME, {
     connection: redis,
     prefix: config.QUEUE_PREFIX,
     defaultJobOptions: defaultJobOptions(config),
@@ -78,9 +80,16 @@ export async function createBullmqQueue({
   const limited = <T>(what: string, call: () => Promise<T>) => withRedis(what, call, config.REDIS_TIMEOUT_MS);
   const listeners: Array<(event: FinishedEvent) => void> = [];
   const emit = (event: FinishedEvent) => listeners.forEach((l) => l(event));
-  events.on('completed', ({ jobId, returnvalue }) =>
-    emit({ id: jobId, outcome: 'completed', result: returnvalue as unknown as PredictionResult }),
-  );
+  events.on('completed', ({ jobId, returnvalue }) => {
+    const value = returnvalue as unknown as JobReturnValue | undefined;
+    emit({ id: jobId, outcome: 'completed', timingsMs: value?.timingsMs });
+  });
+  /**
+   * A finished job's result: its return value, or the cached copy it refers to (job-queue.ts,
+   * CachedResultRef). null when that copy is gone (expired or evicted before the job record).
+   */
+  const resultOf = async (key: string, value: JobReturnValue): Promise<CachedResult | null> =>
+    isCachedResultRef(value) ? results.load(key) : { result: value };
   events.on('failed', ({ jobId, failedReason }) => emit({ id: jobId, outcome: 'failed', error: decodeFailure(failedReason) }));
   // Not awaited: with Redis down at boot the API still starts, /readyz says why, requests get 503.
   events.waitUntilReady().catch((err: unknown) => logger.warn({ err }, 'queue events not ready'));
@@ -93,9 +102,11 @@ export async function createBullmqQueue({
         const existing = await queue.getJob(id);
         if (existing) {
           const state = await existing.getState();
-          // A job that failed for good is retried when asked again; any other keeps serving
-          // (a running one already has its bytes in Redis, a finished one its result).
-          if (state !== 'failed' && state !== 'unknown') return { id, deduplicated: true };
+          // A job that failed for good is retried when asked again, and so is a finished one whose
+          // cached result is gone; any other keeps serving (a running one already has its bytes in
+          // Redis, a finished one its result).
+          const resultGone = state === 'completed' && isCachedResultRef(existing.returnvalue) && !(await results.has(data.key));
+          if (state !== 'failed' && state !== 'unknown' && !resultGone) return { id, deduplicated: true };
           await existing.remove().catch((err: unknown) => logger.warn({ err, jobId: id }, 'could not remove failed job'));
         }
         if (data.kind === 'upload') {
@@ -116,6 +127,9 @@ export async function createBullmqQueue({
         if (!state) return null;
         const job = await queue.getJob(id);
         if (!job) return null;
+        // A finished job whose result is gone counts as gone: kept "for a limited time" either way.
+        const finished = state === 'completed' ? await resultOf(job.data.key, job.returnvalue) : undefined;
+        if (finished === null) return null;
         return {
           id,
           state,
@@ -123,7 +137,7 @@ export async function createBullmqQueue({
           attemptsMade: job.attemptsMade,
           createdAt: job.timestamp,
           ...(job.finishedOn ? { finishedAt: job.finishedOn } : {}),
-          ...(state === 'completed' ? { result: job.returnvalue } : {}),
+          ...(finished ? { result: finished.result } : {}),
           ...(state === 'failed' ? { error: decodeFailure(job.failedReason) } : {}),
         };
       }),
@@ -131,14 +145,20 @@ export async function createBullmqQueue({
       const job = await limited('wait', () => queue.getJob(id));
       if (!job) throw new NotFoundError('JOB_NOT_FOUND', `no job with id ${id}`);
       const started = Date.now();
+      let value: JobReturnValue;
       try {
-        return await job.waitUntilFinished(events, timeoutMs);
+        value = await job.waitUntilFinished(events, timeoutMs);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         // BullMQ signals its own ttl expiry with a plain Error; ours carry JSON reasons.
         if (Date.now() - started >= timeoutMs && reason.startsWith('Job wait')) throw new SyncWaitTimeout(id, timeoutMs);
         throw toAppError(decodeFailure(reason));
       }
+      const finished = await limited('result read', () => resultOf(job.data.key, value));
+      if (finished) return finished;
+      // Written by the worker just now: only Redis evicting it (maxmemory) gets here. Asking again
+      // runs the job again (submit above).
+      throw new TransientError('RESULT_LOST', 'the finished result was evicted from Redis before it could be read; ask again', 503);
     },
     backlog: () =>
       limited('backlog', async () => {

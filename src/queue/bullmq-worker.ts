@@ -3,8 +3,7 @@
 import { Worker } from 'bullmq';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { PredictionResult } from '../pipeline/result.js';
-import type { PredictionJobData } from './job-queue.js';
+import type { JobReturnValue, PredictionJobData } from './job-queue.js';
 import { toBullmqProcessor, type JobProcessor } from './processor.js';
 import { createRedisConnection } from './redis.js';
 import { createRedisResultCache, createRedisUploadStore } from './redis-stores.js';
@@ -18,6 +17,7 @@ type WorkerConfig = Pick<
   | 'WORKER_STALLED_INTERVAL_MS'
   | 'WORKER_MAX_STALLED_COUNT'
   | 'RESULT_CACHE_TTL_S'
+  | 'JOB_RETENTION_S'
   | 'UPLOAD_TTL_S'
 >;
 
@@ -45,9 +45,13 @@ export function startBullmqWorker({
     process,
     uploads: createRedisUploadStore({ redis, ...names, ttlSeconds: config.UPLOAD_TTL_S }),
     results: createRedisResultCache({ redis, ...names, ttlSeconds: config.RESULT_CACHE_TTL_S }),
+    // The cached copy lives at least as long as the job record is meant to, so the job can return
+    // a reference to it. (BullMQ drops finished jobs lazily, so a record can outlive its cached
+    // result on a quiet queue: readers treat such a job as gone, see bullmq-queue.ts.)
+    returnReference: config.RESULT_CACHE_TTL_S >= config.JOB_RETENTION_S,
   });
   const workerConnection = createRedisConnection({ url: redisUrl, name: 'music-prediction-worker-jobs' });
-  const worker = new Worker<PredictionJobData, PredictionResult>(config.QUEUE_NAME, processor, {
+  const worker = new Worker<PredictionJobData, JobReturnValue>(config.QUEUE_NAME, processor, {
     connection: workerConnection,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,

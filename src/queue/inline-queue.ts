@@ -64,7 +64,7 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
         cache.set(entry.data.key, { result, mfccJson, expiresAt: Date.now() + config.RESULT_CACHE_TTL_S * 1000 });
       }
       Object.assign(entry, { state: 'completed', result });
-      finish(entry, { id: entry.id, outcome: 'completed', result });
+      finish(entry, { id: entry.id, outcome: 'completed', timingsMs: result.timingsMs });
     } catch (err) {
       entry.attemptsMade++;
       const failure = toJobFailure(err);
@@ -131,7 +131,7 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
       const outcome = await Promise.race([entry.settled, timedOut]);
       clearTimeout(timer);
       if (outcome === 'timeout') throw new SyncWaitTimeout(id, timeoutMs);
-      if (entry.state === 'completed' && entry.result) return entry.result;
+      if (entry.state === 'completed' && entry.result) return { result: entry.result };
       throw toAppError(entry.error ?? toJobFailure(new Error('job ended without a result')));
     },
     backlog: async () => pending.length + delayed,

@@ -43,10 +43,28 @@ export interface SubmitRequest {
   audio?: Buffer;
 }
 
-/** Emitted once per job that finishes for good (used for metrics). */
+/** Emitted once per job that finishes for good (used for metrics: stage timings, failure codes). */
 export type FinishedEvent =
-  | { id: string; outcome: 'completed'; result: PredictionResult }
+  | { id: string; outcome: 'completed'; timingsMs?: Record<string, number> }
   | { id: string; outcome: 'failed'; error: JobFailure };
+
+/**
+ * What a BullMQ job returns when its result is in the result cache for at least as long as the
+ * job record lives (RESULT_CACHE_TTL_S >= JOB_RETENTION_S, the default): a reference instead of
+ * the result. BullMQ writes a return value twice, into the job's hash and into the events stream
+ * (XADD, kept up to 10,000 events), so a full ~115 KB result (the image is > 95 % of it) sat in
+ * Redis three times; readers load it from the cache by the job's key (bullmq-queue.ts).
+ */
+export interface CachedResultRef {
+  resultIn: 'cache';
+  timingsMs?: Record<string, number>;
+}
+
+export type JobReturnValue = PredictionResult | CachedResultRef;
+
+export function isCachedResultRef(value: unknown): value is CachedResultRef {
+  return typeof value === 'object' && value !== null && (value as { resultIn?: unknown }).resultIn === 'cache';
+}
 
 export interface JobQueue {
   readonly kind: 'bullmq' | 'inline';
@@ -55,8 +73,11 @@ export interface JobQueue {
   /** The finished result for this key, if cached (with its image already as JSON when known). */
   getCachedResult(key: string): Promise<CachedResult | null>;
   getStatus(id: string): Promise<JobStatus | null>;
-  /** Resolves with the result, rejects with the job's AppError, or with SyncWaitTimeout. */
-  waitForResult(id: string, timeoutMs: number): Promise<PredictionResult>;
+  /**
+   * Resolves with the result (and its image as JSON when it was read from the cache), rejects
+   * with the job's AppError, or with SyncWaitTimeout.
+   */
+  waitForResult(id: string, timeoutMs: number): Promise<CachedResult>;
   /** Jobs waiting or delayed, not yet running. */
   backlog(): Promise<number>;
   onFinished(listener: (event: FinishedEvent) => void): void;

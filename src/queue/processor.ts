@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { AudioPrediction, PredictionResult, TrackPrediction } from '../pipeline/result.js';
 import type { PreviewMatch } from '../types.js';
 import { encodeFailure, toJobFailure } from './failure.js';
-import type { JobProgress, PredictionJobData } from './job-queue.js';
+import type { JobProgress, JobReturnValue, PredictionJobData } from './job-queue.js';
 import type { ResultCache, UploadStore } from './redis-stores.js';
 
 export type StageProgress = (stage: string, percent: number) => void;
@@ -59,16 +59,20 @@ function requireAudio(job: ProcessorJob): Buffer {
  * Wraps the processor for a BullMQ Worker: loads upload bytes from Redis, caches the result,
  * deletes the bytes once the job is done for good, and encodes failures (code, status,
  * permanence) into the failure reason; permanent ones as UnrecoverableError (no retry).
+ * With `returnReference` (the cache keeps results at least as long as BullMQ keeps finished
+ * jobs), the job returns a CachedResultRef instead of the result (see job-queue.ts).
  */
 export function toBullmqProcessor({
   process,
   uploads,
   results,
+  returnReference = false,
 }: {
   process: JobProcessor;
   uploads: UploadStore;
   results: ResultCache;
-}): (job: Job<PredictionJobData, PredictionResult>) => Promise<PredictionResult> {
+  returnReference?: boolean;
+}): (job: Job<PredictionJobData, JobReturnValue>) => Promise<JobReturnValue> {
   return async (job) => {
     const { data } = job;
     const sha256 = data.kind === 'upload' ? data.sha256 : undefined;
@@ -83,7 +87,7 @@ export function toBullmqProcessor({
       });
       await results.set(data.key, result);
       if (sha256) await uploads.delete(sha256);
-      return result;
+      return returnReference ? { resultIn: 'cache', timingsMs: result.timingsMs } : result;
     } catch (err) {
       const failure = toJobFailure(err);
       const lastAttempt = failure.permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

@@ -12,7 +12,12 @@ export interface UploadStore {
 }
 
 export interface ResultCache {
+  /** A cache lookup: null when this process has the cache turned off (RESULT_CACHE_TTL_S=0). */
   get(key: string): Promise<CachedResult | null>;
+  /** The stored result whatever this process's cache setting: a job's result by reference. */
+  load(key: string): Promise<CachedResult | null>;
+  /** Whether a result is stored for this key (without reading it). */
+  has(key: string): Promise<boolean>;
   set(key: string, result: PredictionResult): Promise<void>;
 }
 
@@ -61,13 +66,15 @@ export function createRedisResultCache({
   ttlSeconds: number;
 }): ResultCache {
   const keys = redisKeyspace({ prefix, queueName });
+  // Bytes, not a string: the image's JSON is passed on without a UTF-8 decode (result-json.ts).
+  const load = async (key: string) => {
+    const raw = await redis.getBuffer(keys.result(key));
+    return raw === null ? null : parseCachedResult(raw);
+  };
   return {
-    async get(key) {
-      if (ttlSeconds === 0) return null;
-      // Bytes, not a string: the image's JSON is passed on without a UTF-8 decode (result-json.ts).
-      const raw = await redis.getBuffer(keys.result(key));
-      return raw === null ? null : parseCachedResult(raw);
-    },
+    get: async (key) => (ttlSeconds === 0 ? null : load(key)),
+    load,
+    has: async (key) => (await redis.exists(keys.result(key))) === 1,
     async set(key, result) {
       if (ttlSeconds === 0) return;
       await redis.set(keys.result(key), serializeResult(result), 'EX', ttlSeconds);

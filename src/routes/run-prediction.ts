@@ -7,7 +7,7 @@ import type { JobQueue, SubmitRequest } from '../queue/job-queue.js';
 import { QueueFullError } from './errors.js';
 
 export type PredictionOutcome =
-  /** `mfccJson`: the image already as JSON text, from the cache (see predictionBody). */
+  /** `mfccJson`: the image already as JSON text, when read from the cache (see predictionBody). */
   | { kind: 'result'; result: PredictionResult; mfccJson?: Buffer; cached: boolean; jobId?: string }
   | { kind: 'accepted'; jobId: string };
 
@@ -46,7 +46,8 @@ export async function runPrediction({
     return queue.submit(request);
   });
   if (mode === 'async') return { kind: 'accepted', jobId: id };
-  return { kind: 'result', result: await queue.waitForResult(id, config.SYNC_WAIT_MS), cached: false, jobId: id };
+  const finished = await queue.waitForResult(id, config.SYNC_WAIT_MS);
+  return { kind: 'result', result: finished.result, mfccJson: finished.mfccJson, cached: false, jobId: id };
 }
 
 /** The response body of a finished prediction, in the 2017 key order, then the extras. */

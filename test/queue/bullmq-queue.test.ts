@@ -2,6 +2,7 @@
 // queue name, every key removed afterwards. The processor is scripted here; the real pipeline
 // runs through the same worker in test/api and test/queue/stalled-worker.test.ts.
 import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
 import { test } from 'node:test';
 import { InputError, TransientError } from '../../src/errors.js';
 import { createBullmqQueue } from '../../src/queue/bullmq-queue.js';
@@ -43,8 +44,8 @@ test('two concurrent submits of the same upload → one job; bytes reach the wor
     const [a, b] = await Promise.all([env.queue.submit(upload('f00d', Buffer.from('audio!'))), env.queue.submit(upload('f00d', Buffer.from('audio!')))]);
     assert.equal(a.id, b.id);
     const [ra, rb] = await Promise.all([env.queue.waitForResult(a.id, 5000), env.queue.waitForResult(b.id, 5000)]);
-    assert.deepEqual(ra, fakeResult());
-    assert.deepEqual(rb, fakeResult());
+    assert.deepEqual(ra.result, fakeResult());
+    assert.deepEqual(rb.result, fakeResult());
     assert.equal(calls.length, 1);
     assert.deepEqual(seen, ['audio!']);
     assert.deepEqual((await env.queue.getCachedResult('upload:f00d'))?.result, fakeResult());
@@ -68,7 +69,7 @@ test('a transient failure is retried and succeeds; a permanent one fails once wi
   const env = await setup(process, { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '20' });
   try {
     const good = await env.queue.submit(upload('9d', Buffer.from('x')));
-    assert.equal((await env.queue.waitForResult(good.id, 5000)).first[0], 'Classical');
+    assert.equal((await env.queue.waitForResult(good.id, 5000)).result.first[0], 'Classical');
     const bad = await env.queue.submit(upload('bad', Buffer.from('y')));
     await assert.rejects(
       env.queue.waitForResult(bad.id, 5000),
@@ -107,11 +108,61 @@ test('sync wait is bounded (SyncWaitTimeout with the job id) and the job still c
     await sleep(100);
     assert.equal(await env.queue.backlog(), 2);
     await assert.rejects(env.queue.waitForResult(ids[0]!, 150), (err: unknown) => err instanceof SyncWaitTimeout && err.jobId === ids[0]);
-    assert.deepEqual(await env.queue.waitForResult(ids[0]!, 5000), fakeResult());
+    assert.deepEqual((await env.queue.waitForResult(ids[0]!, 5000)).result, fakeResult());
     const status = await env.queue.getStatus(ids[2]!);
     assert.ok(status && ['waiting', 'active'].includes(status.state));
     assert.equal(await env.queue.getStatus('f'.repeat(32)), null);
   } finally {
+    await env.teardown();
+  }
+});
+
+test('a result sits in Redis once: the job and its completed event carry a reference to the cached copy', async () => {
+  const big = { ...fakeResult('Metal'), mfcc: Buffer.alloc(90_000, 7).toString('base64') };
+  const { process, calls } = scriptedProcessor(async () => big);
+  const env = await setup(process);
+  const redis = new Redis(REDIS_URL);
+  try {
+    const events: FinishedEvent[] = [];
+    env.queue.onFinished((e) => events.push(e));
+    const { id } = await env.queue.submit(upload('5eed', Buffer.from('a')));
+    const finished = await env.queue.waitForResult(id, 5000);
+    assert.deepEqual(finished.result, big);
+    assert.equal(finished.mfccJson?.toString(), JSON.stringify(big.mfcc), 'the image comes as JSON bytes, as from the cache');
+    const base = `${env.config.QUEUE_PREFIX}:${env.config.QUEUE_NAME}`;
+    assert.deepEqual(JSON.parse((await redis.hget(`${base}:${id}`, 'returnvalue'))!), { resultIn: 'cache', timingsMs: big.timingsMs });
+    const stream = JSON.stringify(await redis.xrange(`${base}:events`, '-', '+'));
+    assert.ok(stream.length < 5_000 && !stream.includes(big.mfcc.slice(0, 100)), `events stream holds ${stream.length} bytes`);
+    await sleep(50);
+    assert.deepEqual(events.find((e) => e.id === id), { id, outcome: 'completed', timingsMs: big.timingsMs }, 'metrics still get the timings');
+    assert.deepEqual((await env.queue.getStatus(id))?.result, big);
+
+    // The cached copy gone (expired or evicted) before the job record: the job counts as gone,
+    // and asking again runs it again instead of deduplicating to a result that cannot be read.
+    await redis.del(`${base}:result:upload:5eed`);
+    assert.equal(await env.queue.getStatus(id), null);
+    const again = await env.queue.submit(upload('5eed', Buffer.from('a')));
+    assert.deepEqual(again, { id, deduplicated: false });
+    assert.deepEqual((await env.queue.waitForResult(id, 5000)).result, big);
+    assert.equal(calls.length, 2);
+  } finally {
+    redis.disconnect();
+    await env.teardown();
+  }
+});
+
+test('with the result cache off (or shorter than job retention) a job returns its result itself', async () => {
+  const { process } = scriptedProcessor(async () => fakeResult('EDM'));
+  const env = await setup(process, { RESULT_CACHE_TTL_S: '60', JOB_RETENTION_S: '3600' });
+  const redis = new Redis(REDIS_URL);
+  try {
+    const { id } = await env.queue.submit(upload('c0ld', Buffer.from('b')));
+    assert.deepEqual((await env.queue.waitForResult(id, 5000)).result, fakeResult('EDM'));
+    const stored = JSON.parse((await redis.hget(`${env.config.QUEUE_PREFIX}:${env.config.QUEUE_NAME}:${id}`, 'returnvalue'))!);
+    assert.deepEqual(stored, fakeResult('EDM'));
+    assert.deepEqual((await env.queue.getStatus(id))?.result, fakeResult('EDM'));
+  } finally {
+    redis.disconnect();
     await env.teardown();
   }
 });

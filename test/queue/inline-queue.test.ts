@@ -32,7 +32,7 @@ test('transient failures retry with backoff up to JOB_ATTEMPTS; permanent ones f
   });
   const q1 = createInlineQueue({ config: testConfig({ JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '10' }), process: flaky.process, logger: silentLogger });
   const { id } = await q1.submit(track('2'));
-  assert.equal((await q1.waitForResult(id, 2000)).first[0], 'Metal');
+  assert.equal((await q1.waitForResult(id, 2000)).result.first[0], 'Metal');
   assert.equal(flaky.calls.length, 3);
   assert.equal((await q1.getStatus(id))?.attemptsMade, 3);
   await q1.close();

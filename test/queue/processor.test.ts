@@ -5,9 +5,8 @@ import { test } from 'node:test';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { InputError, TransientError } from '../../src/errors.js';
 import { decodeFailure } from '../../src/queue/failure.js';
-import type { JobProgress, PredictionJobData } from '../../src/queue/job-queue.js';
+import type { JobProgress, JobReturnValue, PredictionJobData } from '../../src/queue/job-queue.js';
 import { createJobProcessor, toBullmqProcessor, type Predictor } from '../../src/queue/processor.js';
-import type { PredictionResult } from '../../src/pipeline/result.js';
 import { fakeResult, silentLogger } from './helpers.js';
 
 const match = { provider: 'itunes' as const, trackId: '7', artist: 'A', title: 'T', previewUrl: 'https://x/7.m4a' };
@@ -35,9 +34,9 @@ test('BullMQ wrapper: permanent → UnrecoverableError; transient → Error; byt
   const deleted: string[] = [];
   const cached: string[] = [];
   const uploads = { put: async () => {}, get: async () => Buffer.from('x'), delete: async (sha: string) => void deleted.push(sha) };
-  const results = { get: async () => null, set: async (key: string) => void cached.push(key) };
+  const results = { get: async () => null, load: async () => null, has: async () => false, set: async (key: string) => void cached.push(key) };
   const job = (attemptsMade: number, attempts: number) =>
-    ({ id: 'j', data: { kind: 'upload', key: 'upload:ee', sha256: 'ee', bytes: 1 }, attemptsMade, opts: { attempts }, updateProgress: async () => {} }) as unknown as Job<PredictionJobData, PredictionResult>;
+    ({ id: 'j', data: { kind: 'upload', key: 'upload:ee', sha256: 'ee', bytes: 1 }, attemptsMade, opts: { attempts }, updateProgress: async () => {} }) as unknown as Job<PredictionJobData, JobReturnValue>;
 
   const permanent = toBullmqProcessor({ process: async () => { throw new InputError('NOT_AUDIO', 'nope', 415); }, uploads, results });
   const err1 = await permanent(job(0, 3)).catch((e: unknown) => e);
@@ -57,4 +56,9 @@ test('BullMQ wrapper: permanent → UnrecoverableError; transient → Error; byt
   assert.deepEqual(await ok(job(0, 3)), fakeResult());
   assert.deepEqual(cached, ['upload:ee']);
   assert.deepEqual(deleted, ['ee', 'ee', 'ee']);
+
+  // When the cache outlives the job record, the job returns only a reference to the cached copy.
+  const byReference = toBullmqProcessor({ process: async () => fakeResult(), uploads, results, returnReference: true });
+  assert.deepEqual(await byReference(job(0, 3)), { resultIn: 'cache', timingsMs: fakeResult().timingsMs });
+  assert.deepEqual(cached, ['upload:ee', 'upload:ee'], 'the result itself is cached first');
 });
