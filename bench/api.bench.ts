@@ -3,6 +3,7 @@
 // MODEL_DIR (default: models/genre-cnn if present, else the tiny fixture).
 //   npm run bench api            (BENCH_API_RUNS=60 BENCH_API_SUSTAINED=60 to change the loop sizes;
 //                                 FFMPEG_PATH=… for the workers' ffmpeg, MFCC_THREADS=0|1,
+//                                 FFMPEG_SPAWN_HELPER=true|false,
 //                                 BENCH_WORKER_NODE_OPTIONS=… for the workers' Node flags)
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -65,6 +66,8 @@ export default async function apiBench(): Promise<void> {
     ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
     // Likewise MFCC_THREADS, to compare the split MFCC with one thread (0).
     ...(process.env.MFCC_THREADS ? { MFCC_THREADS: process.env.MFCC_THREADS } : {}),
+    // And FFMPEG_SPAWN_HELPER, to compare starting ffmpeg through the helper with forking the worker.
+    ...(process.env.FFMPEG_SPAWN_HELPER ? { FFMPEG_SPAWN_HELPER: process.env.FFMPEG_SPAWN_HELPER } : {}),
   };
   const config = testConfig(env);
   Object.assign(env, { QUEUE_NAME: config.QUEUE_NAME, QUEUE_PREFIX: config.QUEUE_PREFIX, REDIS_URL, WORKER_CONCURRENCY: '1' });

@@ -66,6 +66,11 @@ export const configSchema = z.object({
   FFMPEG_PATH: z.string().min(1).optional(),
   /** Uploads go to an ffmpeg started ahead of time (saves its start-up); one idle process per worker. */
   FFMPEG_WARM_POOL: bool.default(true),
+  /**
+   * The warm pool's ffmpegs are started by a small helper process, so the worker never forks:
+   * a fork from a large process costs it page faults on every page it writes afterwards.
+   */
+  FFMPEG_SPAWN_HELPER: bool.default(true),
   // Helper threads that split one clip's MFCC by frames (src/features/mfcc-parallel.ts); 0 = off.
   // Off by default: through the API on the 2-core VMs here it made no measurable difference
   // (docs/audio.md, "MFCC split across threads").

@@ -35,6 +35,8 @@ export interface DecodeOptions {
   resampler?: 'auto' | 'soxr' | 'swr';
   /** Buffer inputs: use (and keep) a pre-spawned ffmpeg. Off by default: it leaves a process idling. */
   warmPool?: boolean;
+  /** With warmPool: pre-spawn through a small helper process, so this one never forks (spawn-helper.ts). */
+  spawnHelper?: boolean;
 }
 
 /**
@@ -97,7 +99,7 @@ function samplesView(raw: Buffer): Float32Array {
 }
 
 export async function decodeAudio({
-  input, sampleRate = 22050, maxSeconds = 30, minSeconds = 1, maxBytes, timeoutMs = 15000, ffmpegPath, signal, resampler = 'auto', warmPool = false,
+  input, sampleRate = 22050, maxSeconds = 30, minSeconds = 1, maxBytes, timeoutMs = 15000, ffmpegPath, signal, resampler = 'auto', warmPool = false, spawnHelper = false,
 }: DecodeOptions): Promise<DecodedAudio> {
   if (!Number.isInteger(sampleRate) || sampleRate < 1000 || sampleRate > 384000) {
     throw new InputError('INVALID_DECODE_PARAMS', `sampleRate must be an integer in [1000, 384000], got ${sampleRate}`, 400);
@@ -142,7 +144,7 @@ export async function decodeAudio({
     // One second of slack over maxSeconds for ffmpeg's -t rounding.
     const maxOutputBytes = Math.ceil(maxSeconds * sampleRate + sampleRate) * 4;
     const warm = warmInput
-      ? await decodeWithWarmProcess({ binary, args: commandArguments(command), input: warmInput, timeoutMs, signal, maxOutputBytes })
+      ? await decodeWithWarmProcess({ binary, args: commandArguments(command), input: warmInput, timeoutMs, signal, maxOutputBytes, viaHelper: spawnHelper })
       : undefined;
     let raw = warm;
     if (raw === undefined) {

@@ -5,24 +5,33 @@
 // in the background as soon as that decode is done. Hand-written: no library pre-spawns ffmpeg (fluent-ffmpeg and the
 // others spawn per command). The pool never fails a request: a missing or dead idle process means
 // "use the cold path" (undefined), and so does one that dies under a decode without our kill.
+// With `viaHelper`, the processes are started by a small helper process (spawn-helper.ts), so
+// this one never forks: see there for why that matters.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { collectFfmpegOutput, ffmpegExitError, type FfmpegProcess } from './ffmpeg-run.js';
+import { spawnThroughHelper, stopSpawnHelper, type HelperSpawn } from './spawn-helper.js';
 
 const STDERR_TAIL_CHARS = 16_384;
 /** Distinct command lines kept warm; the oldest goes beyond (callers normally use one or two). */
 const MAX_COMMAND_LINES = 4;
+/** How long a decode waits for a replacement still starting through the helper. */
+const START_WAIT_MS = 1000;
 
 interface WarmProcess extends FfmpegProcess {
-  child: ChildProcess;
+  pid: number | undefined;
   alive(): boolean;
   /** Died without our kill (external signal, spawn error): the input is not to blame. */
   lost(): boolean;
   /** Makes the process count for the event loop again and gives it the input. */
   handOver(input: Buffer): void;
+  /** Resolves once the process has exited (after kill(), for closeWarmDecoders). */
+  exited(): Promise<void>;
 }
 
 const idle = new Map<string, WarmProcess>();
+/** Helper starts under way, by command line (at most one each). */
+const starting = new Map<string, Promise<void>>();
 
 function stdioPipes(child: ChildProcess): Socket[] {
   return [child.stdin, child.stdout, child.stderr].filter((s) => s !== null) as unknown as Socket[];
@@ -63,7 +72,7 @@ function spawnWarm(binary: string, args: string[]): WarmProcess {
   child.unref();
   for (const pipe of stdioPipes(child)) pipe.unref();
   return {
-    child,
+    pid: child.pid,
     alive: () => child.pid !== undefined && !spawnError && child.exitCode === null && child.signalCode === null,
     lost: () => diedOnItsOwn,
     handOver(input) {
@@ -85,36 +94,111 @@ function spawnWarm(binary: string, args: string[]): WarmProcess {
       killedByUs = true;
       child.kill('SIGKILL');
     },
+    exited: () => new Promise<void>((resolve) => {
+      if (exit || spawnError || child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.ref(); // an unref'd child's exit alone would not keep this wait alive
+    }),
   };
 }
 
-function keep(key: string, binary: string, args: string[]): void {
+/** The same as spawnWarm, through the spawn helper: ffmpeg's stdin and stdout are sockets. */
+function fromHelper(spawned: HelperSpawn): WarmProcess {
+  let final: Parameters<Parameters<HelperSpawn['onEvent']>[0]>[0] | undefined;
+  let killedByUs = false;
+  let diedOnItsOwn = false;
+  let report: (() => void) | undefined;
+  const waiting: Array<() => void> = [];
+  spawned.onEvent((event) => {
+    final = event;
+    if (event.type === 'error' || (event.signal !== null && !killedByUs)) diedOnItsOwn = true;
+    if (event.type === 'error') [spawned.stdin, spawned.stdout].forEach((s) => s.destroy());
+    waiting.splice(0).forEach((resolve) => resolve());
+    report?.();
+  });
+  return {
+    pid: spawned.pid,
+    alive: () => final === undefined && !spawned.stdin.destroyed && !spawned.stdout.destroyed,
+    lost: () => diedOnItsOwn,
+    handOver(input) {
+      spawned.markActive();
+      spawned.stdin.end(input);
+    },
+    attach({ sink, onEnd, onError }) {
+      spawned.stdout.pipe(sink, { end: true });
+      report = () => {
+        if (!final) return;
+        report = undefined;
+        const err = final.type === 'error' ? new Error(final.message) : ffmpegExitError(final);
+        const stderr = final.type === 'exit' ? final.stderr : undefined;
+        if (err) onError(err, stderr);
+        else onEnd();
+      };
+      report();
+    },
+    kill() {
+      killedByUs = true;
+      spawned.kill();
+      spawned.stdin.destroy(); // a wrapper's own children then read end-of-file too
+    },
+    exited: () => new Promise<void>((resolve) => {
+      if (final) return resolve();
+      spawned.markActive(); // the exit report must keep this wait alive
+      waiting.push(resolve);
+    }),
+  };
+}
+
+function makeIdle(key: string, process: WarmProcess): void {
   if (idle.size >= MAX_COMMAND_LINES && !idle.has(key)) {
     const [oldestKey, oldest] = idle.entries().next().value as [string, WarmProcess];
     idle.delete(oldestKey);
     oldest.kill();
   }
-  idle.set(key, spawnWarm(binary, args));
+  idle.get(key)?.kill();
+  idle.set(key, process);
+}
+
+function keep(key: string, binary: string, args: string[], viaHelper: boolean): void {
+  if (!viaHelper) return makeIdle(key, spawnWarm(binary, args));
+  if (starting.has(key)) return;
+  // A start that fails (binary gone, helper down) leaves no idle process: the next decode of this
+  // kind goes cold and tries again, as with a local spawn that fails.
+  const started = spawnThroughHelper({ binary, args })
+    .then((spawned) => makeIdle(key, fromHelper(spawned)), () => undefined)
+    .finally(() => starting.delete(key));
+  starting.set(key, started);
 }
 
 /**
  * Decodes `input` with the warm process for this exact command line (args read pipe:0 and write
  * pipe:1), or returns undefined when there is none alive: then the caller spawns one cold.
  */
-export async function decodeWithWarmProcess({ binary, args, input, timeoutMs, signal, maxOutputBytes }: {
+export async function decodeWithWarmProcess({ binary, args, input, timeoutMs, signal, maxOutputBytes, viaHelper = false }: {
   binary: string;
   args: string[];
   input: Buffer;
   timeoutMs: number;
   signal?: AbortSignal;
   maxOutputBytes: number;
+  /** Start the processes through the spawn helper (spawn-helper.ts) instead of forking this one. */
+  viaHelper?: boolean;
 }): Promise<Buffer | undefined> {
   const key = [binary, ...args].join('\0');
+  // A replacement still starting through the helper (back-to-back jobs) is worth waiting for: it
+  // is normally a few ms away, and the cold path forks this process (spawn-helper.ts). Bounded,
+  // so a helper that does not answer costs a request at most START_WAIT_MS.
+  const pending = starting.get(key);
+  if (pending) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
   const ready = idle.get(key);
   idle.delete(key);
   if (ready === undefined || !ready.alive()) {
     ready?.kill();
-    keep(key, binary, args); // the next decode of this kind finds one
+    keep(key, binary, args, viaHelper); // the next decode of this kind finds one
     return undefined;
   }
   ready.handOver(input);
@@ -127,23 +211,26 @@ export async function decodeWithWarmProcess({ binary, args, input, timeoutMs, si
     // The replacement starts as soon as this decode is done, not at the handover: started
     // alongside, its start-up CPU slowed this very decode (30-s mp3, 2 cores: 116–135 ms instead
     // of 84–104 ms); started now, it is ready again after this job's MFCC, classify and JPEG.
-    keep(key, binary, args);
+    keep(key, binary, args, viaHelper);
   }
 }
 
-/** Pids of the idle processes (tests and diagnostics). */
-export function idleWarmDecoderPids(): number[] {
-  return [...idle.values()].flatMap((p) => (p.child.pid === undefined ? [] : [p.child.pid]));
+/** Pids of the idle processes, once the starts under way are done (tests and diagnostics). */
+export async function idleWarmDecoderPids(): Promise<number[]> {
+  await Promise.all(starting.values());
+  return [...idle.values()].flatMap((p) => (p.pid === undefined ? [] : [p.pid]));
 }
 
-/** Kills every idle process and waits for their exit. Later decodes start a new pool. */
+/** Kills every idle process and waits for their exit, then stops the spawn helper. */
 export async function closeWarmDecoders(): Promise<void> {
+  await Promise.all(starting.values());
   const all = [...idle.values()];
   idle.clear();
-  await Promise.all(all.map((p) => new Promise<void>((resolve) => {
-    if (!p.alive()) return resolve();
-    p.child.once('exit', () => resolve());
-    p.child.ref(); // an unref'd child's exit alone would not keep this wait alive
+  await Promise.all(all.map(async (p) => {
+    if (!p.alive()) return;
+    const exited = p.exited();
     p.kill();
-  })));
+    await exited;
+  }));
+  stopSpawnHelper();
 }

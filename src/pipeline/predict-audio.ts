@@ -17,7 +17,7 @@ import type { AudioPrediction } from './result.js';
 
 export type DecodeConfig = Pick<
   Config,
-  'MAX_AUDIO_SECONDS' | 'MIN_AUDIO_SECONDS' | 'MAX_UPLOAD_BYTES' | 'FFMPEG_TIMEOUT_MS' | 'FFMPEG_PATH' | 'FFMPEG_WARM_POOL'
+  'MAX_AUDIO_SECONDS' | 'MIN_AUDIO_SECONDS' | 'MAX_UPLOAD_BYTES' | 'FFMPEG_TIMEOUT_MS' | 'FFMPEG_PATH' | 'FFMPEG_WARM_POOL' | 'FFMPEG_SPAWN_HELPER'
 >;
 
 export async function predictAudio({
@@ -60,6 +60,7 @@ export async function predictAudio({
     timeoutMs: config.FFMPEG_TIMEOUT_MS,
     ffmpegPath: config.FFMPEG_PATH,
     warmPool: config.FFMPEG_WARM_POOL,
+    spawnHelper: config.FFMPEG_SPAWN_HELPER,
     signal,
   });
   timingsMs.decode = round(performance.now() - t0);

@@ -53,13 +53,13 @@ test('FFMPEG_WARM_POOL: uploads keep one ffmpeg started ahead; off, none; the pi
   await closeWarmDecoders();
   const audio = await readFile(await audioFixture({ format: 'mp3', seconds: 3 }));
   await predictAudio({ audio, model, config: { ...config, FFMPEG_WARM_POOL: false }, logger: silentLogger });
-  assert.deepEqual(idleWarmDecoderPids(), []);
+  assert.deepEqual((await idleWarmDecoderPids()), []);
   await predictAudio({ audio, model, config, logger: silentLogger });
-  const [pid] = idleWarmDecoderPids();
+  const [pid] = (await idleWarmDecoderPids());
   assert.ok(pid !== undefined);
   const pipeline = await loadPipeline({ config: loadConfig({ LOG_LEVEL: 'silent', MODEL_DIR: 'test/fixtures/tiny-model', TF_BACKEND: 'wasm' }), logger: silentLogger });
   await pipeline.dispose();
-  assert.deepEqual(idleWarmDecoderPids(), []);
+  assert.deepEqual((await idleWarmDecoderPids()), []);
   assert.throws(() => process.kill(pid, 0), /ESRCH/);
 });
 

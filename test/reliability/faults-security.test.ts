@@ -141,6 +141,7 @@ test('no user text reaches a shell or ffmpeg: hostile artists and upload file na
   writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$@" >> '${argvLog}'\nexec /usr/bin/ffmpeg "$@"\n`);
   chmodSync(wrapper, 0o755);
   const s = await startTestApp({ queueKind: 'inline', env: { FFMPEG_PATH: wrapper, DEEZER_RATE_LIMIT: '100000/1s', ITUNES_RATE_LIMIT: '100000/1s' } });
+  let closed = false;
   try {
     const seeds = await seedAudioFiles(tmp.dir);
     const before = new Set(tmp.entries());
@@ -160,8 +161,14 @@ test('no user text reaches a shell or ffmpeg: hostile artists and upload file na
     assert.match(argv, /^-hide_banner$/m, 'the wrapper saw the decodes');
     for (const text of ['Coolio', 'pwned', 'Gangsta', '..']) assert.ok(!argv.includes(text), `"${text}" reached ffmpeg's argv`);
     assert.deepEqual(tmp.entries().filter((e) => !before.has(e) && e !== 'ffmpeg-argv.log'), [], 'no temp file left');
-  } finally {
+    // What lives as long as the app (the spawn helper's socket directory) goes with it.
+    const left = () => tmp.all().filter((e) => !before.has(e) && e !== 'ffmpeg-argv.log' && !e.startsWith('tsx-'));
+    closed = true;
     await s.close();
+    for (let i = 0; i < 100 && left().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(left(), [], 'nothing left once the app closed');
+  } finally {
+    if (!closed) await s.close();
   }
 });
 

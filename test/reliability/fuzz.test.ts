@@ -96,8 +96,8 @@ test('after the fuzz: the process still predicts, nothing leaked (temp files, ff
   while (((await t.queue.backlog()) > 0 || (await redisKeys(`${t.config.QUEUE_PREFIX}:${t.config.QUEUE_NAME}:active`)).length > 0) && Date.now() < until) await sleep(100);
   await sleep(200);
   assert.deepEqual(tmp.entries(), tmpBefore, 'no temp file left in os.tmpdir()');
-  assert.deepEqual(strayFfmpegProcesses(), [], 'no ffmpeg child left (but the warm pool\'s idle one)');
-  assert.ok(idleWarmDecoderPids().length <= 1, `idle warm processes: ${idleWarmDecoderPids().join(', ')}`);
+  assert.deepEqual((await strayFfmpegProcesses()), [], 'no ffmpeg child left (but the warm pool\'s idle one)');
+  assert.ok((await idleWarmDecoderPids()).length <= 1, `idle warm processes: ${(await idleWarmDecoderPids()).join(', ')}`);
   const keys = await redisKeys(`${t.config.QUEUE_PREFIX}:*`);
   assert.deepEqual(keys.filter((k) => k.startsWith(`${t.config.QUEUE_PREFIX}:${t.config.QUEUE_NAME}:upload:`)), [], 'no upload bytes left in Redis');
   assert.equal(existsSync('/tmp/pwned-mp'), false, 'no injected shell command ran');

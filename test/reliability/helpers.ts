@@ -17,12 +17,17 @@ const run = promisify(execFile);
 
 /**
  * Points os.tmpdir() (which reads TMPDIR on every call) at a fresh directory for this process.
- * Call it before anything creates temp files; `entries()` lists what is in it now.
+ * Call it before anything creates temp files; `entries()` lists what is in it now, except what
+ * lives as long as the process predicts, not per request: the spawn helper's socket directory
+ * (removed when the helper stops, checked in faults-security.test.ts) and tsx's cache, which the
+ * helper's process makes when it starts under tsx (tests only); `all()` lists everything.
  */
-export function isolateTmpdir(): { dir: string; entries(): string[]; remove(): void } {
+export function isolateTmpdir(): { dir: string; entries(): string[]; all(): string[]; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'mp-reliability-'));
   process.env.TMPDIR = dir;
-  return { dir, entries: () => readdirSync(dir).sort(), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const all = () => readdirSync(dir).sort();
+  const entries = () => all().filter((e) => !e.startsWith('music-prediction-spawn-') && !e.startsWith('tsx-'));
+  return { dir, entries, all, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Live descendants of this process whose command name is one of `names` (Linux /proc). */
@@ -54,8 +59,8 @@ export function descendantProcesses(names: readonly string[]): Array<{ pid: numb
  * ffmpeg processes below this one other than the warm pool's idle ones (src/audio/warm-decoder.ts:
  * one per command line, started ahead on purpose). Anything else left after a request leaked.
  */
-export function strayFfmpegProcesses(): Array<{ pid: number; name: string }> {
-  const idle = new Set(idleWarmDecoderPids());
+export async function strayFfmpegProcesses(): Promise<Array<{ pid: number; name: string }>> {
+  const idle = new Set((await idleWarmDecoderPids()));
   return descendantProcesses(['ffmpeg']).filter((p) => !idle.has(p.pid));
 }
 

@@ -35,9 +35,9 @@ after(() => tmp.remove());
 /** Waits (briefly) until no ffmpeg process below this one is alive, but the warm pool's idle one. */
 async function ffmpegChildrenAfter(ms: number): Promise<Array<{ pid: number }>> {
   const until = Date.now() + ms;
-  while (strayFfmpegProcesses().length > 0 && Date.now() < until) await sleep(25);
-  assert.ok(idleWarmDecoderPids().length <= 1, `idle warm processes: ${idleWarmDecoderPids().join(', ')}`);
-  return strayFfmpegProcesses();
+  while ((await strayFfmpegProcesses()).length > 0 && Date.now() < until) await sleep(25);
+  assert.ok((await idleWarmDecoderPids()).length <= 1, `idle warm processes: ${(await idleWarmDecoderPids()).join(', ')}`);
+  return (await strayFfmpegProcesses());
 }
 
 test('a 3-hour FLAC upload is decoded only up to MAX_AUDIO_SECONDS, in bounded time', async () => {

@@ -1,0 +1,191 @@
+// Starting ffmpeg without forking this process. Node's spawn() is fork + exec (libuv 1.46 on
+// Linux), and a fork marks every page of the parent copy-on-write: the parent then takes a page
+// fault on its first write to each page it touches afterwards. From a 270-MB worker on this
+// project's VMs, where a page fault costs ≈ 17 µs, one spawn cost ≈ 7 CPU-ms itself plus ≈ 25 ms
+// of faults spread over the next MFCC, classify and JPEG (1,100+ faults in the JPEG alone;
+// docs/api.md, "The fork behind every decode"). So a small helper process (spawn-helper-process.ts)
+// does the spawning, and ffmpeg's stdin and stdout are one end each of two Unix socket pairs made
+// here, whose other ends this process keeps: samples never pass through the helper.
+// Hand-written: no library spawns through a helper this way (and Node has no socketpair(), hence
+// the private listening socket that pairs connections one at a time).
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HelperEvent, HelperRequest } from './spawn-helper-protocol.js';
+
+interface Helper {
+  proc: ChildProcess;
+  server: Server;
+  path: string;
+  dir: string;
+  listeners: Map<number, (event: HelperEvent) => void>;
+  pairing: Promise<unknown>;
+}
+
+/** A start the helper has not confirmed by then is given up (and killed if it comes late). */
+const START_TIMEOUT_MS = 5000;
+
+let current: Helper | undefined;
+let nextId = 0;
+
+/** The built helper (dist), or the TypeScript source when running under tsx (tests, dev). */
+function helperModule(): string {
+  const built = new URL('./spawn-helper-process.js', import.meta.url);
+  return fileURLToPath(existsSync(built) ? built : new URL('./spawn-helper-process.ts', import.meta.url));
+}
+
+/** Only the module loaders of this process (tsx under tests), not --eval, --input-type or the like. */
+function loaderArgs(): string[] {
+  const kept: string[] = [];
+  const flags = ['--import', '--require', '-r', '--loader', '--experimental-loader'];
+  process.execArgv.forEach((arg, i) => {
+    if (flags.includes(arg)) kept.push(arg, process.execArgv[i + 1] ?? '');
+    else if (flags.some((f) => arg.startsWith(`${f}=`))) kept.push(arg);
+  });
+  return kept;
+}
+
+function startHelper(): Helper {
+  const dir = mkdtempSync(join(tmpdir(), 'music-prediction-spawn-'));
+  const path = join(dir, 'pair.sock');
+  const server = createServer({ allowHalfOpen: true });
+  server.listen(path);
+  server.unref();
+  const proc = fork(helperModule(), [], { execArgv: loaderArgs(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+  const helper: Helper = { proc, server, path, dir, listeners: new Map(), pairing: Promise.resolve() };
+  proc.on('message', (event: HelperEvent) => helper.listeners.get(event.id)?.(event));
+  const gone = (why: string) => {
+    if (current === helper) current = undefined;
+    for (const [id, listener] of helper.listeners) listener({ type: 'error', id, message: why });
+    helper.listeners.clear();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  proc.on('exit', (code, signal) => gone(`the spawn helper exited (${signal ?? code})`));
+  proc.on('error', (err) => gone(`the spawn helper failed: ${err.message}`));
+  // Idle, the helper must not keep this process alive; a running decode refs it (see track()).
+  proc.unref();
+  proc.channel?.unref();
+  return helper;
+}
+
+/** One connected pair: [ours, theirs]. One pairing at a time, so the accepted end is this connect's. */
+function socketPair(helper: Helper): Promise<[Socket, Socket]> {
+  const paired = helper.pairing.then(() => new Promise<[Socket, Socket]>((resolve, reject) => {
+    const ours = connect({ path: helper.path, allowHalfOpen: true });
+    const onConnection = (theirs: Socket) => {
+      ours.off('error', onError);
+      resolve([ours, theirs]);
+    };
+    const onError = (err: Error) => {
+      helper.server.off('connection', onConnection);
+      reject(err);
+    };
+    helper.server.once('connection', onConnection);
+    ours.once('error', onError);
+  }));
+  helper.pairing = paired.catch(() => undefined);
+  return paired;
+}
+
+let active = 0;
+/** Keeps the helper's channel counted by the event loop while a handed-over process runs. */
+function track(helper: Helper): () => void {
+  if (active++ === 0) helper.proc.channel?.ref();
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    if (--active === 0) helper.proc.channel?.unref();
+  };
+}
+
+export interface HelperSpawn {
+  /** Write ffmpeg's input here. */
+  stdin: Socket;
+  /** ffmpeg's output. */
+  stdout: Socket;
+  pid: number;
+  /** Ends when ffmpeg has exited ('exit') or could not start or lost its helper ('error'). */
+  onEvent(listener: (event: Extract<HelperEvent, { type: 'exit' | 'error' }>) => void): void;
+  /** The process now does work: the helper's reports must keep this process alive. */
+  markActive(): void;
+  kill(): void;
+}
+
+/** Starts `binary args` through the helper; rejects when it cannot start (ENOENT, helper down). */
+export async function spawnThroughHelper({ binary, args }: { binary: string; args: string[] }): Promise<HelperSpawn> {
+  const helper = (current ??= startHelper());
+  const [stdin, theirStdin] = await socketPair(helper);
+  const [stdout, theirStdout] = await socketPair(helper).catch((err: unknown) => {
+    stdin.destroy();
+    theirStdin.destroy();
+    throw err;
+  });
+  const ours = [stdin, stdout];
+  const id = ++nextId;
+  let finalEvent: Extract<HelperEvent, { type: 'exit' | 'error' }> | undefined;
+  let onFinal: ((event: Extract<HelperEvent, { type: 'exit' | 'error' }>) => void) | undefined;
+  let release: (() => void) | undefined;
+  const started = new Promise<number>((resolve, reject) => {
+    helper.listeners.set(id, (event) => {
+      if (event.type === 'spawned') return resolve(event.pid);
+      helper.listeners.delete(id);
+      release?.();
+      finalEvent = event;
+      if (event.type === 'error') reject(new Error(event.message));
+      onFinal?.(event);
+    });
+  });
+  started.catch(() => ours.forEach((s) => s.destroy()));
+  const unreachable = (err: Error | null) => {
+    if (err) helper.listeners.get(id)?.({ type: 'error', id, message: `cannot reach the spawn helper: ${err.message}` });
+  };
+  helper.proc.send({ type: 'stdin', id } satisfies HelperRequest, theirStdin, { keepOpen: false }, unreachable);
+  helper.proc.send({ type: 'spawn', id, binary, args } satisfies HelperRequest, theirStdout, { keepOpen: false }, unreachable);
+  // Awaited by idleWarmDecoderPids and closeWarmDecoders: the helper's answer must keep this
+  // process alive until it comes, and a helper that does not answer must not hold it forever.
+  const starting = track(helper);
+  const noAnswer = setTimeout(() => {
+    helper.listeners.get(id)?.({ type: 'error', id, message: `the spawn helper did not start ${binary} within ${START_TIMEOUT_MS} ms` });
+    helper.proc.send({ type: 'kill', id } satisfies HelperRequest, () => undefined);
+  }, START_TIMEOUT_MS);
+  const pid = await started.finally(() => {
+    clearTimeout(noAnswer);
+    starting();
+  });
+  // EPIPE when ffmpeg stops reading early (it had enough): its exit says whether that was wrong.
+  stdin.on('error', () => {});
+  ours.forEach((s) => s.unref());
+  return {
+    stdin,
+    stdout,
+    pid,
+    onEvent(listener) {
+      onFinal = listener;
+      if (finalEvent) listener(finalEvent);
+    },
+    markActive() {
+      ours.forEach((s) => s.ref());
+      if (!finalEvent) release = track(helper);
+    },
+    kill() {
+      if (!finalEvent && helper.proc.connected) helper.proc.send({ type: 'kill', id } satisfies HelperRequest);
+    },
+  };
+}
+
+/** The running helper's pid, if any (tests and diagnostics). */
+export function spawnHelperPid(): number | undefined {
+  return current?.proc.pid;
+}
+
+/** Stops the helper (its idle ffmpegs read end-of-file and exit); the next spawn starts a new one. */
+export function stopSpawnHelper(): void {
+  const helper = current;
+  current = undefined;
+  if (helper?.proc.connected) helper.proc.disconnect();
+}
