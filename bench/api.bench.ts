@@ -3,7 +3,7 @@
 // MODEL_DIR (default: models/genre-cnn if present, else the tiny fixture).
 //   npm run bench api            (BENCH_API_RUNS=60 BENCH_API_SUSTAINED=60 to change the loop sizes;
 //                                 FFMPEG_PATH=… for the workers' ffmpeg, MFCC_THREADS=0|1,
-//                                 FFMPEG_SPAWN_HELPER=true|false,
+//                                 FFMPEG_SPAWN_HELPER=true|false, BENCH_WORKER_CONCURRENCY=1|2…,
 //                                 BENCH_WORKER_NODE_OPTIONS=… for the workers' Node flags)
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -70,7 +70,9 @@ export default async function apiBench(): Promise<void> {
     ...(process.env.FFMPEG_SPAWN_HELPER ? { FFMPEG_SPAWN_HELPER: process.env.FFMPEG_SPAWN_HELPER } : {}),
   };
   const config = testConfig(env);
-  Object.assign(env, { QUEUE_NAME: config.QUEUE_NAME, QUEUE_PREFIX: config.QUEUE_PREFIX, REDIS_URL, WORKER_CONCURRENCY: '1' });
+  // One job at a time per worker unless BENCH_WORKER_CONCURRENCY says otherwise (the service's
+  // default is 2): the single-upload rows then time one job alone.
+  Object.assign(env, { QUEUE_NAME: config.QUEUE_NAME, QUEUE_PREFIX: config.QUEUE_PREFIX, REDIS_URL, WORKER_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '1' });
   const queue = await createBullmqQueue({ config, redisUrl: REDIS_URL, logger: silentLogger });
   const { app } = await buildApp({ config, logger: silentLogger, queue, providers: createProviders({ config }) });
   // Server-side time of each answer (request received → response written), to tell the server's

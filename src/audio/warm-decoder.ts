@@ -160,6 +160,7 @@ function makeIdle(key: string, process: WarmProcess): void {
 }
 
 function keep(key: string, binary: string, args: string[], viaHelper: boolean): void {
+  if (idle.get(key)?.alive()) return; // another job's replacement is already waiting
   if (!viaHelper) return makeIdle(key, spawnWarm(binary, args));
   if (starting.has(key)) return;
   // A start that fails (binary gone, helper down) leaves no idle process: the next decode of this
@@ -194,10 +195,16 @@ export async function decodeWithWarmProcess({ binary, args, input, timeoutMs, si
     await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)))]);
     clearTimeout(timer);
   }
-  const ready = idle.get(key);
+  let ready = idle.get(key);
   idle.delete(key);
-  if (ready === undefined || !ready.alive()) {
-    ready?.kill();
+  if (ready !== undefined && !ready.alive()) {
+    ready.kill();
+    ready = undefined;
+  }
+  // None idle (jobs running side by side, or a dead one): through the helper, start one now
+  // rather than fork this process for a cold spawn; the cold path stays for when that fails.
+  if (ready === undefined && viaHelper) ready = await spawnThroughHelper({ binary, args }).then(fromHelper, () => undefined);
+  if (ready === undefined) {
     keep(key, binary, args, viaHelper); // the next decode of this kind finds one
     return undefined;
   }

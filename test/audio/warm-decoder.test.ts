@@ -207,3 +207,17 @@ test('spawn helper killed: its idle ffmpeg is discarded, the decode goes cold, a
   assert.ok(refill !== undefined && refill !== idlePid);
   assert.ok(spawnHelperPid() !== undefined && spawnHelperPid() !== helperPid, 'a new helper started');
 });
+
+test('spawn helper: decodes running side by side start their ffmpegs through the helper too, none by a fork of this process', async () => {
+  const parents = join(dir, 'parents.log');
+  const wrapper = fakeFfmpeg('ppid', `echo $PPID >> '${parents}'\nexec '${resolveFfmpegPath({}).path}' "$@"`);
+  const options = { input: files.mp3, ffmpegPath: wrapper };
+  const expected = await decodeAudio(options); // also runs the one-off capability probe
+  await primed(options, true);
+  writeFileSync(parents, '');
+  const decoded = await Promise.all([1, 2, 3].map(() => decodeAudio({ ...options, warmPool: true, spawnHelper: true })));
+  for (const audio of decoded) assert.ok(Buffer.from(audio.samples.buffer).equals(Buffer.from(expected.samples.buffer)));
+  await idleWarmDecoderPids(); // the replacements have started
+  const seen = new Set(readFileSync(parents, 'utf8').trim().split('\n'));
+  assert.deepEqual([...seen], [String(spawnHelperPid())], 'every ffmpeg was a child of the helper');
+});
