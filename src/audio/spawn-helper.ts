@@ -23,6 +23,8 @@ interface Helper {
   dir: string;
   listeners: Map<number, (event: HelperEvent) => void>;
   pairing: Promise<unknown>;
+  /** Starts and handed-over processes whose reports must keep this process alive (track()). */
+  active: number;
 }
 
 /** A start the helper has not confirmed by then is given up (and killed if it comes late). */
@@ -55,7 +57,7 @@ function startHelper(): Helper {
   server.listen(path);
   server.unref();
   const proc = fork(helperModule(), [], { execArgv: loaderArgs(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
-  const helper: Helper = { proc, server, path, dir, listeners: new Map(), pairing: Promise.resolve() };
+  const helper: Helper = { proc, server, path, dir, listeners: new Map(), pairing: Promise.resolve(), active: 0 };
   proc.on('message', (event: HelperEvent) => helper.listeners.get(event.id)?.(event));
   const gone = (why: string) => {
     if (current === helper) current = undefined;
@@ -91,15 +93,14 @@ function socketPair(helper: Helper): Promise<[Socket, Socket]> {
   return paired;
 }
 
-let active = 0;
 /** Keeps the helper's channel counted by the event loop while a handed-over process runs. */
 function track(helper: Helper): () => void {
-  if (active++ === 0) helper.proc.channel?.ref();
+  if (helper.active++ === 0) helper.proc.channel?.ref();
   let done = false;
   return () => {
     if (done) return;
     done = true;
-    if (--active === 0) helper.proc.channel?.unref();
+    if (--helper.active === 0) helper.proc.channel?.unref();
   };
 }
 
@@ -170,7 +171,7 @@ export async function spawnThroughHelper({ binary, args }: { binary: string; arg
     },
     markActive() {
       ours.forEach((s) => s.ref());
-      if (!finalEvent) release = track(helper);
+      if (!finalEvent && !release) release = track(helper);
     },
     kill() {
       if (!finalEvent && helper.proc.connected) helper.proc.send({ type: 'kill', id } satisfies HelperRequest);
