@@ -8,9 +8,10 @@
 // It runs no user text: binary and arguments are the service's own command line (decode.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { watchExit } from './child-exit.js';
 import type { HelperEvent, HelperRequest } from './spawn-helper-protocol.js';
 
-const STDERR_TAIL_CHARS = 16_384;
+/** The exit is reported at most this long after it, with the stderr read so far (child-exit.ts). */
 const STDERR_GRACE_MS = 250;
 const children = new Map<number, ChildProcess>();
 const stdins = new Map<number, Socket>();
@@ -40,35 +41,17 @@ function start(request: Extract<HelperRequest, { type: 'spawn' }>, stdout: Socke
     stdout.destroy();
   }
   children.set(id, child);
-  let stderr = '';
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  let stderrClosed = false;
-  let reported = false;
-  const report = (force = false): void => {
-    if (reported || !exit || (!stderrClosed && !force)) return;
-    reported = true;
-    children.delete(id);
-    send({ type: 'exit', id, ...exit, stderr });
-  };
   child.on('spawn', () => send({ type: 'spawned', id, pid: child.pid ?? -1 }));
   child.on('error', (err) => {
     children.delete(id);
     send({ type: 'error', id, message: err.message });
   });
-  child.on('exit', (code, signal) => {
-    exit = { code, signal };
-    report();
-    // A grandchild (a wrapper script's ffmpeg) can hold stderr open after the process is gone:
-    // the exit is reported anyway, shortly, with the stderr read so far.
-    setTimeout(() => report(true), STDERR_GRACE_MS).unref();
-  });
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (text: string) => {
-    stderr = (stderr + text).slice(-STDERR_TAIL_CHARS);
-  });
-  child.stderr?.on('close', () => {
-    stderrClosed = true;
-    report();
+  watchExit(child, {
+    stderrGraceMs: STDERR_GRACE_MS,
+    onEnded: (exit) => {
+      children.delete(id);
+      send({ type: 'exit', id, ...exit });
+    },
   });
 }
 

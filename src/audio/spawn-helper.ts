@@ -104,6 +104,9 @@ function track(helper: Helper): () => void {
   };
 }
 
+/** How a process started through the helper ended: its exit, or no start / a lost helper. */
+export type HelperEnding = Extract<HelperEvent, { type: 'exit' | 'error' }>;
+
 export interface HelperSpawn {
   /** Write ffmpeg's input here. */
   stdin: Socket;
@@ -111,7 +114,7 @@ export interface HelperSpawn {
   stdout: Socket;
   pid: number;
   /** Ends when ffmpeg has exited ('exit') or could not start or lost its helper ('error'). */
-  onEvent(listener: (event: Extract<HelperEvent, { type: 'exit' | 'error' }>) => void): void;
+  onEvent(listener: (event: HelperEnding) => void): void;
   /** The process now does work: the helper's reports must keep this process alive. */
   markActive(): void;
   kill(): void;
@@ -128,8 +131,8 @@ export async function spawnThroughHelper({ binary, args }: { binary: string; arg
   });
   const ours = [stdin, stdout];
   const id = ++nextId;
-  let finalEvent: Extract<HelperEvent, { type: 'exit' | 'error' }> | undefined;
-  let onFinal: ((event: Extract<HelperEvent, { type: 'exit' | 'error' }>) => void) | undefined;
+  let finalEvent: HelperEnding | undefined;
+  let onFinal: ((event: HelperEnding) => void) | undefined;
   let release: (() => void) | undefined;
   const started = new Promise<number>((resolve, reject) => {
     helper.listeners.set(id, (event) => {

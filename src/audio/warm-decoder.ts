@@ -9,10 +9,10 @@
 // this one never forks: see there for why that matters.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { watchExit, type ChildExit } from './child-exit.js';
 import { collectFfmpegOutput, ffmpegExitError, type FfmpegProcess } from './ffmpeg-run.js';
-import { spawnThroughHelper, stopSpawnHelper, type HelperSpawn } from './spawn-helper.js';
+import { spawnThroughHelper, stopSpawnHelper, type HelperEnding, type HelperSpawn } from './spawn-helper.js';
 
-const STDERR_TAIL_CHARS = 16_384;
 /** Distinct command lines kept warm; the oldest goes beyond (callers normally use one or two). */
 const MAX_COMMAND_LINES = 4;
 /** How long a decode waits for a replacement still starting through the helper. */
@@ -37,37 +37,38 @@ function stdioPipes(child: ChildProcess): Socket[] {
   return [child.stdin, child.stdout, child.stderr].filter((s) => s !== null) as unknown as Socket[];
 }
 
+/** How a warm process ended, told to collectFfmpegOutput: a start error, a failed exit, or success. */
+function deliverEnding(ending: { error: Error } | ChildExit, { onEnd, onError }: Parameters<FfmpegProcess['attach']>[0]): void {
+  const err = 'error' in ending ? ending.error : ffmpegExitError(ending);
+  if (err) onError(err, 'stderr' in ending ? ending.stderr : undefined);
+  else onEnd();
+}
+
 function spawnWarm(binary: string, args: string[]): WarmProcess {
   const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-  let stderr = '';
   let spawnError: Error | undefined;
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  let stderrClosed = false;
+  let exit: ChildExit | undefined;
   let killedByUs = false;
   let diedOnItsOwn = false; // decided at exit: a later kill() (after an error) must not change it
   let report: (() => void) | undefined;
   const ended = (): void => {
-    if ((spawnError || (exit && stderrClosed)) && report) report();
+    if ((spawnError || exit) && report) report();
   };
   child.on('error', (err) => {
     spawnError ??= err; // ENOENT/EACCES: 'exit' may never come
     diedOnItsOwn = true;
     ended();
   });
-  child.on('exit', (code, signal) => {
-    exit = { code, signal };
-    if (signal !== null && !killedByUs) diedOnItsOwn = true;
-    ended();
+  watchExit(child, {
+    onExit: ({ signal }) => {
+      if (signal !== null && !killedByUs) diedOnItsOwn = true;
+    },
+    onEnded: (ending) => {
+      exit = ending;
+      ended();
+    },
   });
   child.stdin?.on('error', () => {}); // EPIPE when ffmpeg stops reading early: its exit says why
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (text: string) => {
-    stderr = (stderr + text).slice(-STDERR_TAIL_CHARS);
-  });
-  child.stderr?.on('close', () => {
-    stderrClosed = true;
-    ended();
-  });
   // Idle, it must not keep the process (a test, a CLI run, a stopping worker) alive.
   child.unref();
   for (const pipe of stdioPipes(child)) pipe.unref();
@@ -80,13 +81,11 @@ function spawnWarm(binary: string, args: string[]): WarmProcess {
       for (const pipe of stdioPipes(child)) pipe.ref();
       child.stdin?.end(input);
     },
-    attach({ sink, onEnd, onError }) {
-      child.stdout?.pipe(sink, { end: true });
+    attach(handlers) {
+      child.stdout?.pipe(handlers.sink, { end: true });
       report = () => {
         report = undefined;
-        const err = spawnError ?? (exit ? ffmpegExitError({ ...exit, stderr }) : undefined);
-        if (err) onError(err, stderr);
-        else onEnd();
+        deliverEnding(spawnError ? { error: spawnError } : exit!, handlers);
       };
       ended();
     },
@@ -104,7 +103,7 @@ function spawnWarm(binary: string, args: string[]): WarmProcess {
 
 /** The same as spawnWarm, through the spawn helper: ffmpeg's stdin and stdout are sockets. */
 function fromHelper(spawned: HelperSpawn): WarmProcess {
-  let final: Parameters<Parameters<HelperSpawn['onEvent']>[0]>[0] | undefined;
+  let final: HelperEnding | undefined;
   let killedByUs = false;
   let diedOnItsOwn = false;
   let report: (() => void) | undefined;
@@ -124,15 +123,12 @@ function fromHelper(spawned: HelperSpawn): WarmProcess {
       spawned.markActive();
       spawned.stdin.end(input);
     },
-    attach({ sink, onEnd, onError }) {
-      spawned.stdout.pipe(sink, { end: true });
+    attach(handlers) {
+      spawned.stdout.pipe(handlers.sink, { end: true });
       report = () => {
         if (!final) return;
         report = undefined;
-        const err = final.type === 'error' ? new Error(final.message) : ffmpegExitError(final);
-        const stderr = final.type === 'exit' ? final.stderr : undefined;
-        if (err) onError(err, stderr);
-        else onEnd();
+        deliverEnding(final.type === 'error' ? { error: new Error(final.message) } : final, handlers);
       };
       report();
     },
