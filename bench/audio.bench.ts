@@ -1,4 +1,5 @@
-// Audio front end benchmark: MFCC of 30 s (the golden clip), the STFT alone, fft.js on the same
+// Audio front end benchmark: MFCC of 30 s (the golden clip) with the SIMD WebAssembly mel power
+// (default) and the float64 TypeScript one, the mel power and the STFT alone, fft.js on the same
 // frames for scale (DESIGN.md measured it at ≈ 18 ms on a quiet machine), decode of a 30-s mp3
 // and m4a with the system and the bundled ffmpeg (cold spawn, and with the warm pool), the MFCC
 // image encode (sharp).
@@ -14,6 +15,7 @@ import { bundledFfmpegPath, resolveFfmpegPath } from '../src/audio/ffmpeg-binary
 import { ffmpegSupportsSoxr } from '../src/audio/ffmpeg-capabilities.js';
 import { needsSeekableInput } from '../src/audio/mp4-layout.js';
 import { closeWarmDecoders } from '../src/audio/warm-decoder.js';
+import { computeMelPower } from '../src/features/mel-power.js';
 import { computeMfcc } from '../src/features/mfcc.js';
 import { createMfccThreads } from '../src/features/mfcc-parallel.js';
 import { renderMfccImage } from '../src/features/mfcc-image.js';
@@ -72,9 +74,12 @@ async function featureTimings(samples: Float32Array): Promise<Timing[]> {
   ];
   await threads.close();
   return [
-    await measureWithCpu(`MFCC 30 s (13×${mfcc.frames}, n_fft 2048, 128 mels)`, () => computeMfcc({ samples, sampleRate }), { warmup: 10, runs: 40 }),
+    await measureWithCpu(`MFCC 30 s (13×${mfcc.frames}, n_fft 2048, 128 mels), wasm SIMD mel power (default)`, () => computeMfcc({ samples, sampleRate }), { warmup: 10, runs: 40 }),
+    await measureWithCpu('  of which mel power (wasm SIMD, float32)', () => computeMelPower({ samples, sampleRate }), { warmup: 10, runs: 40 }),
+    await measureWithCpu('MFCC 30 s, TypeScript float64 mel power (engine js)', () => computeMfcc({ samples, sampleRate, engine: 'js' }), { warmup: 10, runs: 40 }),
+    await measureWithCpu('  of which mel power (js)', () => computeMelPower({ samples, sampleRate, engine: 'js' }), { warmup: 10, runs: 40 }),
     ...split,
-    await measureWithCpu('  of which STFT power (hand-written real FFT)', () => forEachPowerFrame({ plan, samples, visit: () => {} }), { warmup: 10, runs: 40 }),
+    await measureWithCpu('  of which STFT power (js, hand-written real FFT)', () => forEachPowerFrame({ plan, samples, visit: () => {} }), { warmup: 10, runs: 40 }),
     await measureWithCpu('  reference: fft.js realTransform × frames', () => {
       for (let t = 0; t < mfcc.frames; t++) fftjs.realTransform(out, frame);
     }, { warmup: 10, runs: 40 }),
@@ -140,7 +145,7 @@ async function decodeTimings(): Promise<Timing[]> {
 
 export default async function audioBench(): Promise<void> {
   const start = process.cpuUsage();
-  console.log(formatTimings('audio: features (pure JS)', await featureTimings(readClip())));
+  console.log(formatTimings('audio: features', await featureTimings(readClip())));
   console.log(formatTimings('audio: decode to 22050 Hz mono f32 (includes ffmpeg start-up)', await decodeTimings()));
   const cpu = process.cpuUsage(start);
   console.log(`  (bench process CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; machine load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')})`);

@@ -2,6 +2,7 @@
 // a short summary, optionally writing the MFCC image. Same code path as the service's pipeline.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { MelEngine } from '../features/mel-power.js';
 import { resolveFfmpegPath } from '../audio/ffmpeg-binary.js';
 import { decodeAudio } from '../audio/decode.js';
 import { loadConfig } from '../config.js';
@@ -21,6 +22,7 @@ Options:
   --n-fft <n>         FFT size, a power of two (default 2048)
   --hop-length <n>    hop between frames in samples (default 512)
   --lifter <n>        cepstral lifter, 0 = off (default 0)
+  --engine <e>        mel power in wasm (float32 SIMD, default) or js (float64)
   --max-seconds <s>   decode at most this many seconds (default MAX_AUDIO_SECONDS, 30)
   --json              print {"sampleRate","nFft","hopLength","nMels","nMfcc","shape","data"}
                       with data[k][t] = coefficient k of frame t
@@ -46,7 +48,7 @@ function parse(argv: string[]) {
       allowPositionals: true,
       options: {
         'n-mfcc': { type: 'string' }, 'n-mels': { type: 'string' }, 'n-fft': { type: 'string' },
-        'hop-length': { type: 'string' }, lifter: { type: 'string' }, 'max-seconds': { type: 'string' },
+        'hop-length': { type: 'string' }, lifter: { type: 'string' }, 'max-seconds': { type: 'string' }, engine: { type: 'string' },
         json: { type: 'boolean' }, image: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     });
@@ -56,7 +58,10 @@ function parse(argv: string[]) {
   const { values, positionals } = parsed;
   if (values.help) return { help: true as const };
   if (positionals.length !== 1) throw new UsageError(`expected exactly one audio file, got ${positionals.length}`);
+  const engine = values.engine ?? 'wasm';
+  if (engine !== 'wasm' && engine !== 'js') throw new UsageError('--engine must be wasm or js');
   return {
+    engine: engine as MelEngine,
     help: false as const,
     file: positionals[0]!,
     nMfcc: parseNumber('n-mfcc', values['n-mfcc'], 13, { min: 1 }),
@@ -85,8 +90,8 @@ async function run(argv: string[]): Promise<number> {
       timeoutMs: config.FFMPEG_TIMEOUT_MS,
       ffmpegPath: resolveFfmpegPath({ configured: config.FFMPEG_PATH }).path,
     });
-    const { nMfcc, nMels, nFft, hopLength, lifter } = args;
-    const mfcc = computeMfcc({ samples: audio.samples, sampleRate: audio.sampleRate, nMfcc, nMels, nFft, hopLength, lifter });
+    const { nMfcc, nMels, nFft, hopLength, lifter, engine } = args;
+    const mfcc = computeMfcc({ samples: audio.samples, sampleRate: audio.sampleRate, nMfcc, nMels, nFft, hopLength, lifter, engine });
     if (args.image !== undefined) await writeFile(args.image, (await renderMfccImage({ mfcc })).jpeg);
     if (args.json) {
       const data = Array.from({ length: mfcc.nMfcc }, (_, k) => Array.from(mfcc.data.subarray(k * mfcc.frames, (k + 1) * mfcc.frames)));

@@ -4,6 +4,7 @@
 import { InputError } from '../errors.js';
 import { checkInt, invalidFeatureParams, remember } from './feature-params.js';
 import { createMelFilterbank, writeMelFrame, type SparseMelFilterbank } from './mel-filterbank.js';
+import { createWasmMelPlan, wasmMelPower, type WasmMelPlan } from './mel-power-wasm.js';
 import { isPowerOfTwo } from './real-fft.js';
 import { createStftPlan, forEachPowerFrame, stftFrameCount, type StftPlan } from './stft.js';
 
@@ -15,6 +16,8 @@ export interface MelParameters {
   fmin?: number;
   /** Default sampleRate / 2. */
   fmax?: number;
+  /** Default 'wasm' (falls back to 'js' where WebAssembly SIMD is missing). */
+  engine?: MelEngine;
 }
 
 /** Mel POWER (before power_to_db) in frame-major order: value(m, t) = data[t * nMels + m]. */
@@ -24,9 +27,19 @@ export interface MelPowerFrames {
   frames: number;
 }
 
-const melPlans = new Map<string, { stft: StftPlan; bank: SparseMelFilterbank }>();
+/** 'wasm' (default where WebAssembly SIMD runs): float32, four frames per pass; 'js': float64. */
+export type MelEngine = 'wasm' | 'js';
 
-function melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax }: Required<MelParameters>): { stft: StftPlan; bank: SparseMelFilterbank } {
+interface MelPlan {
+  stft: StftPlan;
+  bank: SparseMelFilterbank;
+  /** Made on first use; null where the runtime has no WebAssembly SIMD. */
+  wasm?: WasmMelPlan | null;
+}
+
+const melPlans = new Map<string, MelPlan>();
+
+function melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax }: Required<Omit<MelParameters, 'engine'>>): MelPlan {
   if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) throw invalidFeatureParams(`sampleRate must be > 0, got ${sampleRate}`);
   if (!isPowerOfTwo(nFft) || nFft < 4 || nFft > 65536) throw invalidFeatureParams(`nFft must be a power of two in [4, 65536], got ${nFft}`);
   checkInt('hopLength', hopLength, 1);
@@ -47,9 +60,10 @@ function melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax }: Required<Me
  * frames of the whole computation: mfcc-parallel.ts splits one signal across threads this way.
  */
 export function computeMelPower({
-  samples, sampleRate, nFft = 2048, hopLength = 512, nMels = 128, fmin = 0, fmax, range,
+  samples, sampleRate, nFft = 2048, hopLength = 512, nMels = 128, fmin = 0, fmax, range, engine = 'wasm',
 }: MelParameters & { samples: Float32Array; range?: FrameRange }): MelPowerFrames {
-  const { stft, bank } = melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax: fmax ?? sampleRate / 2 });
+  const plan = melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax: fmax ?? sampleRate / 2 });
+  const { stft, bank } = plan;
   const signalLength = range?.signalLength ?? samples.length;
   if (signalLength === 0) throw new InputError('EMPTY_AUDIO', 'cannot compute features of zero samples', 400);
   const total = stftFrameCount({ length: signalLength, hopLength });
@@ -60,8 +74,14 @@ export function computeMelPower({
   }
   const frames = endFrame - firstFrame;
   const data = new Float32Array(nMels * frames);
+  const sampleOffset = range?.sampleOffset ?? 0;
+  if (engine === 'wasm') plan.wasm ??= createWasmMelPlan({ stft, bank });
+  if (engine === 'wasm' && plan.wasm) {
+    wasmMelPower(plan.wasm, { samples, signalLength, sampleOffset, firstFrame, endFrame, out: data });
+    return { data, nMels, frames };
+  }
   forEachPowerFrame({
-    plan: stft, samples, signalLength, firstFrame, endFrame, sampleOffset: range?.sampleOffset ?? 0,
+    plan: stft, samples, signalLength, firstFrame, endFrame, sampleOffset,
     visit: (t, power) => writeMelFrame(bank, power, data, (t - firstFrame) * nMels),
   });
   return { data, nMels, frames };

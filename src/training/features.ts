@@ -12,7 +12,7 @@ import { mfccOptionsFor, type FeatureParams } from '../model/metadata.js';
 import type { MfccMatrix } from '../types.js';
 
 /** Bump when decode or MFCC code changes in a way that alters the numbers. */
-export const FEATURE_CACHE_VERSION = 2; // 2: decode mixes to mono as (L+R)/2 and resamples with soxr
+export const FEATURE_CACHE_VERSION = 3; // 2: decode mixes to mono as (L+R)/2 and resamples with soxr; 3: float32 SIMD mel power (values move by < 1e-3 dB)
 const HEADER_BYTES = 8;
 
 async function cacheKey(path: string, features: FeatureParams): Promise<string> {

@@ -25,17 +25,22 @@ before(async () => {
 afterEach(() => closeWarmDecoders());
 after(() => cleanup());
 
+/** Alive and not a zombie: an orphaned ffmpeg that exited stays a zombie until init reaps it. */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
   } catch {
     return false;
   }
 }
 
 async function waitGone(pid: number): Promise<void> {
-  for (let i = 0; i < 100 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 250 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(isRunning(pid), false, `process ${pid} is still running`);
 }
 
