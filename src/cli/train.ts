@@ -46,6 +46,7 @@ Options:
   --balance-sources         within each genre, training windows per clip ∝ 1/√(clips of its
                             source), so no one source's sound dominates a genre (default off)
   --centre-segments         subtract each segment's mean per coefficient (train and serve)
+  --standardise-segments    also divide each segment's row by its own standard deviation
   --head <h>                flatten (the 2017 design, default) or global-average (average the last
                             convolution block over coefficients and time before the dense layer)
   --seed <n>                seed for split, sampling, weight init and dropout (default 42)
@@ -72,6 +73,7 @@ function parse(argv: string[]) {
         ...Object.fromEntries(stringOptions.map((k) => [k, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
         'centre-segments': { type: 'boolean' },
+        'standardise-segments': { type: 'boolean' },
         'balance-sources': { type: 'boolean' },
       },
     });
@@ -102,7 +104,9 @@ function parse(argv: string[]) {
     learningRate: parseNumber('learning-rate', s('learning-rate'), 0.001, { integer: false, min: 1e-6, max: 1 }),
     seed: parseNumber('seed', s('seed'), 42, { min: 0, max: 2 ** 31 }),
     head: head as CnnHead,
-    normalisationKind: v['centre-segments'] ? ('per-coefficient-centred' as const) : ('per-coefficient' as const),
+    normalisationKind: v['standardise-segments']
+      ? ('per-coefficient-standardised' as const)
+      : v['centre-segments'] ? ('per-coefficient-centred' as const) : ('per-coefficient' as const),
     augment: {
       gainDb: parseNumber('augment-gain-db', s('augment-gain-db'), 0, { integer: false, min: 0, max: 40 }),
       eqDb: parseNumber('augment-eq-db', s('augment-eq-db'), 0, { integer: false, min: 0, max: 20 }),

@@ -4,6 +4,7 @@
 // at startup with a precise message instead of producing silently wrong predictions.
 import { z } from 'zod';
 import type { MfccOptions } from '../features/mfcc.js';
+import { NORMALISATION_KINDS } from './segments.js';
 
 export const METADATA_FILE = 'metadata.json';
 export const METADATA_FORMAT = 'music-prediction/genre-model@1';
@@ -71,8 +72,9 @@ export const metadataSchema = z
     features: featureParamsSchema,
     normalisation: z.object({
       // 'per-coefficient-centred': after scaling, each segment's per-coefficient time mean is
-      // subtracted (cepstral mean normalisation per segment; segments.ts says why).
-      kind: z.enum(['per-coefficient', 'per-coefficient-centred']),
+      // subtracted (cepstral mean normalisation per segment; segments.ts says why);
+      // 'per-coefficient-standardised' also divides by its (floored) standard deviation.
+      kind: z.enum(NORMALISATION_KINDS),
       mean: z.array(z.number()),
       std: z.array(z.number().positive()),
     }),

@@ -18,11 +18,22 @@ export function planSegments({ frames, segmentFrames, hopFrames }: { frames: num
   return starts;
 }
 
+export const NORMALISATION_KINDS = ['per-coefficient', 'per-coefficient-centred', 'per-coefficient-standardised'] as const;
+export type NormalisationKind = (typeof NORMALISATION_KINDS)[number];
+
+/** Added to a segment row's variance (in training-normalised units, where a coefficient's spread
+ * over the training set is 1) before dividing: a near-constant row (silence, a held note) stays
+ * near zero instead of having its noise blown up to unit size. */
+export const STANDARDISE_VARIANCE_FLOOR = 0.01;
+
 export interface Normalisation {
   /** 'per-coefficient-centred' also removes each segment's mean per coefficient: a fixed gain or
    * EQ of the recording chain is a constant offset on the cepstrum, so centring makes the network
-   * blind to it (at the price of the clip's average timbre). Default 'per-coefficient'. */
-  kind?: 'per-coefficient' | 'per-coefficient-centred';
+   * blind to it (at the price of the clip's average timbre). 'per-coefficient-standardised' also
+   * divides each centred row by its own standard deviation (floored: see STANDARDISE_VARIANCE_FLOOR),
+   * so a recording chain's compression or brightness, which scales how much a coefficient moves,
+   * is removed as well (at the price of the segment's dynamics). Default 'per-coefficient'. */
+  kind?: NormalisationKind;
   mean: readonly number[];
   std: readonly number[];
 }
@@ -43,7 +54,8 @@ export function buildSegmentBatch({ mfcc, starts, segmentFrames, normalisation, 
   const { data, nMfcc, frames } = mfcc;
   const size = starts.length * nMfcc * segmentFrames;
   const batch = out && out.length >= size ? out.subarray(0, size) : new Float32Array(size);
-  const centred = normalisation.kind === 'per-coefficient-centred';
+  const standardised = normalisation.kind === 'per-coefficient-standardised';
+  const centred = standardised || normalisation.kind === 'per-coefficient-centred';
   let o = 0;
   for (const start of starts) {
     for (let k = 0; k < nMfcc; k++) {
@@ -60,7 +72,16 @@ export function buildSegmentBatch({ mfcc, starts, segmentFrames, normalisation, 
         let sum = 0;
         for (let i = rowStart; i < o; i++) sum += batch[i]!;
         const rowMean = sum / segmentFrames;
-        for (let i = rowStart; i < o; i++) batch[i]! -= rowMean;
+        let squares = 0;
+        for (let i = rowStart; i < o; i++) {
+          const v = batch[i]! - rowMean;
+          batch[i] = v;
+          squares += v * v;
+        }
+        if (standardised) {
+          const inverseStd = 1 / Math.sqrt(squares / segmentFrames + STANDARDISE_VARIANCE_FLOOR);
+          for (let i = rowStart; i < o; i++) batch[i]! *= inverseStd;
+        }
       }
     }
   }

@@ -6,6 +6,7 @@ import { architectureName, buildGenreCnn, type CnnHead } from '../model/architec
 import { createGenreModel, type GenreModel } from '../model/genre-model.js';
 import { METADATA_FORMAT, type FeatureParams, type GenreModelMetadata } from '../model/metadata.js';
 import type { MfccMatrix } from '../types.js';
+import type { NormalisationKind } from '../model/segments.js';
 import type { AugmentOptions } from './augment.js';
 import type { MaskOptions } from './masking.js';
 import { mixupBatch, type MixupOptions } from './mixup.js';
@@ -48,7 +49,7 @@ export interface TrainOptions {
   patience: number;
   learningRate: number;
   seed: number;
-  normalisationKind: 'per-coefficient' | 'per-coefficient-centred';
+  normalisationKind: NormalisationKind;
   /** The network's head (architecture.ts); default 'flatten', the 2017 design. */
   head?: CnnHead;
   /** Random gain/EQ per training segment (augment.ts). */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSegmentBatch, planSegments } from '../../src/model/segments.js';
+import { buildSegmentBatch, planSegments, STANDARDISE_VARIANCE_FLOOR } from '../../src/model/segments.js';
 import { InputError } from '../../src/errors.js';
 
 test('a 30-s clip (1292 frames) gets the 50 %-overlap grid plus one segment aligned to its end', () => {
@@ -58,4 +58,21 @@ test('centred normalisation removes each segment row mean, so a constant gain/EQ
     assert.ok(Math.abs(row.reduce((s, v) => s + v, 0)) < 1e-6);
   }
   assert.deepEqual(Array.from(batch(shifted)).map((v) => v.toFixed(5)), Array.from(a).map((v) => v.toFixed(5)));
+});
+
+test('standardised normalisation also removes a per-row scale, and floors the variance of a flat row', () => {
+  const frames = 4;
+  const data = Float32Array.from([1, 2, 3, 4, 5, 5, 5, 5]);
+  const scaled = Float32Array.from(data, (v, i) => (i < frames ? 3 * v + 7 : v));
+  const normalisation = { kind: 'per-coefficient-standardised' as const, mean: [0, 0], std: [1, 1] };
+  const batch = (d: Float32Array) => buildSegmentBatch({ mfcc: { data: d, nMfcc: 2, frames }, starts: [0], segmentFrames: 4, normalisation });
+  const a = batch(data);
+  const row = Array.from(a.subarray(0, 4));
+  const variance = row.reduce((s, v) => s + v * v, 0) / 4;
+  // centred [-1.5, -0.5, 0.5, 1.5] has variance 1.25; divided by √(1.25 + floor)
+  assert.ok(Math.abs(variance - 1.25 / (1.25 + STANDARDISE_VARIANCE_FLOOR)) < 1e-6);
+  assert.deepEqual(Array.from(a.subarray(4)), [0, 0, 0, 0]);
+  // 3× the movement gives (nearly) the same row: only the floor tells them apart
+  const b = Array.from(batch(scaled).subarray(0, 4));
+  for (let i = 0; i < 4; i++) assert.ok(Math.abs(b[i]! - row[i]!) < 0.01, `${b[i]} vs ${row[i]}`);
 });
