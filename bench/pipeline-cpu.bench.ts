@@ -1,6 +1,7 @@
 // Where a worker's CPU goes: process CPU time (all of Node's threads, not the ffmpeg child) of each
 // pipeline stage run in sequence on a 30-s mp3, as a worker runs them, 400 ms apart (one job at a
-// time), cold spawn and warm pool. The sum of these is what caps sustained throughput on 2 cores
+// time), cold spawn, warm pool, and warm pool started by the spawn helper (FFMPEG_PATH picks the
+// binary). The sum of these is what caps sustained throughput on 2 cores
 // together with ffmpeg's own CPU (docs/api.md); compare with the same stages timed alone in
 // `npm run bench audio` / `model`: the difference is work a stage leaves behind (GC, spawns).
 // Run: npm run bench pipeline-cpu
@@ -26,7 +27,13 @@ export default async function pipelineCpuBench(): Promise<void> {
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=30', '-af', 'pan=stereo|c0=c0|c1=0.5*c0', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '192k', mp3], { timeout: 60_000 });
     const input = readFileSync(mp3);
     const model = await loadGenreModel({ dir: process.env.MODEL_DIR ?? 'models/genre-cnn', backend: 'wasm' });
-    for (const warmPool of [false, true]) {
+    const modes = [
+      { label: 'cold spawn', warmPool: false, spawnHelper: false },
+      { label: 'warm pool, forked by this process', warmPool: true, spawnHelper: false },
+      { label: 'warm pool through the spawn helper (the service default)', warmPool: true, spawnHelper: true },
+    ];
+    const ffmpegPath = process.env.FFMPEG_PATH || undefined;
+    for (const { label, warmPool, spawnHelper } of modes) {
       const cpu: Record<string, number[]> = { decode: [], mfcc: [], classify: [], image: [] };
       const stage = async <T>(name: string, run: () => Promise<T> | T, record: boolean): Promise<T> => {
         const start = process.cpuUsage();
@@ -38,7 +45,7 @@ export default async function pipelineCpuBench(): Promise<void> {
       for (let i = 0; i < WARM_UP + RUNS; i++) {
         await new Promise((resolve) => setTimeout(resolve, 400));
         const record = i >= WARM_UP;
-        const audio = await stage('decode', () => decodeAudio({ input, warmPool }), record);
+        const audio = await stage('decode', () => decodeAudio({ input, warmPool, spawnHelper, ffmpegPath }), record);
         const mfcc = await stage('mfcc', () => computeMfcc({ samples: audio.samples, sampleRate: audio.sampleRate }), record);
         await stage('classify', () => classifyMfcc({ model, mfcc }), record);
         await stage('image', () => renderMfccImage({ mfcc }), record);
@@ -46,7 +53,7 @@ export default async function pipelineCpuBench(): Promise<void> {
       const rows: Timing[] = Object.entries(cpu).map(([name, samples]) => summarize(`${name} (process CPU ms)`, samples));
       const totals = cpu.decode!.map((_, i) => Object.values(cpu).reduce((sum, s) => sum + s[i]!, 0));
       rows.push(summarize('all four stages (process CPU ms)', totals));
-      console.log(formatTimings(`pipeline CPU per 30-s mp3 in one Node process, ${warmPool ? 'warm pool' : 'cold spawn'} (model ${model.name}@${model.version})`, rows));
+      console.log(formatTimings(`pipeline CPU per 30-s mp3 in one Node process, ${label} (model ${model.name}@${model.version})`, rows));
     }
     model.dispose();
   } finally {
