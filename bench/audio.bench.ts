@@ -17,7 +17,6 @@ import { needsSeekableInput } from '../src/audio/mp4-layout.js';
 import { closeWarmDecoders } from '../src/audio/warm-decoder.js';
 import { computeMelPower } from '../src/features/mel-power.js';
 import { computeMfcc } from '../src/features/mfcc.js';
-import { createMfccThreads } from '../src/features/mfcc-parallel.js';
 import { renderMfccImage } from '../src/features/mfcc-image.js';
 import { createStftPlan, forEachPowerFrame } from '../src/features/stft.js';
 import { formatTimings, measure, summarize, type Timing } from './lib.js';
@@ -61,24 +60,21 @@ async function featureTimings(samples: Float32Array): Promise<Timing[]> {
   const out = fftjs.createComplexArray();
   const frame = new Float64Array(2048);
   const image = await renderMfccImage({ mfcc });
-  const threads = createMfccThreads({ helpers: 1 });
   // 50 ms apart, as jobs arrive at light load (the helper thread is idle, not spinning); CPU is
   // this process's, all threads.
   const spacedMfcc = async (name: string, fn: () => unknown): Promise<Timing> => {
     const { wallMs, cpuMs } = await spacedRuns(fn, { gapMs: 50, warmup: 10, runs: 30 });
     return summarize(name, wallMs, { cpu_median_ms: cpuMs.sort((a, b) => a - b)[cpuMs.length >> 1]!.toFixed(2) });
   };
-  const split = [
+  const spaced = [
     await spacedMfcc('MFCC 30 s, one thread, 50 ms apart', () => computeMfcc({ samples, sampleRate })),
-    await spacedMfcc('MFCC 30 s, split with 1 helper thread (MFCC_THREADS=1), 50 ms apart', () => threads.computeMfcc({ samples, sampleRate })),
   ];
-  await threads.close();
   return [
     await measureWithCpu(`MFCC 30 s (13×${mfcc.frames}, n_fft 2048, 128 mels), wasm SIMD mel power (default)`, () => computeMfcc({ samples, sampleRate }), { warmup: 10, runs: 40 }),
     await measureWithCpu('  of which mel power (wasm SIMD, float32)', () => computeMelPower({ samples, sampleRate }), { warmup: 10, runs: 40 }),
     await measureWithCpu('MFCC 30 s, TypeScript float64 mel power (engine js)', () => computeMfcc({ samples, sampleRate, engine: 'js' }), { warmup: 10, runs: 40 }),
     await measureWithCpu('  of which mel power (js)', () => computeMelPower({ samples, sampleRate, engine: 'js' }), { warmup: 10, runs: 40 }),
-    ...split,
+    ...spaced,
     await measureWithCpu('  of which STFT power (js, hand-written real FFT)', () => forEachPowerFrame({ plan, samples, visit: () => {} }), { warmup: 10, runs: 40 }),
     await measureWithCpu('  reference: fft.js realTransform × frames', () => {
       for (let t = 0; t < mfcc.frames; t++) fftjs.realTransform(out, frame);

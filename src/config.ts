@@ -71,10 +71,6 @@ export const configSchema = z.object({
    * a fork from a large process costs it page faults on every page it writes afterwards.
    */
   FFMPEG_SPAWN_HELPER: bool.default(true),
-  // Helper threads that split one clip's MFCC by frames (src/features/mfcc-parallel.ts); 0 = off.
-  // Off by default: through the API on the 2-core VMs here it made no measurable difference
-  // (docs/audio.md, "MFCC split across threads").
-  MFCC_THREADS: int(0, 16).default(0),
   MODEL_DIR: z.string().min(1).default('models/genre-cnn'),
   TF_BACKEND: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   PREVIEW_PROVIDERS: csv.pipe(z.array(z.enum(['deezer', 'itunes', 'spotify'])).min(1)).default(['deezer', 'itunes']),

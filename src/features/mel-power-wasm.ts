@@ -96,19 +96,13 @@ function ensureBytes(memory: WasmMemory, bytes: number): void {
   if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
 }
 
-/**
- * Mel power of frames [firstFrame, endFrame) into `out` (frame-major, nMels per frame), where
- * `samples` is the slice of a signal of `signalLength` samples starting at `sampleOffset`.
- */
-export function wasmMelPower(plan: WasmMelPlan, { samples, signalLength, sampleOffset, firstFrame, endFrame, out }: {
-  samples: Float32Array; signalLength: number; sampleOffset: number; firstFrame: number; endFrame: number; out: Float32Array;
-}): void {
+/** Mel power of the first `frames` frames of `samples` into `out` (frame-major, nMels per frame). */
+export function wasmMelPower(plan: WasmMelPlan, { samples, frames, out }: { samples: Float32Array; frames: number; out: Float32Array }): void {
   const { exports, layout, stft, bank } = plan;
   const { nFft, hopLength } = stft;
-  const frames = endFrame - firstFrame;
   if (frames === 0) return;
-  // The padded window stream: padded[p] = signal[firstFrame·hop − nFft/2 + p], zero outside the
-  // signal, long enough for the last group of four frames (its unused lanes read zeros).
+  // The padded window stream: padded[p] = samples[p − nFft/2], zero outside the signal (librosa's
+  // centred zero padding), long enough for the last group of four frames (unused lanes read zeros).
   const groups = Math.ceil(frames / 4);
   const paddedLength = (groups * 4 - 1) * hopLength + nFft;
   const paddedAt = layout.free;
@@ -116,10 +110,8 @@ export function wasmMelPower(plan: WasmMelPlan, { samples, signalLength, sampleO
   ensureBytes(exports.memory, outAt + 4 * frames * bank.nMels);
   const padded = new Float32Array(exports.memory.buffer, paddedAt, paddedLength);
   padded.fill(0);
-  const origin = firstFrame * hopLength - (nFft >> 1); // signal index of padded[0]
-  const from = Math.max(origin, 0, sampleOffset);
-  const to = Math.min(origin + paddedLength, signalLength, sampleOffset + samples.length);
-  if (to > from) padded.set(samples.subarray(from - sampleOffset, to - sampleOffset), from - origin);
+  const half = nFft >> 1;
+  padded.set(samples.subarray(0, Math.min(samples.length, paddedLength - half)), half);
   const { fft } = stft;
   exports.mel_power(
     paddedAt, frames, hopLength, fft.half, layout.bitReversed, fft.firstStageRadix2 ? 1 : 0, layout.twiddles,

@@ -53,44 +53,20 @@ function melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax }: Required<Om
   }));
 }
 
-/**
- * The mel power frames of `samples` (not copied): all frames, or frames [firstFrame, endFrame) of
- * a signal of `signalLength` samples of which `samples` is the slice starting at `sampleOffset`
- * (it must hold frameSamples(...) of that range). A range's values are bit-identical to the same
- * frames of the whole computation: mfcc-parallel.ts splits one signal across threads this way.
- */
+/** The mel power frames of `samples` (not copied). */
 export function computeMelPower({
-  samples, sampleRate, nFft = 2048, hopLength = 512, nMels = 128, fmin = 0, fmax, range, engine = 'wasm',
-}: MelParameters & { samples: Float32Array; range?: FrameRange }): MelPowerFrames {
+  samples, sampleRate, nFft = 2048, hopLength = 512, nMels = 128, fmin = 0, fmax, engine = 'wasm',
+}: MelParameters & { samples: Float32Array }): MelPowerFrames {
   const plan = melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax: fmax ?? sampleRate / 2 });
   const { stft, bank } = plan;
-  const signalLength = range?.signalLength ?? samples.length;
-  if (signalLength === 0) throw new InputError('EMPTY_AUDIO', 'cannot compute features of zero samples', 400);
-  const total = stftFrameCount({ length: signalLength, hopLength });
-  const firstFrame = range?.firstFrame ?? 0;
-  const endFrame = range?.endFrame ?? total;
-  if (!(Number.isInteger(firstFrame) && Number.isInteger(endFrame) && firstFrame >= 0 && firstFrame <= endFrame && endFrame <= total)) {
-    throw invalidFeatureParams(`frame range [${firstFrame}, ${endFrame}) is not within the ${total} frames`);
-  }
-  const frames = endFrame - firstFrame;
+  if (samples.length === 0) throw new InputError('EMPTY_AUDIO', 'cannot compute features of zero samples', 400);
+  const frames = stftFrameCount({ length: samples.length, hopLength });
   const data = new Float32Array(nMels * frames);
-  const sampleOffset = range?.sampleOffset ?? 0;
   if (engine === 'wasm') plan.wasm ??= createWasmMelPlan({ stft, bank });
   if (engine === 'wasm' && plan.wasm) {
-    wasmMelPower(plan.wasm, { samples, signalLength, sampleOffset, firstFrame, endFrame, out: data });
+    wasmMelPower(plan.wasm, { samples, frames, out: data });
     return { data, nMels, frames };
   }
-  forEachPowerFrame({
-    plan: stft, samples, signalLength, firstFrame, endFrame, sampleOffset,
-    visit: (t, power) => writeMelFrame(bank, power, data, (t - firstFrame) * nMels),
-  });
+  forEachPowerFrame({ plan: stft, samples, visit: (t, power) => writeMelFrame(bank, power, data, t * nMels) });
   return { data, nMels, frames };
-}
-
-/** Frames [firstFrame, endFrame) of a signal of signalLength samples; `samples` starts at sampleOffset. */
-export interface FrameRange {
-  signalLength: number;
-  firstFrame: number;
-  endFrame: number;
-  sampleOffset: number;
 }

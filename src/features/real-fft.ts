@@ -15,6 +15,8 @@
 // ≈ 10): this complex FFT 14–20, the whole STFT incl. windowing and |X|² 21–28, fft.js
 // realTransform alone 23–28, pffft-wasm SIMD STFT 13. So it beats fft.js by ~1.3× end to end;
 // only SIMD WASM is clearly faster, and not by enough to justify the dependency (docs/audio.md).
+// Since then the same algorithm runs four frames at a time in WebAssembly SIMD (wasm/mel-power.c,
+// the default engine, ≈ 6× faster); this file is the float64 reference and the fallback.
 
 export interface RealFftPlan {
   /** Frame length (n_fft), a power of two ≥ 4. */

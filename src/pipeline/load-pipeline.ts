@@ -3,7 +3,6 @@
 import { resolveFfmpegPath } from '../audio/ffmpeg-binary.js';
 import { closeWarmDecoders } from '../audio/warm-decoder.js';
 import type { Config } from '../config.js';
-import { createMfccThreads } from '../features/mfcc-parallel.js';
 import type { Logger } from '../logger.js';
 import { loadGenreModel, type GenreModel } from '../model/load.js';
 import { createJobProcessor, type JobProcessor } from '../queue/processor.js';
@@ -14,7 +13,7 @@ export interface LoadedPipeline {
   model: GenreModel;
   process: JobProcessor;
   probes: ReadinessProbe[];
-  /** Kills the idle warm ffmpeg processes, stops the MFCC threads and frees the model: after the queue/worker is closed. */
+  /** Kills the idle warm ffmpeg processes and frees the model: after the queue/worker is closed. */
   dispose(): Promise<void>;
 }
 
@@ -25,11 +24,7 @@ export async function loadPipeline({ config, logger }: { config: Config; logger:
   const model = await loadGenreModel({ dir: config.MODEL_DIR, backend: config.TF_BACKEND, logger });
   logger.info({ model: model.name, version: model.version, labels: model.labels, backend: model.backend }, 'model loaded');
   const pipelineConfig = { ...config, FFMPEG_PATH: ffmpeg.path };
-  const mfccThreads = createMfccThreads({
-    helpers: config.MFCC_THREADS,
-    onHelperError: (err) => logger.warn({ err }, 'MFCC helper thread failed; computed on the main thread'),
-  });
-  const predictor = createPredictor({ model, config: pipelineConfig, mfccOf: mfccThreads.computeMfcc });
+  const predictor = createPredictor({ model, config: pipelineConfig });
   return {
     model,
     process: createJobProcessor({ predictor, logger }),
@@ -40,7 +35,6 @@ export async function loadPipeline({ config, logger }: { config: Config; logger:
     ],
     dispose: async () => {
       await closeWarmDecoders();
-      await mfccThreads.close();
       model.dispose();
     },
   };

@@ -6,13 +6,12 @@
 // on 2 cores, although decode + MFCC alone got 17 ms faster (docs/audio.md, "Streaming MFCC").
 import { decodeAudio } from '../audio/decode.js';
 import type { Config } from '../config.js';
-import { computeMfcc, type MfccOptions } from '../features/mfcc.js';
+import { computeMfcc } from '../features/mfcc.js';
 import { renderMfccImage } from '../features/mfcc-image.js';
 import type { Logger } from '../logger.js';
 import { classifyMfcc } from '../model/classify.js';
 import type { GenreModel } from '../model/load.js';
 import { mfccOptionsFor } from '../model/metadata.js';
-import type { MfccMatrix } from '../types.js';
 import type { AudioPrediction } from './result.js';
 
 export type DecodeConfig = Pick<
@@ -27,12 +26,9 @@ export async function predictAudio({
   logger,
   onProgress,
   signal,
-  mfccOf = computeMfcc,
 }: {
   audio: Buffer;
   model: GenreModel;
-  /** The MFCC stage: computeMfcc, or MfccThreads.computeMfcc (same values, several threads). */
-  mfccOf?: (options: MfccOptions) => MfccMatrix | Promise<MfccMatrix>;
   config: DecodeConfig;
   logger: Logger;
   onProgress?: (stage: string, percent: number) => void;
@@ -65,7 +61,7 @@ export async function predictAudio({
   });
   timingsMs.decode = round(performance.now() - t0);
 
-  const mfcc = await timed('mfcc', 40, () => mfccOf(mfccOptionsFor({ features, samples: decoded.samples, sampleRate: decoded.sampleRate })));
+  const mfcc = await timed('mfcc', 40, () => computeMfcc(mfccOptionsFor({ features, samples: decoded.samples, sampleRate: decoded.sampleRate })));
   // The JPEG encode runs in libuv's thread pool (sharp), so it is started first and the network
   // runs on this thread meanwhile: at light load the two overlap on two cores (the image's time
   // is then no longer added to the job's). Its rejection is handled by the await below, or

@@ -17,16 +17,13 @@ export function createPredictor({
   model,
   config,
   dispatcher,
-  mfccOf,
 }: {
   model: GenreModel;
   config: PredictorConfig;
   dispatcher?: Dispatcher;
-  /** The MFCC stage (default computeMfcc on the calling thread); see predictAudio. */
-  mfccOf?: Parameters<typeof predictAudio>[0]['mfccOf'];
 }): Predictor {
   const predictAudioBytes: Parameters<typeof predictTrack>[0]['predictAudioBytes'] = (args) =>
-    predictAudio({ ...args, model, config, mfccOf });
+    predictAudio({ ...args, model, config });
   return {
     predictUpload: ({ audio, logger, onProgress, signal }) => predictAudioBytes({ audio, logger, onProgress, signal }),
     predictTrack: ({ match, logger, onProgress, signal }) =>
