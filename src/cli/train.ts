@@ -47,6 +47,7 @@ Options:
                             source), so no one source's sound dominates a genre (default off)
   --centre-segments         subtract each segment's mean per coefficient (train and serve)
   --standardise-segments    also divide each segment's row by its own standard deviation
+  --standardise-timbre      the same for c1 and up only (c0, loudness, is only centred)
   --head <h>                flatten (the 2017 design, default) or global-average (average the last
                             convolution block over coefficients and time before the dense layer)
   --seed <n>                seed for split, sampling, weight init and dropout (default 42)
@@ -74,6 +75,7 @@ function parse(argv: string[]) {
         help: { type: 'boolean', short: 'h' },
         'centre-segments': { type: 'boolean' },
         'standardise-segments': { type: 'boolean' },
+        'standardise-timbre': { type: 'boolean' },
         'balance-sources': { type: 'boolean' },
       },
     });
@@ -104,7 +106,9 @@ function parse(argv: string[]) {
     learningRate: parseNumber('learning-rate', s('learning-rate'), 0.001, { integer: false, min: 1e-6, max: 1 }),
     seed: parseNumber('seed', s('seed'), 42, { min: 0, max: 2 ** 31 }),
     head: head as CnnHead,
-    normalisationKind: v['standardise-segments']
+    normalisationKind: v['standardise-timbre']
+      ? ('per-coefficient-standardised-timbre' as const)
+      : v['standardise-segments']
       ? ('per-coefficient-standardised' as const)
       : v['centre-segments'] ? ('per-coefficient-centred' as const) : ('per-coefficient' as const),
     augment: {

@@ -73,7 +73,8 @@ export const metadataSchema = z
     normalisation: z.object({
       // 'per-coefficient-centred': after scaling, each segment's per-coefficient time mean is
       // subtracted (cepstral mean normalisation per segment; segments.ts says why);
-      // 'per-coefficient-standardised' also divides by its (floored) standard deviation.
+      // 'per-coefficient-standardised' also divides by its (floored) standard deviation
+      // ('…-timbre': c1 and up only).
       kind: z.enum(NORMALISATION_KINDS),
       mean: z.array(z.number()),
       std: z.array(z.number().positive()),

@@ -18,7 +18,7 @@ export function planSegments({ frames, segmentFrames, hopFrames }: { frames: num
   return starts;
 }
 
-export const NORMALISATION_KINDS = ['per-coefficient', 'per-coefficient-centred', 'per-coefficient-standardised'] as const;
+export const NORMALISATION_KINDS = ['per-coefficient', 'per-coefficient-centred', 'per-coefficient-standardised', 'per-coefficient-standardised-timbre'] as const;
 export type NormalisationKind = (typeof NORMALISATION_KINDS)[number];
 
 /** Added to a segment row's variance (in training-normalised units, where a coefficient's spread
@@ -32,7 +32,8 @@ export interface Normalisation {
    * blind to it (at the price of the clip's average timbre). 'per-coefficient-standardised' also
    * divides each centred row by its own standard deviation (floored: see STANDARDISE_VARIANCE_FLOOR),
    * so a recording chain's compression or brightness, which scales how much a coefficient moves,
-   * is removed as well (at the price of the segment's dynamics). Default 'per-coefficient'. */
+   * is removed as well (at the price of the segment's dynamics). '…-standardised-timbre' does so
+   * for c1 and up only: c0 (loudness) keeps how much it moves. Default 'per-coefficient'. */
   kind?: NormalisationKind;
   mean: readonly number[];
   std: readonly number[];
@@ -55,7 +56,8 @@ export function buildSegmentBatch({ mfcc, starts, segmentFrames, normalisation, 
   const size = starts.length * nMfcc * segmentFrames;
   const batch = out && out.length >= size ? out.subarray(0, size) : new Float32Array(size);
   const standardised = normalisation.kind === 'per-coefficient-standardised';
-  const centred = standardised || normalisation.kind === 'per-coefficient-centred';
+  const timbreOnly = normalisation.kind === 'per-coefficient-standardised-timbre';
+  const centred = standardised || timbreOnly || normalisation.kind === 'per-coefficient-centred';
   let o = 0;
   for (const start of starts) {
     for (let k = 0; k < nMfcc; k++) {
@@ -78,7 +80,7 @@ export function buildSegmentBatch({ mfcc, starts, segmentFrames, normalisation, 
           batch[i] = v;
           squares += v * v;
         }
-        if (standardised) {
+        if (standardised || (timbreOnly && k > 0)) {
           const inverseStd = 1 / Math.sqrt(squares / segmentFrames + STANDARDISE_VARIANCE_FLOOR);
           for (let i = rowStart; i < o; i++) batch[i]! *= inverseStd;
         }

@@ -76,3 +76,14 @@ test('standardised normalisation also removes a per-row scale, and floors the va
   const b = Array.from(batch(scaled).subarray(0, 4));
   for (let i = 0; i < 4; i++) assert.ok(Math.abs(b[i]! - row[i]!) < 0.01, `${b[i]} vs ${row[i]}`);
 });
+
+test('timbre-only standardisation leaves c0 centred but unscaled', () => {
+  const frames = 4;
+  const data = Float32Array.from([1, 2, 3, 4, 10, 20, 30, 40]);
+  const normalisation = { kind: 'per-coefficient-standardised-timbre' as const, mean: [0, 0], std: [1, 1] };
+  const batch = buildSegmentBatch({ mfcc: { data, nMfcc: 2, frames }, starts: [0], segmentFrames: 4, normalisation });
+  assert.deepEqual(Array.from(batch.subarray(0, 4)), [-1.5, -0.5, 0.5, 1.5]);
+  const c1 = Array.from(batch.subarray(4));
+  const variance = c1.reduce((s, v) => s + v * v, 0) / 4;
+  assert.ok(Math.abs(variance - 125 / (125 + STANDARDISE_VARIANCE_FLOOR)) < 1e-6, `variance ${variance}`);
+});
