@@ -56,6 +56,9 @@ export const configSchema = z.object({
   /** A job whose worker died this many times more fails ("stalled more than allowable limit"). */
   WORKER_MAX_STALLED_COUNT: int(0, 100).default(2),
   RESULT_CACHE_TTL_S: int(0, 30 * 86_400).default(86_400),
+  /** Artist/track → preview match (or miss) remembered per API process (0 = off); a hit never
+   * outlives its preview URL's signed token (src/previews/lookup-cache.ts). */
+  LOOKUP_CACHE_TTL_S: int(0, 86_400).default(600),
   UPLOAD_TTL_S: int(10, 86_400).default(900),
   MAX_UPLOAD_BYTES: int(1024, 500 * 1024 * 1024).default(20 * 1024 * 1024),
   MAX_PREVIEW_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),

@@ -1,13 +1,13 @@
 // GET /d/music-prediction?artist=&track= — the 2017 widget's contract. The API resolves the
-// preview itself (cheap I/O; a miss answers {"response": false} without a job), then runs or
-// reuses the job keyed by the provider's track id.
+// preview itself (cheap I/O, cached per process: previews/lookup-cache.ts; a miss answers
+// {"response": false} without a job), then runs or reuses the job keyed by the provider's track id.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AppMetrics } from '../metrics.js';
-import { resolvePreview } from '../previews/resolve.js';
+import { createPreviewLookup } from '../previews/lookup-cache.js';
 import type { PreviewProvider } from '../previews/provider.js';
 import { trackJobKey, type JobQueue } from '../queue/job-queue.js';
 import { acceptedBody } from './jobs.js';
@@ -24,9 +24,11 @@ export function registerLegacyRoute(
     mode: modeParam,
   });
 
+  const lookup = createPreviewLookup({ providers, ttlSeconds: config.LOOKUP_CACHE_TTL_S });
+
   app.get('/d/music-prediction', async (request, reply) => {
     const { artist, track, mode } = parseInput(querySchema, request.query, 'query');
-    const match = await resolvePreview({ artist, track, providers, logger: request.log as Logger });
+    const match = await lookup.find({ artist, track, logger: request.log as Logger });
     if (!match) return { response: false };
     const key = trackJobKey(match);
     try {
@@ -37,6 +39,7 @@ export function registerLegacyRoute(
       // The preview vanished between lookup and download (404/410): for the widget that is a miss.
       if (isAppError(err) && err.permanent && err.status === 404) {
         request.log.info({ code: err.code, key }, 'preview gone: answering as a miss');
+        lookup.forget({ artist, track });
         return { response: false };
       }
       throw err;

@@ -35,14 +35,17 @@ test('hit: the 2017 fields first, in order, with a real prediction, MFCC JPEG an
   assert.deepEqual(body.model, { name: 'tiny-random', version: '0.0.0-fixture', backend: 'wasm' });
 });
 
-test('repeat of the same track: served from the cache, no second download, fresh preview URL', async () => {
+test('repeat of the same track: served from the caches, no second search or download, same preview URL', async () => {
   const downloadsBefore = t.fake.requests.filter((r) => r.server === 'audio').length;
+  const searchesBefore = t.fake.requests.filter((r) => r.server !== 'audio').length;
   const processedBefore = t.processed();
   const started = performance.now();
   const res = await ask('Coolio', "Gangsta's Paradise").expect(200);
   const ms = performance.now() - started;
   assert.equal(res.body.response, true);
   assert.equal(t.fake.requests.filter((r) => r.server === 'audio').length, downloadsBefore);
+  assert.equal(t.fake.requests.filter((r) => r.server !== 'audio').length, searchesBefore, 'the lookup was remembered (LOOKUP_CACHE_TTL_S)');
+  assert.match(res.body.mp3 as string, new RegExp(`^${t.fake.audioBaseUrl}/preview/deezer/1000\\.mp3\\?token=`));
   assert.equal(t.processed(), processedBefore);
   assert.ok(ms < 1000, `cached answer took ${ms} ms`);
 });
@@ -74,6 +77,8 @@ test('missing, blank, repeated and over-long parameters → 400 JSON error', asy
 });
 
 test('both providers down → a 5xx JSON error, not a miss', async () => {
+  // 'So What' was looked up above, but its preview was gone (404), which drops the remembered
+  // lookup: this search reaches the (failing) providers again.
   t.fake.setBehaviour({ deezer: 'error500', itunes: 'error500' });
   try {
     const res = await ask('Miles Davis', 'So What');
