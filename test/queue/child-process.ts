@@ -1,5 +1,6 @@
 // Runs src/server.ts or src/worker.ts as a real child process (through tsx) for the tests that
-// kill or signal processes; reads its pino JSON log lines so tests can wait for "ready".
+// kill or signal processes, or the built dist/src/worker.js as production runs it (benchmarks);
+// reads its pino JSON log lines so tests can wait for "ready".
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Child {
@@ -9,8 +10,8 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnEntry(entry: 'src/server.ts' | 'src/worker.ts', env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', entry], {
+export function spawnEntry(entry: 'src/server.ts' | 'src/worker.ts' | 'dist/src/worker.js', env: Record<string, string>): Child {
+  const proc = spawn(process.execPath, entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
