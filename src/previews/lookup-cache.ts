@@ -41,7 +41,7 @@ export function previewTokenExpiresIn(url: string, nowMs: number): number | unde
 /**
  * resolvePreview with a cache: hits for `ttlSeconds` (less when the preview URL's token expires
  * sooner), misses for `ttlSeconds`; provider failures are never cached. Identical lookups in flight
- * at once share one search. `ttlSeconds` 0 turns the cache off.
+ * at once share one search (run with the first caller's `signal`). `ttlSeconds` 0 turns the cache off.
  */
 export function createPreviewLookup({ providers, ttlSeconds, now = Date.now, resolve = resolvePreview }: {
   providers: readonly PreviewProvider[];
