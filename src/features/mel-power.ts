@@ -1,5 +1,6 @@
-// Mel power spectrogram of a whole signal: STFT power frames (stft.ts) through the sparse Slaney
-// mel bank (mel-filterbank.ts), written frame-major. power_to_db (it needs the whole matrix's
+// Mel power spectrogram of a whole signal: STFT power frames through the sparse Slaney mel bank,
+// written frame-major: in SIMD WebAssembly (mel-power-wasm.ts, the default) or in TypeScript
+// (stft.ts + mel-filterbank.ts, engine 'js'), from the same tables. power_to_db (it needs the whole matrix's
 // maximum for top_db) and the DCT are left to the caller (mfcc.ts).
 import { InputError } from '../errors.js';
 import { checkInt, invalidFeatureParams, remember } from './feature-params.js';

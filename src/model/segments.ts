@@ -74,16 +74,13 @@ export function buildSegmentBatch({ mfcc, starts, segmentFrames, normalisation, 
         let sum = 0;
         for (let i = rowStart; i < o; i++) sum += batch[i]!;
         const rowMean = sum / segmentFrames;
+        for (let i = rowStart; i < o; i++) batch[i]! -= rowMean;
+      }
+      if (standardised || (timbreOnly && k > 0)) {
         let squares = 0;
-        for (let i = rowStart; i < o; i++) {
-          const v = batch[i]! - rowMean;
-          batch[i] = v;
-          squares += v * v;
-        }
-        if (standardised || (timbreOnly && k > 0)) {
-          const inverseStd = 1 / Math.sqrt(squares / segmentFrames + STANDARDISE_VARIANCE_FLOOR);
-          for (let i = rowStart; i < o; i++) batch[i]! *= inverseStd;
-        }
+        for (let i = rowStart; i < o; i++) squares += batch[i]! * batch[i]!;
+        const inverseStd = 1 / Math.sqrt(squares / segmentFrames + STANDARDISE_VARIANCE_FLOOR);
+        for (let i = rowStart; i < o; i++) batch[i]! *= inverseStd;
       }
     }
   }
