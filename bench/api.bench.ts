@@ -23,7 +23,7 @@ import { formatTimings, quantile, summarize, type Timing } from './lib.js';
 
 const RUNS = Number(process.env.BENCH_API_RUNS ?? 60);
 const SUSTAINED = Number(process.env.BENCH_API_SUSTAINED ?? 60);
-const MODEL_DIR = process.env.MODEL_DIR ?? (existsSync('models/genre-cnn/model.json') ? 'models/genre-cnn' : 'test/fixtures/tiny-model');
+const MODEL_DIR = process.env.MODEL_DIR ?? (existsSync('models/genre-cnn/metadata.json') ? 'models/genre-cnn' : 'test/fixtures/tiny-model');
 
 function withP99(name: string, samples: number[], extra: Record<string, string | number> = {}): Timing {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -1,5 +1,6 @@
 // Model benchmarks (wasm backend unless TF_BACKEND says otherwise): load + warm-up, inference for
-// one 30-s clip (19 segments, one batch), memory over many predictions, and one training step.
+// one 30-s clip (all its segments, one batch per network), memory over many predictions, and one
+// training step.
 // BENCH_PREDICTIONS (default 2000) sets the memory run's length; the 10,000 check in docs/model.md
 // used BENCH_PREDICTIONS=10000.
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { buildGenreCnn, ARCHITECTURE } from '../src/model/architecture.js';
 import { loadGenreModel } from '../src/model/load.js';
 import { saveGenreModel } from '../src/model/save.js';
 import { classifyMfcc } from '../src/model/classify.js';
+import { planSegments } from '../src/model/segments.js';
 import { DEFAULT_FEATURES, METADATA_FORMAT } from '../src/model/metadata.js';
 import { formatTimings, measure, summarize, type Timing } from './lib.js';
 
@@ -31,7 +33,7 @@ async function randomModelDir(preferred: BackendPreference): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-model-'));
   const model = buildGenreCnn({ tf, nMfcc: 13, segmentFrames: DEFAULT_FEATURES.segmentFrames, classes: LABELS.length });
   await saveGenreModel({
-    layersModel: model, dir,
+    networks: [model], dir,
     metadata: {
       format: METADATA_FORMAT, name: 'bench-random', version: '0', createdAt: new Date().toISOString(), labels: LABELS,
       features: DEFAULT_FEATURES, normalisation: { kind: 'per-coefficient', mean: new Array(13).fill(0), std: new Array(13).fill(20) },
@@ -59,17 +61,19 @@ export default async function modelBench(): Promise<void> {
   // CPU time per call as well as wall time: on a shared machine the wall median includes waiting
   // for a core; process CPU time is what one prediction costs.
   const cpu0 = process.cpuUsage();
-  const wall = await measure(`classify 30-s clip (19 segments), ${model.backend}`, () => classifyMfcc({ model, mfcc: clip }), { warmup: 10, runs: 50 });
+  const { segmentFrames, segmentHopFrames } = model.metadata.features;
+  const segments = planSegments({ frames: clip.frames, segmentFrames, hopFrames: segmentHopFrames }).length;
+  const wall = await measure(`classify 30-s clip (${segments} segments × ${model.members.length} network(s)), ${model.backend}`, () => classifyMfcc({ model, mfcc: clip }), { warmup: 10, runs: 50 });
   const cpu = process.cpuUsage(cpu0);
   wall.extra = { cpuMsPerCall: ((cpu.user + cpu.system) / 1000 / 60).toFixed(2) };
   timings.push(wall);
   const short = pseudoMfcc(200);
-  timings.push(await measure(`classify 4.6-s clip (2 segments), ${model.backend}`, () => classifyMfcc({ model, mfcc: short }), { warmup: 10, runs: 50 }));
+  timings.push(await measure(`classify 4.6-s clip (2 segments × ${model.members.length}), ${model.backend}`, () => classifyMfcc({ model, mfcc: short }), { warmup: 10, runs: 50 }));
 
   const count = Number(process.env['BENCH_PREDICTIONS'] ?? 2000);
   global.gc?.();
   const before = process.memoryUsage();
-  const tensorsBefore = model.layersModel.countParams() >= 0 ? (await import('@tensorflow/tfjs')).memory().numTensors : 0;
+  const tensorsBefore = (await import('@tensorflow/tfjs')).memory().numTensors;
   const t0 = performance.now();
   for (let i = 0; i < count; i++) classifyMfcc({ model, mfcc: clip });
   const seconds = (performance.now() - t0) / 1000;

@@ -13,9 +13,9 @@ import { matchLabels, parseList, parseNumber, progressBar, readSourcesInfo } fro
 import { buildDataCard } from '../training/data-card.js';
 import { evaluateClips } from '../training/evaluate.js';
 import { extractDatasetFeatures } from '../training/features.js';
-import { withSeededMathRandom } from '../training/random.js';
 import { holdOutSources, splitByGroup } from '../training/split.js';
-import { trainGenreModel, type EpochReport, type LabelledClip } from '../training/train.js';
+import { NORMALISATION_NAMES, singleNetworkFacts, trainMembers, type NormalisationName } from '../training/members.js';
+import type { EpochReport, LabelledClip } from '../training/train.js';
 import { formatMetricsTable } from '../training/report.js';
 import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
@@ -30,6 +30,10 @@ Options:
   --labels <a,b,…>          labels in output order (default Hiphop,EDM,Classical,Metal,Jazz)
   --epochs <n>              maximum epochs (default 30)
   --batch-size <n>          (default 32)
+  --segment-hop <frames>    hop between the 130-frame segments a clip is scored on, in validation
+                            and in serving (default 130: no overlap, 10 segments per 30 s; 65:
+                            50 % overlap, 19 segments, twice the inference time, the same
+                            accuracy on the selection split: docs/model.md)
   --segments-per-clip <n>   random 3-s windows per training clip per epoch (default 4)
   --patience <n>            early stopping: epochs without val-loss improvement (default 4)
   --learning-rate <x>       Adam learning rate (default 0.001)
@@ -45,9 +49,17 @@ Options:
                             [1/(1+s), 1+s] (default 0, off; 0.15 = ±15 %)
   --balance-sources         within each genre, training windows per clip ∝ 1/√(clips of its
                             source), so no one source's sound dominates a genre (default off)
-  --centre-segments         subtract each segment's mean per coefficient (train and serve)
-  --standardise-segments    also divide each segment's row by its own standard deviation
-  --standardise-timbre      the same for c1 and up only (c0, loudness, is only centred)
+  --normalisation <n,…>     how each segment is normalised before the network (train and
+                            serve): plain (training mean/std per coefficient only),
+                            centred (also subtract the segment's own mean per coefficient),
+                            standardised (also divide by the segment's own spread), or
+                            standardised-timbre (that for c1 and up only). Two or more names
+                            train one network each (same seed) into one model that averages
+                            them. Default centred,standardised (the bundled model's recipe, the
+                            best measured: docs/model.md)
+  --centre-segments         same as --normalisation centred
+  --standardise-segments    same as --normalisation standardised
+  --standardise-timbre      same as --normalisation standardised-timbre
   --head <h>                flatten (the 2017 design, default) or global-average (average the last
                             convolution block over coefficients and time before the dense layer)
   --seed <n>                seed for split, sampling, weight init and dropout (default 42)
@@ -63,9 +75,9 @@ Options:
   -h, --help                show this help`;
 
 function parse(argv: string[]) {
-  const stringOptions = ['data', 'out', 'labels', 'epochs', 'batch-size', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
+  const stringOptions = ['data', 'out', 'labels', 'epochs', 'batch-size', 'segment-hop', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
     'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head', 'mixup', 'stretch',
-    'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
+    'normalisation', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
   try {
     parsed = parseArgs({
@@ -101,16 +113,13 @@ function parse(argv: string[]) {
     version: s('model-version') ?? '1.0.0',
     epochs: parseNumber('epochs', s('epochs'), 30, { min: 1, max: 1000 }),
     batchSize: parseNumber('batch-size', s('batch-size'), 32, { min: 1, max: 4096 }),
+    segmentHop: parseNumber('segment-hop', s('segment-hop'), DEFAULT_SEGMENT_HOP, { min: 1, max: DEFAULT_FEATURES.segmentFrames }),
     segmentsPerClip: parseNumber('segments-per-clip', s('segments-per-clip'), 4, { min: 1, max: 100 }),
     patience: parseNumber('patience', s('patience'), 4, { min: 1, max: 1000 }),
     learningRate: parseNumber('learning-rate', s('learning-rate'), 0.001, { integer: false, min: 1e-6, max: 1 }),
     seed: parseNumber('seed', s('seed'), 42, { min: 0, max: 2 ** 31 }),
     head: head as CnnHead,
-    normalisationKind: v['standardise-timbre']
-      ? ('per-coefficient-standardised-timbre' as const)
-      : v['standardise-segments']
-      ? ('per-coefficient-standardised' as const)
-      : v['centre-segments'] ? ('per-coefficient-centred' as const) : ('per-coefficient' as const),
+    normalisations: parseNormalisations(s('normalisation'), v),
     augment: {
       gainDb: parseNumber('augment-gain-db', s('augment-gain-db'), 0, { integer: false, min: 0, max: 40 }),
       eqDb: parseNumber('augment-eq-db', s('augment-eq-db'), 0, { integer: false, min: 0, max: 20 }),
@@ -132,6 +141,24 @@ function parse(argv: string[]) {
   };
 }
 
+/** The bundled model's recipe, chosen on the selection split (docs/model.md, ninth session). */
+const DEFAULT_NORMALISATIONS: readonly NormalisationName[] = ['centred', 'standardised'];
+const DEFAULT_SEGMENT_HOP = 130;
+
+function parseNormalisations(list: string | undefined, flags: Record<string, unknown>): NormalisationName[] {
+  const aliases: [string, NormalisationName][] = [['centre-segments', 'centred'], ['standardise-segments', 'standardised'], ['standardise-timbre', 'standardised-timbre']];
+  const given = aliases.filter(([flag]) => flags[flag] === true);
+  if (given.length + (list === undefined ? 0 : 1) > 1) {
+    throw new UsageError(`give one of --normalisation, ${aliases.map(([f]) => `--${f}`).join(', ')}`);
+  }
+  if (given.length === 1) return [given[0]![1]];
+  const names = list === undefined ? [...DEFAULT_NORMALISATIONS] : parseList(list);
+  const known = Object.keys(NORMALISATION_NAMES);
+  for (const name of names) if (!known.includes(name)) throw new UsageError(`--normalisation: unknown "${name}" (one of ${known.join(', ')})`);
+  if (names.length === 0 || new Set(names).size !== names.length) throw new UsageError('--normalisation needs one or more distinct names');
+  return names as NormalisationName[];
+}
+
 const fmt = (x: number | undefined, d = 3) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
 
 function epochLine(r: EpochReport, epochs: number): string {
@@ -148,7 +175,7 @@ async function run(argv: string[]): Promise<number> {
   const deadline = startedAt + args.maxMinutes * 60_000;
   try {
     const config = loadConfig();
-    const features = { ...DEFAULT_FEATURES, clipSeconds: config.MAX_AUDIO_SECONDS };
+    const features = { ...DEFAULT_FEATURES, segmentHopFrames: args.segmentHop, clipSeconds: config.MAX_AUDIO_SECONDS };
     const { tf, backend } = await initTfBackend({ preferred: args.backend ?? config.TF_BACKEND });
     const entries = await readDataset({ location: args.data });
     const { matched, unmatched } = matchLabels({ entries: entries, labels: args.labels });
@@ -184,22 +211,21 @@ async function run(argv: string[]): Promise<number> {
     const labelled = (list: typeof kept): LabelledClip[] =>
       list.filter((e) => mfccOf.has(e)).map((e) => ({ mfcc: mfccOf.get(e)!, label: labelOf.get(e)!, source: e.source }));
 
-    const result = await withSeededMathRandom(args.seed, () =>
-      trainGenreModel({
-        tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
-        epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-        learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, normalisationKind: args.normalisationKind, deadline, name: args.name, version: args.version,
-        onBatch: (step, steps, loss) => progressBar('  train', step, steps, `loss ${loss.toFixed(3)}`),
-        onEpoch: (r) => console.log(epochLine(r, args.epochs)),
-      }),
-    );
-    console.log(`stopped: ${result.stoppedBecause}; best weights restored`);
+    const result = await trainMembers({
+      tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
+      epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
+      learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
+      onMemberStart: (name, i) => args.normalisations.length > 1 && console.log(`network ${i + 1}/${args.normalisations.length}: ${name}`),
+      onBatch: (step, steps, loss) => progressBar('  train', step, steps, `loss ${loss.toFixed(3)}`),
+      onEpoch: (r) => console.log(epochLine(r, args.epochs)),
+      onStopped: (why) => console.log(`stopped: ${why}; best weights restored`),
+    });
     const heldOutEval = heldOut.length > 0 ? evaluateClips({ model: result.model, clips: labelled(heldOut) }) : undefined;
     const metadata = result.model.metadata;
     metadata.training = {
-      backend, epochsRun: result.history.length, stoppedBecause: result.stoppedBecause, seed: args.seed, batchSize: args.batchSize,
+      backend, ...singleNetworkFacts(result), seed: args.seed, batchSize: args.batchSize,
       segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head,
-      holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)), history: result.history,
+      holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
     };
     metadata.dataCard = buildDataCard({
       labels: args.labels,
@@ -213,7 +239,7 @@ async function run(argv: string[]): Promise<number> {
       ...(result.validation ? { validation: result.validation.metrics } : {}),
       ...(heldOutEval ? { heldOut: heldOutEval.metrics } : {}),
     };
-    await saveGenreModel({ layersModel: result.model.layersModel, metadata, dir: args.out });
+    await saveGenreModel({ networks: result.model.members.map((m) => m.layersModel), metadata, dir: args.out });
     if (result.validation) console.log(formatMetricsTable({ title: 'validation (clip level, split by track)', metrics: result.validation.metrics, labels: args.labels }));
     const heldOutSources = [...new Set(heldOut.map((e) => e.source))];
     if (heldOutEval) console.log(formatMetricsTable({ title: `held-out sources (${heldOutSources.join(', ')})`, metrics: heldOutEval.metrics, labels: args.labels }));

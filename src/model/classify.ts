@@ -1,10 +1,10 @@
-// MFCC matrix → genre prediction: segments, one batched CNN call, mean over segments, top-2.
+// MFCC matrix → genre prediction: segments, one batched call per network, mean over segments, top-2.
 // Synchronous: tfjs predict + dataSync on the wasm/cpu/tensorflow backends does not need to await,
 // and a sync function keeps the worker's hot path free of extra microtask hops.
 import { InputError, InternalError } from '../errors.js';
 import type { GenrePrediction, LabelAndCertainty, MfccMatrix, SegmentPrediction } from '../types.js';
 import type { GenreModel } from './genre-model.js';
-import { buildSegmentBatch, planSegments } from './segments.js';
+import { planSegments } from './segments.js';
 
 function toRecord(labels: readonly string[], values: ArrayLike<number>, offset = 0): Record<string, number> {
   const record: Record<string, number> = {};
@@ -31,8 +31,7 @@ export function scoreSegments({ model, mfcc }: { model: GenreModel; mfcc: MfccMa
   const { nMfcc, segmentFrames, segmentHopFrames } = model.metadata.features;
   checkMfcc(mfcc, nMfcc);
   const starts = planSegments({ frames: mfcc.frames, segmentFrames, hopFrames: segmentHopFrames });
-  const input = buildSegmentBatch({ mfcc, starts, segmentFrames, normalisation: model.metadata.normalisation });
-  return { starts, probabilities: model.predictSegments({ input, count: starts.length }) };
+  return { starts, probabilities: model.predictSegments({ mfcc, starts }) };
 }
 
 export function classifyMfcc({ model, mfcc }: { model: GenreModel; mfcc: MfccMatrix }): GenrePrediction {

@@ -1,9 +1,16 @@
-// The in-memory model the service uses: a tfjs LayersModel plus its validated metadata. Shared by
-// the loader (serving) and the trainer (validation during training), so both score segments the
-// same way.
+// The in-memory model the service uses: one or more tfjs LayersModels ("members"), each with its
+// own input normalisation, plus the validated metadata. Shared by the loader (serving) and the
+// trainer (validation during training), so both score segments the same way.
 import type * as tfjs from '@tensorflow/tfjs';
 import { InternalError } from '../errors.js';
+import type { MfccMatrix } from '../types.js';
 import type { GenreModelMetadata } from './metadata.js';
+import { buildSegmentBatch, type Normalisation } from './segments.js';
+
+export interface GenreModelMember {
+  readonly layersModel: tfjs.LayersModel;
+  readonly normalisation: Normalisation;
+}
 
 export interface GenreModel {
   readonly name: string;
@@ -13,20 +20,23 @@ export interface GenreModel {
   readonly metadata: GenreModelMetadata;
   /** The TensorFlow.js backend the model runs on (tensorflow, wasm or cpu). */
   readonly backend: string;
-  readonly layersModel: tfjs.LayersModel;
-  /** Scores `count` normalised segments laid out [count, nMfcc, segmentFrames, 1] in one batch;
-   * returns the probabilities row-major, [count × labels.length]. Synchronous. */
-  predictSegments({ input, count }: { input: Float32Array; count: number }): Float32Array;
+  /** The networks; a model of several averages their probabilities. */
+  readonly members: readonly GenreModelMember[];
+  /** Scores the segments of `mfcc` starting at `starts` (each member normalises them its own way,
+   * all segments in one batch per member); returns the probabilities row-major,
+   * [starts.length × labels.length], averaged over the members. Synchronous. */
+  predictSegments({ mfcc, starts }: { mfcc: MfccMatrix; starts: readonly number[] }): Float32Array;
   dispose(): void;
 }
 
-export function createGenreModel({ tf, layersModel, metadata, backend }: {
+export function createGenreModel({ tf, members, metadata, backend }: {
   tf: typeof tfjs;
-  layersModel: tfjs.LayersModel;
+  members: readonly GenreModelMember[];
   metadata: GenreModelMetadata;
   backend: string;
 }): GenreModel {
   const { nMfcc, segmentFrames } = metadata.features;
+  if (members.length === 0) throw new InternalError('MODEL_INVALID', 'a model needs at least one network');
   let disposed = false;
   return {
     name: metadata.name,
@@ -34,22 +44,27 @@ export function createGenreModel({ tf, layersModel, metadata, backend }: {
     labels: metadata.labels,
     metadata,
     backend,
-    layersModel,
-    predictSegments({ input, count }) {
+    members,
+    predictSegments({ mfcc, starts }) {
       if (disposed) throw new InternalError('MODEL_DISPOSED', 'the model was disposed');
-      if (!Number.isInteger(count) || count < 1 || input.length !== count * nMfcc * segmentFrames) {
-        throw new InternalError('BAD_SEGMENT_BATCH', `expected ${count} × ${nMfcc} × ${segmentFrames} values, got ${input.length}`);
+      const count = starts.length;
+      if (count < 1 || mfcc.nMfcc !== nMfcc) {
+        throw new InternalError('BAD_SEGMENT_BATCH', `expected ≥ 1 segment of ${nMfcc} coefficients, got ${count} of ${mfcc.nMfcc}`);
       }
-      // tidy frees the input and every intermediate tensor; dataSync copies the result out.
+      // tidy frees the inputs and every intermediate tensor; dataSync copies the result out.
       return tf.tidy(() => {
-        const output = layersModel.predict(tf.tensor4d(input, [count, nMfcc, segmentFrames, 1])) as tfjs.Tensor;
-        return output.dataSync() as Float32Array;
+        const outputs = members.map(({ layersModel, normalisation }) => {
+          const input = buildSegmentBatch({ mfcc, starts, segmentFrames, normalisation });
+          return layersModel.predict(tf.tensor4d(input, [count, nMfcc, segmentFrames, 1])) as tfjs.Tensor;
+        });
+        const mean = outputs.length === 1 ? outputs[0]! : tf.div(tf.addN(outputs), outputs.length);
+        return mean.dataSync() as Float32Array;
       });
     },
     dispose() {
       if (disposed) return;
       disposed = true;
-      layersModel.dispose();
+      for (const member of members) member.layersModel.dispose();
     },
   };
 }

@@ -8,8 +8,8 @@ import { InternalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { initTfBackend, type BackendPreference } from './backend.js';
 import { fileSystemHandler } from './file-io.js';
-import { createGenreModel, type GenreModel } from './genre-model.js';
-import { METADATA_FILE, parseMetadata, type GenreModelMetadata } from './metadata.js';
+import { createGenreModel, type GenreModel, type GenreModelMember } from './genre-model.js';
+import { METADATA_FILE, memberSpecs, parseMetadata, type GenreModelMetadata } from './metadata.js';
 
 export type { GenreModel } from './genre-model.js';
 
@@ -55,24 +55,31 @@ export async function loadGenreModel({ dir, backend = 'auto', logger }: {
   const fullDir = resolve(dir);
   const runtime = await initTfBackend({ preferred: backend, ...(logger ? { logger } : {}) });
   const metadata = await readMetadata(fullDir);
-  let layersModel: tfjs.LayersModel;
-  try {
-    layersModel = await runtime.tf.loadLayersModel(fileSystemHandler({ dir: fullDir }));
-  } catch (err) {
-    throw invalid(fullDir, `cannot load model.json/weights: ${(err as Error).message}`, err);
+  const members: GenreModelMember[] = [];
+  const disposeAll = () => members.forEach((m) => m.layersModel.dispose());
+  for (const spec of memberSpecs(metadata)) {
+    const memberDir = join(fullDir, spec.path);
+    let layersModel: tfjs.LayersModel;
+    try {
+      layersModel = await runtime.tf.loadLayersModel(fileSystemHandler({ dir: memberDir }));
+    } catch (err) {
+      disposeAll();
+      throw invalid(memberDir, `cannot load model.json/weights: ${(err as Error).message}`, err);
+    }
+    members.push({ layersModel, normalisation: spec.normalisation });
+    try {
+      checkShapes({ layersModel, metadata, dir: memberDir });
+    } catch (err) {
+      disposeAll();
+      throw err;
+    }
   }
-  try {
-    checkShapes({ layersModel, metadata, dir: fullDir });
-  } catch (err) {
-    layersModel.dispose();
-    throw err;
-  }
-  const model = createGenreModel({ tf: runtime.tf, layersModel, metadata, backend: runtime.backend });
+  const model = createGenreModel({ tf: runtime.tf, members, metadata, backend: runtime.backend });
   // Warm-up: the first predict compiles kernels and allocates; do it before the first request.
   const { nMfcc, segmentFrames } = metadata.features;
-  model.predictSegments({ input: new Float32Array(nMfcc * segmentFrames), count: 1 });
+  model.predictSegments({ mfcc: { data: new Float32Array(nMfcc * segmentFrames), nMfcc, frames: segmentFrames }, starts: [0] });
   logger?.info(
-    { model: `${model.name}@${model.version}`, backend: runtime.backend, labels: metadata.labels, ms: Math.round(performance.now() - started) },
+    { model: `${model.name}@${model.version}`, backend: runtime.backend, networks: members.length, labels: metadata.labels, ms: Math.round(performance.now() - started) },
     'genre model loaded',
   );
   return model;

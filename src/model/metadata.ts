@@ -41,8 +41,10 @@ export function mfccOptionsFor({ features, samples, sampleRate }: { features: Fe
   return { samples, sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax };
 }
 
-/** The bundled model's front end: librosa defaults (sr 22050, n_fft 2048, hop 512, 128 mels) and the
- * original's 13 coefficients; 130 frames ≈ 3.02 s per segment, 50 % overlap. */
+/** The front end: librosa defaults (sr 22050, n_fft 2048, hop 512, 128 mels) and the original's
+ * 13 coefficients; 130 frames ≈ 3.02 s per segment, 50 % overlap. (`train` scores segments
+ * without overlap by default, `--segment-hop 130`, as the bundled model 1.3.0 does; the test
+ * fixtures keep 65.) */
 export const DEFAULT_FEATURES: FeatureParams = {
   sampleRate: 22050, nFft: 2048, hopLength: 512, nMels: 128, nMfcc: 13, lifter: 0, fmin: 0, fmax: 11025,
   segmentFrames: 130, segmentHopFrames: 65, clipSeconds: 30,
@@ -62,6 +64,25 @@ export const metricsSchema = z.object({
 });
 export type MetricsSummary = z.infer<typeof metricsSchema>;
 
+// 'per-coefficient-centred': after scaling, each segment's per-coefficient time mean is subtracted
+// (cepstral mean normalisation per segment; segments.ts says why); 'per-coefficient-standardised'
+// also divides by its (floored) standard deviation ('…-timbre': c1 and up only).
+const normalisationSchema = z.object({
+  kind: z.enum(NORMALISATION_KINDS),
+  mean: z.array(z.number()),
+  std: z.array(z.number().positive()),
+});
+
+/** One network of a model made of several: its own folder (model.json + weights.bin) inside the
+ * model directory and its own input normalisation. The model's output is the mean of the members'. */
+const memberSchema = z.object({
+  path: z.string().regex(/^[\w-][\w.-]*$/, 'path: a folder name inside the model directory (letters, digits, . _ -)'),
+  normalisation: normalisationSchema,
+  architecture: z.string().min(1),
+  training: z.record(z.string(), z.unknown()).default({}),
+});
+export type MemberMetadata = z.infer<typeof memberSchema>;
+
 export const metadataSchema = z
   .object({
     format: z.literal(METADATA_FORMAT),
@@ -70,15 +91,10 @@ export const metadataSchema = z
     createdAt: z.iso.datetime(),
     labels: z.array(z.string().min(1)).min(2),
     features: featureParamsSchema,
-    normalisation: z.object({
-      // 'per-coefficient-centred': after scaling, each segment's per-coefficient time mean is
-      // subtracted (cepstral mean normalisation per segment; segments.ts says why);
-      // 'per-coefficient-standardised' also divides by its (floored) standard deviation
-      // ('…-timbre': c1 and up only).
-      kind: z.enum(NORMALISATION_KINDS),
-      mean: z.array(z.number()),
-      std: z.array(z.number().positive()),
-    }),
+    /** A one-network model: its normalisation (its network is model.json in the directory itself). */
+    normalisation: normalisationSchema.optional(),
+    /** A model of several networks (exclusive with `normalisation`): one entry per member folder. */
+    members: z.array(memberSchema).min(2).optional(),
     architecture: z.string().min(1),
     training: z.record(z.string(), z.unknown()).default({}),
     dataCard: z.object({
@@ -93,13 +109,31 @@ export const metadataSchema = z
   })
   .superRefine((m, ctx) => {
     if (new Set(m.labels).size !== m.labels.length) ctx.addIssue({ code: 'custom', path: ['labels'], message: 'labels must be unique' });
-    for (const key of ['mean', 'std'] as const) {
-      if (m.normalisation[key].length !== m.features.nMfcc) {
-        ctx.addIssue({ code: 'custom', path: ['normalisation', key], message: `needs ${m.features.nMfcc} values (nMfcc), got ${m.normalisation[key].length}` });
+    if ((m.normalisation === undefined) === (m.members === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['normalisation'], message: 'give either normalisation (one network) or members (several), not both or neither' });
+    }
+    if (m.members && new Set(m.members.map((x) => x.path)).size !== m.members.length) {
+      ctx.addIssue({ code: 'custom', path: ['members'], message: 'member paths must be unique' });
+    }
+    const normalisations = m.members
+      ? m.members.map((x, i) => ({ path: ['members', i, 'normalisation'], n: x.normalisation }))
+      : m.normalisation ? [{ path: ['normalisation'], n: m.normalisation }] : [];
+    for (const { path, n } of normalisations) {
+      for (const key of ['mean', 'std'] as const) {
+        if (n[key].length !== m.features.nMfcc) {
+          ctx.addIssue({ code: 'custom', path: [...path, key], message: `needs ${m.features.nMfcc} values (nMfcc), got ${n[key].length}` });
+        }
       }
     }
   });
 export type GenreModelMetadata = z.infer<typeof metadataSchema>;
+
+/** The networks a model directory holds, each with its folder ('.' = the directory itself for a
+ * one-network model) and normalisation. */
+export function memberSpecs(m: GenreModelMetadata): MemberMetadata[] {
+  if (m.members) return m.members;
+  return [{ path: '.', normalisation: m.normalisation!, architecture: m.architecture, training: m.training }];
+}
 
 /** Parses untrusted JSON; throws an Error listing every problem (the loader wraps it). */
 export function parseMetadata(json: unknown): GenreModelMetadata {

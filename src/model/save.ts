@@ -1,17 +1,21 @@
-// Writes a model directory: model.json + weights.bin (tfjs layers format) and metadata.json.
+// Writes a model directory: metadata.json, and model.json + weights.bin (tfjs layers format) for
+// each network: in the directory itself for a one-network model, in each member's folder otherwise.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { fileSystemHandler } from './file-io.js';
-import { METADATA_FILE, parseMetadata, type GenreModelMetadata } from './metadata.js';
+import { METADATA_FILE, memberSpecs, parseMetadata, type GenreModelMetadata } from './metadata.js';
 
-export async function saveGenreModel({ layersModel, metadata, dir }: {
-  layersModel: tfjs.LayersModel;
+/** `networks` in the order of `metadata.members` (one network when the metadata has none). */
+export async function saveGenreModel({ networks, metadata, dir }: {
+  networks: readonly tfjs.LayersModel[];
   metadata: GenreModelMetadata;
   dir: string;
 }): Promise<void> {
   // Validate before writing: a model directory we wrote must always load.
   const checked = parseMetadata(metadata);
-  await layersModel.save(fileSystemHandler({ dir }));
+  const specs = memberSpecs(checked);
+  if (specs.length !== networks.length) throw new Error(`the metadata describes ${specs.length} network(s), ${networks.length} given`);
+  for (const [i, spec] of specs.entries()) await networks[i]!.save(fileSystemHandler({ dir: join(dir, spec.path) }));
   await writeFile(join(dir, METADATA_FILE), JSON.stringify(checked, null, 2) + '\n');
 }

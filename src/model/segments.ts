@@ -1,4 +1,5 @@
-// Cutting an MFCC matrix into the CNN's fixed-length, overlapping segments. Pure functions.
+// Cutting an MFCC matrix into the CNN's fixed-length segments (overlapping when the hop is shorter
+// than a segment). Pure functions.
 import { InputError } from '../errors.js';
 import type { MfccMatrix } from '../types.js';
 

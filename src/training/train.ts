@@ -101,7 +101,7 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   };
   const layersModel = buildGenreCnn({ tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length, head: o.head });
   layersModel.compile({ optimizer: tf.train.adam(o.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  const model = createGenreModel({ tf, layersModel, metadata, backend: o.backend });
+  const model = createGenreModel({ tf, members: [{ layersModel, normalisation }], metadata, backend: o.backend });
 
   const random = createRandom(o.seed);
   const weights = classWeights({ labels: o.train.map((c) => c.label), classes: o.labels.length });

@@ -13,7 +13,7 @@ import { LABELS, randomCnn, syntheticMfcc, validMetadata } from './helpers.js';
 async function withRandomModel(fn: (model: Awaited<ReturnType<typeof loadGenreModel>>) => Promise<void> | void): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'genre-model-'));
   const { model: cnn } = await randomCnn();
-  await saveGenreModel({ layersModel: cnn, metadata: validMetadata(), dir });
+  await saveGenreModel({ networks: [cnn], metadata: validMetadata(), dir });
   cnn.dispose();
   const model = await loadGenreModel({ dir, backend: 'wasm' });
   try {

@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadGenreModel } from '../../src/model/load.js';
 import { saveGenreModel } from '../../src/model/save.js';
-import { parseMetadata } from '../../src/model/metadata.js';
+import { parseMetadata, type GenreModelMetadata } from '../../src/model/metadata.js';
 import { classifyMfcc } from '../../src/model/classify.js';
 import { InternalError } from '../../src/errors.js';
 import type { Tensor } from '@tensorflow/tfjs';
+import { buildSegmentBatch } from '../../src/model/segments.js';
 import { LABELS, randomCnn, syntheticMfcc, validMetadata } from './helpers.js';
 
 const isInvalid = (pattern: RegExp) => (e: unknown) => e instanceof InternalError && e.code === 'MODEL_INVALID' && pattern.test(e.message);
@@ -22,15 +23,17 @@ test('save → load round trip gives the same predictions and metadata', async (
   try {
     const { tf, model } = await randomCnn();
     const metadata = validMetadata();
-    await saveGenreModel({ layersModel: model, metadata, dir });
+    await saveGenreModel({ networks: [model], metadata, dir });
     const loaded = await loadGenreModel({ dir, backend: 'wasm' });
     assert.equal(loaded.name, 'test-cnn');
     assert.equal(loaded.version, '1.2.3');
     assert.deepEqual(loaded.labels, LABELS);
     assert.equal(loaded.backend, 'wasm');
-    const input = syntheticMfcc(400).data.slice(0, 2 * 13 * 130);
-    const before = (model.predict(tf.tensor4d(input, [2, 13, 130, 1])) as Tensor).dataSync();
-    const after = loaded.predictSegments({ input, count: 2 });
+    // Two segments side by side: frames 0-129 and 130-259 of a 260-frame matrix.
+    const mfcc = syntheticMfcc(260);
+    const normalised = buildSegmentBatch({ mfcc, starts: [0, 130], segmentFrames: 130, normalisation: metadata.normalisation! });
+    const before = (model.predict(tf.tensor4d(normalised, [2, 13, 130, 1])) as Tensor).dataSync();
+    const after = loaded.predictSegments({ mfcc, starts: [0, 130] });
     assert.equal(after.length, 2 * LABELS.length);
     after.forEach((v, i) => assert.ok(Math.abs(v - before[i]!) < 1e-6, `output ${i}: ${v} vs ${before[i]}`));
     assert.deepEqual(loaded.metadata, parseMetadata(JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8'))));
@@ -76,13 +79,86 @@ test('loading checks input shape against features and output size against labels
   const dir = await tempDir();
   try {
     const { model } = await randomCnn();
-    await saveGenreModel({ layersModel: model, metadata: validMetadata({ labels: ['A', 'B', 'C'] }), dir });
+    await saveGenreModel({ networks: [model], metadata: validMetadata({ labels: ['A', 'B', 'C'] }), dir });
     await assert.rejects(loadGenreModel({ dir, backend: 'wasm' }), isInvalid(/output shape \[batch, 5\] does not match 3 labels/));
     const features = { ...validMetadata().features, segmentFrames: 100 };
-    await saveGenreModel({ layersModel: model, metadata: validMetadata({ features }), dir });
+    await saveGenreModel({ networks: [model], metadata: validMetadata({ features }), dir });
     await assert.rejects(loadGenreModel({ dir, backend: 'wasm' }), isInvalid(/input shape \[batch, 13, 130, 1\] does not match the features \[batch, 13, 100, 1\]/));
     model.dispose();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a model of two networks: saved in member folders, loaded, and scored as the mean of the members (each normalised its own way)', async () => {
+  const dir = await tempDir();
+  try {
+    const a = await randomCnn();
+    const b = await randomCnn();
+    const metadata = twoMemberMetadata();
+    await saveGenreModel({ networks: [a.model, b.model], metadata, dir });
+    assert.deepEqual((await readdir(dir)).sort(), ['centred', 'metadata.json', 'standardised']);
+    assert.deepEqual((await readdir(join(dir, 'centred'))).sort(), ['model.json', 'weights.bin']);
+    const loaded = await loadGenreModel({ dir, backend: 'wasm' });
+    assert.equal(loaded.members.length, 2);
+    const mfcc = syntheticMfcc(300);
+    const starts = [0, 65, 170];
+    const memberOutput = (net: typeof a.model, i: number) => {
+      const input = buildSegmentBatch({ mfcc, starts, segmentFrames: 130, normalisation: metadata.members![i]!.normalisation });
+      return (net.predict(a.tf.tensor4d(input, [3, 13, 130, 1])) as Tensor).dataSync();
+    };
+    const [pa, pb] = [memberOutput(a.model, 0), memberOutput(b.model, 1)];
+    const got = loaded.predictSegments({ mfcc, starts });
+    assert.equal(got.length, 3 * LABELS.length);
+    got.forEach((v, i) => assert.ok(Math.abs(v - (pa[i]! + pb[i]!) / 2) < 1e-6, `output ${i}: ${v} vs ${(pa[i]! + pb[i]!) / 2}`));
+    // The two members disagree, so the mean is a real mix, not one member's output.
+    assert.ok(Array.from(pa).some((v, i) => Math.abs(v - pb[i]!) > 1e-3));
+    const prediction = classifyMfcc({ model: loaded, mfcc });
+    assert.ok(Math.abs(Object.values(prediction.probabilities).reduce((x, y) => x + y, 0) - 1) < 1e-5);
+    loaded.dispose();
+
+    await rm(join(dir, 'standardised'), { recursive: true });
+    await assert.rejects(loadGenreModel({ dir, backend: 'wasm' }), isInvalid(/standardised: cannot load model\.json/));
+    await assert.rejects(saveGenreModel({ networks: [a.model], metadata, dir }), /describes 2 network\(s\), 1 given/);
+    a.model.dispose();
+    b.model.dispose();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('metadata of a model of several networks is checked', () => {
+  const { normalisation: _n, ...noNormalisation } = validMetadata();
+  const ok = twoMemberMetadata();
+  assert.doesNotThrow(() => parseMetadata(ok));
+  assert.throws(() => parseMetadata(noNormalisation), /either normalisation \(one network\) or members/);
+  assert.throws(() => parseMetadata({ ...ok, normalisation: validMetadata().normalisation }), /either normalisation \(one network\) or members/);
+  const member = ok.members![0]!;
+  assert.throws(() => parseMetadata({ ...ok, members: [member, { ...member }] }), /member paths must be unique/);
+  assert.throws(() => parseMetadata({ ...ok, members: [member, { ...member, path: '..' }] }), /members\.1\.path/);
+  assert.throws(() => parseMetadata({ ...ok, members: [member, { ...member, path: 'a/b' }] }), /members\.1\.path/);
+  assert.throws(() => parseMetadata({ ...ok, members: [member] }), /members/);
+  assert.throws(
+    () => parseMetadata({ ...ok, members: [member, { ...member, path: 'x', normalisation: { ...member.normalisation, std: [1] } }] }),
+    /members\.1\.normalisation\.std: needs 13 values/,
+  );
+});
+
+test('the committed two-network fixture loads and classifies', async () => {
+  const model = await loadGenreModel({ dir: 'test/fixtures/tiny-ensemble', backend: 'wasm' });
+  assert.equal(model.members.length, 2);
+  const prediction = classifyMfcc({ model, mfcc: syntheticMfcc(1292) });
+  assert.equal(prediction.segments.length, 19);
+  model.dispose();
+});
+
+function twoMemberMetadata(): GenreModelMetadata {
+  const { normalisation, ...rest } = validMetadata();
+  return {
+    ...rest,
+    members: [
+      { path: 'centred', normalisation: { ...normalisation!, kind: 'per-coefficient-centred' }, architecture: 'cnn', training: {} },
+      { path: 'standardised', normalisation: { ...normalisation!, kind: 'per-coefficient-standardised', mean: new Array<number>(13).fill(3) }, architecture: 'cnn', training: {} },
+    ],
+  };
+}

@@ -6,6 +6,8 @@ import { after, before, test } from 'node:test';
 import { closeWarmDecoders, idleWarmDecoderPids } from '../../src/audio/warm-decoder.js';
 import { loadConfig } from '../../src/config.js';
 import { InputError } from '../../src/errors.js';
+import * as tf from '@tensorflow/tfjs';
+import { createGenreModel } from '../../src/model/genre-model.js';
 import { loadGenreModel, type GenreModel } from '../../src/model/load.js';
 import { loadPipeline } from '../../src/pipeline/load-pipeline.js';
 import { predictAudio } from '../../src/pipeline/predict-audio.js';
@@ -40,6 +42,27 @@ test('predictAudio: real stages, model feature parameters, stage timings and ord
   assert.equal(Buffer.from(result.mfcc, 'base64').subarray(0, 2).toString('hex'), 'ffd8');
   for (const stage of ['decode', 'mfcc', 'classify', 'image', 'total']) assert.ok(result.timingsMs[stage]! >= 0, stage);
   assert.deepEqual(result.model, { name: 'tiny-random', version: '0.0.0-fixture', backend: 'wasm' });
+});
+
+test('predictAudio with a model of two networks: the answer is the mean of its members\' answers', async () => {
+  const pair = await loadGenreModel({ dir: 'test/fixtures/tiny-ensemble', backend: 'wasm' });
+  try {
+    const audio = await readFile(await audioFixture({ format: 'mp3', seconds: 7 }));
+    const both = await predictAudio({ audio, model: pair, config, logger: silentLogger });
+    // Each member alone, as a one-network model sharing the member's network and normalisation.
+    const { members: specs, ...rest } = pair.metadata;
+    const alone = await Promise.all(pair.members.map(async (member, i) => {
+      const one = createGenreModel({ tf, members: [member], metadata: { ...rest, normalisation: specs![i]!.normalisation }, backend: pair.backend });
+      return predictAudio({ audio, model: one, config, logger: silentLogger });
+    }));
+    for (const label of pair.labels) {
+      const mean = (alone[0]!.probabilities[label]! + alone[1]!.probabilities[label]!) / 2;
+      assert.ok(Math.abs(both.probabilities[label]! - mean) < 1e-6, `${label}: ${both.probabilities[label]} vs ${mean}`);
+    }
+    assert.notDeepEqual(alone[0]!.probabilities, alone[1]!.probabilities);
+  } finally {
+    pair.dispose();
+  }
 });
 
 test('predictAudio: bytes that are not audio → InputError NOT_AUDIO 415', async () => {

@@ -37,7 +37,7 @@ test('training is deterministic for a seed (split, sampling, stretch, augmentati
         augment: { gainDb: 6, eqDb: 3, eqCoefficients: 4 }, masking: { maskFrames: 20, maskCoefficients: 2 }, normalisationKind: 'per-coefficient',
         stretch: { maxStretch: 0.15 }, mixup: { alpha: 0.4 }, balanceSources: true, name: 'det', version: '1',
       });
-      const weights = result.model.layersModel.getWeights().map((w) => Array.from(w.dataSync()));
+      const weights = result.model.members[0]!.layersModel.getWeights().map((w) => Array.from(w.dataSync()));
       result.model.dispose();
       return { weights, history: result.history.map((h) => h.loss) };
     });
@@ -67,6 +67,7 @@ test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI 
     const code = await trainCommand.run([
       '--data', data, '--out', out, '--labels', 'Classical,Metal', '--epochs', '2', '--val-fraction', '0.34',
       '--segments-per-clip', '4', '--batch-size', '8', '--cache-dir', cache, '--backend', 'wasm', '--model-version', '0.1.0',
+      '--normalisation', 'plain', '--segment-hop', '65',
     ]);
     assert.equal(code, 0);
     assert.deepEqual((await readdir(out)).sort(), ['metadata.json', 'model.json', 'weights.bin']);
@@ -114,10 +115,34 @@ test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI 
     assert.equal(meta.training.head, 'global-average');
     assert.match(meta.architecture, /global-average/);
     const averaged = await loadGenreModel({ dir: join(root, 'model2'), backend: 'wasm' });
-    assert.ok(averaged.layersModel.layers.some((l) => l.getClassName() === 'GlobalAveragePooling2D'));
+    assert.ok(averaged.members[0]!.layersModel.layers.some((l) => l.getClassName() === 'GlobalAveragePooling2D'));
     const p = classifyMfcc({ model: averaged, mfcc: await extractFileMfcc({ path: join(data, 'Metal', '0.wav'), features: averaged.metadata.features }) });
     assert.ok(Math.abs(p.probabilities['Classical']! + p.probabilities['Metal']! - 1) < 1e-5);
     averaged.dispose();
+    // The default: two normalisations (centred, standardised), one network each, same seed, saved
+    // as one model that averages them, scored at hop 130. Its 'centred' member is exactly the
+    // network a one-network --normalisation centred run trains.
+    const pairDir = join(root, 'pair');
+    const baseArgs = (out: string) => ['--data', data, '--out', out, '--labels', 'Classical,Metal', '--epochs', '1',
+      '--batch-size', '8', '--cache-dir', cache, '--backend', 'wasm'];
+    const pairArgs = (out: string, list: string) => [...baseArgs(out), '--normalisation', list];
+    assert.equal(await trainCommand.run(baseArgs(pairDir)), 0);
+    assert.equal(await trainCommand.run(pairArgs(join(root, 'centred'), 'centred')), 0);
+    assert.deepEqual((await readdir(pairDir)).sort(), ['centred', 'metadata.json', 'standardised']);
+    const pair = await loadGenreModel({ dir: pairDir, backend: 'wasm' });
+    const alone = await loadGenreModel({ dir: join(root, 'centred'), backend: 'wasm' });
+    assert.deepEqual(pair.metadata.members?.map((m) => m.normalisation.kind), ['per-coefficient-centred', 'per-coefficient-standardised']);
+    assert.equal((pair.metadata.members?.[1]?.training['history'] as unknown[]).length, 1);
+    assert.equal(pair.metadata.features.segmentHopFrames, 130);
+    assert.equal(pair.metadata.metrics.validation?.clips, alone.metadata.metrics.validation?.clips);
+    const weightsOf = (m: typeof pair, i: number) => m.members[i]!.layersModel.getWeights().map((w) => Array.from(w.dataSync()));
+    assert.deepEqual(weightsOf(pair, 0), weightsOf(alone, 0));
+    assert.notDeepEqual(weightsOf(pair, 1), weightsOf(alone, 0));
+    pair.dispose();
+    alone.dispose();
+    assert.equal(await trainCommand.run(pairArgs(pairDir, 'centred,loud')), 2);
+    assert.equal(await trainCommand.run([...pairArgs(pairDir, 'centred'), '--centre-segments']), 2);
+
     assert.notEqual(await trainCommand.run(trainArgs(['--head', 'attention'])), 0);
     assert.notEqual(await trainCommand.run(trainArgs(['--stretch', '2'])), 0);
   } finally {
