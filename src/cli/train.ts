@@ -14,7 +14,7 @@ import { buildDataCard } from '../training/data-card.js';
 import { evaluateClips } from '../training/evaluate.js';
 import { extractDatasetFeatures } from '../training/features.js';
 import { holdOutSources, splitByGroup } from '../training/split.js';
-import { NORMALISATION_NAMES, singleNetworkFacts, trainMembers, type NormalisationName } from '../training/members.js';
+import { NORMALISATION_NAMES, networkTrainingFacts, trainMembers, type NormalisationName } from '../training/members.js';
 import type { EpochReport, LabelledClip } from '../training/train.js';
 import { formatMetricsTable } from '../training/report.js';
 import { UsageError, type CliCommand, parseCommandLine } from './command.js';
@@ -215,7 +215,9 @@ async function run(argv: string[]): Promise<number> {
       tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
       epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
       learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
-      onMemberStart: (name, i) => args.normalisations.length > 1 && console.log(`network ${i + 1}/${args.normalisations.length}: ${name}`),
+      onMemberStart: (name, i) => {
+        if (args.normalisations.length > 1) console.log(`network ${i + 1}/${args.normalisations.length}: ${name}`);
+      },
       onBatch: (step, steps, loss) => progressBar('  train', step, steps, `loss ${loss.toFixed(3)}`),
       onEpoch: (r) => console.log(epochLine(r, args.epochs)),
       onStopped: (why) => console.log(`stopped: ${why}; best weights restored`),
@@ -223,7 +225,7 @@ async function run(argv: string[]): Promise<number> {
     const heldOutEval = heldOut.length > 0 ? evaluateClips({ model: result.model, clips: labelled(heldOut) }) : undefined;
     const metadata = result.model.metadata;
     metadata.training = {
-      backend, ...singleNetworkFacts(result), seed: args.seed, batchSize: args.batchSize,
+      backend, ...networkTrainingFacts(result), seed: args.seed, batchSize: args.batchSize,
       segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head,
       holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
     };

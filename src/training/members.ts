@@ -65,7 +65,7 @@ export async function trainMembers(o: Omit<TrainOptions, 'normalisationKind'> & 
   }
   const first = runs[0]!.result.model.metadata;
   const members: MemberMetadata[] = runs.map((run) => ({
-    path: run.name, normalisation: run.result.model.members[0]!.normalisation as MemberMetadata['normalisation'],
+    path: run.name, normalisation: run.result.model.metadata.normalisation!,
     architecture: run.result.model.metadata.architecture, training: trainingFacts(run),
   }));
   const { normalisation: _single, ...rest } = first;
@@ -79,6 +79,6 @@ export async function trainMembers(o: Omit<TrainOptions, 'normalisationKind'> & 
 
 /** The model's `training` entry facts that are per network: the single network's own for a
  * one-network model; for several they live in each member's entry. */
-export function singleNetworkFacts(result: MembersResult): Record<string, unknown> {
+export function networkTrainingFacts(result: MembersResult): Record<string, unknown> {
   return result.runs.length === 1 ? trainingFacts(result.runs[0]!) : { networks: result.runs.map((r) => r.name) };
 }
