@@ -76,8 +76,9 @@ function dominant(probabilities) {
 }
 
 function timeline({ segments, colourOf }) {
-  // Segments overlap (about 3 s long, shorter hop): each block spans from its segment's start to
-  // the next one's, so the strip lines up with the time axis of the MFCC image above it.
+  // Segments (about 3 s long) may overlap: with a hop shorter than a segment, and always the last
+  // one, aligned to the clip's end. Each block spans from its segment's start to the next one's, so
+  // the strip lines up with the time axis of the MFCC image above it.
   return h('ol', { class: 'mp-timeline', 'aria-label': 'Most likely genre over time' },
     ...segments.map((segment, i) => {
       const [label, p] = dominant(segment.probabilities);
