@@ -48,8 +48,8 @@ export function createGenreModel({ tf, members, metadata, backend }: {
     predictSegments({ mfcc, starts }) {
       if (disposed) throw new InternalError('MODEL_DISPOSED', 'the model was disposed');
       const count = starts.length;
-      if (count < 1 || mfcc.nMfcc !== nMfcc) {
-        throw new InternalError('BAD_SEGMENT_BATCH', `expected ≥ 1 segment of ${nMfcc} coefficients, got ${count} of ${mfcc.nMfcc}`);
+      if (count < 1 || mfcc.nMfcc !== nMfcc || mfcc.frames < 1 || !starts.every((s) => Number.isInteger(s) && s >= 0 && s < mfcc.frames)) {
+        throw new InternalError('BAD_SEGMENT_BATCH', `expected ≥ 1 segment start inside ${mfcc.frames} frames of ${nMfcc} coefficients, got [${starts.join(', ')}] of ${mfcc.nMfcc}`);
       }
       // tidy frees the inputs and every intermediate tensor; dataSync copies the result out.
       return tf.tidy(() => {

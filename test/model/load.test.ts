@@ -36,6 +36,9 @@ test('save → load round trip gives the same predictions and metadata', async (
     const after = loaded.predictSegments({ mfcc, starts: [0, 130] });
     assert.equal(after.length, 2 * LABELS.length);
     after.forEach((v, i) => assert.ok(Math.abs(v - before[i]!) < 1e-6, `output ${i}: ${v} vs ${before[i]}`));
+    const badBatch = (e: unknown) => e instanceof InternalError && e.code === 'BAD_SEGMENT_BATCH';
+    for (const starts of [[], [-1], [260], [1.5]]) assert.throws(() => loaded.predictSegments({ mfcc, starts }), badBatch, JSON.stringify(starts));
+    assert.throws(() => loaded.predictSegments({ mfcc: syntheticMfcc(260, 1, 20), starts: [0] }), badBatch);
     assert.deepEqual(loaded.metadata, parseMetadata(JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8'))));
     loaded.dispose();
     model.dispose();
@@ -108,7 +111,9 @@ test('a model of two networks: saved in member folders, loaded, and scored as th
       return (net.predict(a.tf.tensor4d(input, [3, 13, 130, 1])) as Tensor).dataSync();
     };
     const [pa, pb] = [memberOutput(a.model, 0), memberOutput(b.model, 1)];
+    const tensorsBefore = a.tf.memory().numTensors;
     const got = loaded.predictSegments({ mfcc, starts });
+    assert.equal(a.tf.memory().numTensors, tensorsBefore, 'no tensor outlives a prediction');
     assert.equal(got.length, 3 * LABELS.length);
     got.forEach((v, i) => assert.ok(Math.abs(v - (pa[i]! + pb[i]!) / 2) < 1e-6, `output ${i}: ${v} vs ${(pa[i]! + pb[i]!) / 2}`));
     // The two members disagree, so the mean is a real mix, not one member's output.
