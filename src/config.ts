@@ -32,8 +32,14 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535).default(3000),
-  /** Unset: embedded mode (in-process queue, no Redis). Set: BullMQ on this Redis. */
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Unset: embedded mode (in-process queue, no Redis). Set: BullMQ on this Redis, by URL
+   * (redis://, rediss://) or, on one host, by the absolute path of its Unix socket (optionally
+   * `?db=N`): ioredis takes such a path as is, and a socket skips the TCP stack for each job's
+   * upload bytes and result. */
+  REDIS_URL: z.union([
+    z.url({ protocol: /^rediss?$/ }),
+    z.string().regex(/^\/[^?\0]+(\?db=\d+)?$/, 'an absolute Unix socket path, e.g. /run/redis/redis.sock'),
+  ]).optional(),
   QUEUE_NAME: z.string().regex(/^[\w.-]+$/).default('predictions'),
   QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/).default('music-prediction'),
   WORKER_CONCURRENCY: int(1, 64).default(2),

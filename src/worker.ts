@@ -10,7 +10,7 @@ import { startBullmqWorker } from './queue/bullmq-worker.js';
 import { onShutdownSignal } from './server.js';
 
 export async function startWorker({ config, logger }: { config: Config; logger: Logger }): Promise<{ stop(): Promise<void> }> {
-  if (!config.REDIS_URL) throw new InternalError('REDIS_URL_REQUIRED', 'the worker needs REDIS_URL (redis://host:port)');
+  if (!config.REDIS_URL) throw new InternalError('REDIS_URL_REQUIRED', 'the worker needs REDIS_URL (redis://host:port or a Unix socket path)');
   const pipeline = await loadPipeline({ config, logger });
   const worker = startBullmqWorker({ config, redisUrl: config.REDIS_URL, process: pipeline.process, logger });
   await worker.ready();

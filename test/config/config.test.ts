@@ -48,3 +48,12 @@ test('spotify credentials come in pairs', () => {
   assert.throws(() => loadConfig({ SPOTIFY_CLIENT_ID: 'id' }), ConfigError);
   assert.equal(loadConfig({ SPOTIFY_CLIENT_ID: 'id', SPOTIFY_CLIENT_SECRET: 's' }).SPOTIFY_CLIENT_ID, 'id');
 });
+
+test('REDIS_URL: redis:// and rediss:// URLs or an absolute Unix socket path (optionally ?db=N)', () => {
+  for (const ok of ['redis://127.0.0.1:6379', 'rediss://user:pw@redis.example:6380/2', '/run/redis/redis.sock', '/tmp/redis.sock?db=2']) {
+    assert.equal(loadConfig({ REDIS_URL: ok }).REDIS_URL, ok);
+  }
+  for (const bad of ['run/redis.sock', 'unix:///tmp/redis.sock', 'http://127.0.0.1:6379', '/tmp/redis.sock?password=x']) {
+    assert.throws(() => loadConfig({ REDIS_URL: bad }), (err: unknown) => err instanceof ConfigError && err.problems.some((p) => /REDIS_URL/.test(p)), bad);
+  }
+});
