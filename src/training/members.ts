@@ -1,11 +1,10 @@
 // Training a model of one or more networks that differ only in their input normalisation, and
 // averaging them. Why: on the selection split a centring and a standardising network of the same
-// seed, averaged, beat the centring network alone on 8 of 10 seeds (0.768 vs 0.738, docs/model.md);
+// seed, averaged, beat the centring network alone on 9 of 10 seeds (0.762 vs 0.738, docs/model.md);
 // each normalisation throws away something different (the average timbre; also the dynamics), so
 // their mistakes differ. Every member gets the same seed, data and options: member "centred" of a
 // two-network model is the network a one-network run with that normalisation would have trained.
-import type { GenreModel } from '../model/genre-model.js';
-import { createGenreModel } from '../model/genre-model.js';
+import { createGenreModel, type GenreModel } from '../model/genre-model.js';
 import type { GenreModelMetadata, MemberMetadata } from '../model/metadata.js';
 import type { NormalisationKind } from '../model/segments.js';
 import { evaluateClips, type Evaluation } from './evaluate.js';
