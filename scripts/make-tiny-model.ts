@@ -29,14 +29,14 @@ function tinyNetwork(seed: number): tfjs.Sequential {
 }
 
 const normalisation = { mean: new Array<number>(nMfcc).fill(0), std: new Array<number>(nMfcc).fill(10) };
-const { normalisation: _single, ...common }: GenreModelMetadata = {
+// Everything but how the networks are normalised (one `normalisation`, or one per member).
+const common: Omit<GenreModelMetadata, 'normalisation'> = {
   format: METADATA_FORMAT,
   name: 'tiny-random',
   version: '0.0.0-fixture',
   createdAt: '2026-11-23T00:00:00.000Z',
   labels,
   features: DEFAULT_FEATURES,
-  normalisation: { kind: 'per-coefficient', ...normalisation },
   architecture: ARCHITECTURE,
   training: { note: 'not trained: random weights from seeded initialisers' },
   dataCard: { description: 'No data: random-weight test fixture. Its predictions mean nothing.', clipsPerGenre: {}, sources: [], licences: [] },

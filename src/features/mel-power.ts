@@ -63,7 +63,8 @@ export function computeMelPower({
   if (samples.length === 0) throw new InputError('EMPTY_AUDIO', 'cannot compute features of zero samples', 400);
   const frames = stftFrameCount({ length: samples.length, hopLength });
   const data = new Float32Array(nMels * frames);
-  if (engine === 'wasm') plan.wasm ??= createWasmMelPlan({ stft, bank });
+  // undefined = not tried yet; null = no WebAssembly SIMD here (tried once, not again).
+  if (engine === 'wasm' && plan.wasm === undefined) plan.wasm = createWasmMelPlan({ stft, bank });
   if (engine === 'wasm' && plan.wasm) {
     wasmMelPower(plan.wasm, { samples, frames, out: data });
     return { data, nMels, frames };

@@ -21,8 +21,8 @@ export async function loadPipeline({ config, logger }: { config: Config; logger:
   // Fail at boot, not on the first request, when ffmpeg is missing.
   const ffmpeg = resolveFfmpegPath({ configured: config.FFMPEG_PATH });
   logger.info({ ffmpeg: ffmpeg.path, source: ffmpeg.source }, 'ffmpeg found');
+  // loadGenreModel logs the model, its backend, networks and labels ('genre model loaded').
   const model = await loadGenreModel({ dir: config.MODEL_DIR, backend: config.TF_BACKEND, logger });
-  logger.info({ model: model.name, version: model.version, labels: model.labels, backend: model.backend }, 'model loaded');
   const pipelineConfig = { ...config, FFMPEG_PATH: ffmpeg.path };
   const predictor = createPredictor({ model, config: pipelineConfig });
   return {
