@@ -11,13 +11,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudio } from '../src/audio/decode.js';
-import { bundledFfmpegPath, resolveFfmpegPath } from '../src/audio/ffmpeg-binary.js';
-import { ffmpegSupportsSoxr } from '../src/audio/ffmpeg-capabilities.js';
+import { bundledFfmpegPath, resolveFfmpegPath } from '../src/audio/ffmpeg/ffmpeg-binary.js';
+import { ffmpegSupportsSoxr } from '../src/audio/ffmpeg/ffmpeg-capabilities.js';
 import { needsSeekableInput } from '../src/audio/mp4-layout.js';
-import { closeWarmDecoders } from '../src/audio/warm-decoder.js';
+import { closeWarmDecoders } from '../src/audio/ffmpeg/warm-decoder.js';
 import { computeMelPower } from '../src/features/mel-power.js';
 import { computeMfcc } from '../src/features/mfcc.js';
-import { renderMfccImage } from '../src/features/mfcc-image.js';
+import { renderMfccImage } from '../src/genre/mfcc-image.js';
 import { createStftPlan, forEachPowerFrame } from '../src/features/stft.js';
 import { formatTimings, measure, summarize, type Timing } from './lib.js';
 

@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { buildApp } from '../src/app.js';
+import { buildApp } from '../src/service/app.js';
 import { createProviders } from '../src/previews/providers.js';
-import { createBullmqQueue } from '../src/queue/bullmq-queue.js';
+import { createBullmqQueue } from '../src/service/queue/bullmq-queue.js';
 import { audioFixture } from '../test/helpers/audio-fixtures.js';
-import { spawnEntry } from '../test/queue/child-process.js';
-import { REDIS_URL, cleanupRedis, silentLogger, testConfig } from '../test/queue/helpers.js';
+import { spawnEntry } from '../test/service/queue/child-process.js';
+import { REDIS_URL, cleanupRedis, silentLogger, testConfig } from '../test/service/queue/helpers.js';
 import { formatTimings, quantile, summarize } from './lib.js';
 
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);

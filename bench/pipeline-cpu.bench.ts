@@ -10,11 +10,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeAudio } from '../src/audio/decode.js';
-import { closeWarmDecoders } from '../src/audio/warm-decoder.js';
+import { closeWarmDecoders } from '../src/audio/ffmpeg/warm-decoder.js';
 import { computeMfcc } from '../src/features/mfcc.js';
-import { renderMfccImage } from '../src/features/mfcc-image.js';
-import { classifyMfcc } from '../src/model/classify.js';
-import { loadGenreModel } from '../src/model/load.js';
+import { renderMfccImage } from '../src/genre/mfcc-image.js';
+import { classifyMfcc } from '../src/genre/model/classify.js';
+import { loadGenreModel } from '../src/genre/model/load.js';
 import { formatTimings, summarize, type Timing } from './lib.js';
 
 const RUNS = 20;

@@ -7,9 +7,9 @@
 // for byte. Usage: npx tsx scripts/make-tiny-model.ts [fixturesDir]
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { initTfBackend } from '../src/model/backend.js';
-import { DEFAULT_FEATURES, METADATA_FORMAT, type GenreModelMetadata } from '../src/model/metadata.js';
-import { saveGenreModel } from '../src/model/save.js';
+import { initTfBackend } from '../src/genre/model/backend.js';
+import { DEFAULT_FEATURES, METADATA_FORMAT, type GenreModelMetadata } from '../src/genre/model/metadata.js';
+import { saveGenreModel } from '../src/lab/network/save.js';
 
 const fixturesDir = process.argv[2] ?? 'test/fixtures';
 const labels = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz'];

@@ -3,13 +3,13 @@
 // Usage: npx tsx scripts/score-members.ts <model-dir>… (data: data/bundled/train.tsv; sources:
 // SOURCES=a,b,c, default the selection split's three)
 import * as tf from '@tensorflow/tfjs';
-import { readDataset } from '../src/datasets/manifest.js';
-import { createGenreModel, type GenreModel } from '../src/model/genre-model.js';
-import { loadGenreModel } from '../src/model/load.js';
-import type { MetricsSummary } from '../src/model/metadata.js';
-import { matchLabels } from '../src/training/cli-helpers.js';
-import { evaluateClips } from '../src/training/evaluate.js';
-import { extractDatasetFeatures } from '../src/training/features.js';
+import { readDataset } from '../src/lab/datasets/manifest.js';
+import { createGenreModel, type GenreModel } from '../src/genre/model/genre-model.js';
+import { loadGenreModel } from '../src/genre/model/load.js';
+import type { MetricsSummary } from '../src/genre/model/metadata.js';
+import { matchLabels } from '../src/cli/cli-helpers.js';
+import { evaluateClips } from '../src/lab/evaluation/evaluate.js';
+import { extractDatasetFeatures } from '../src/lab/training/features.js';
 import type { MfccMatrix } from '../src/types.js';
 
 const sources = new Set((process.env['SOURCES'] ?? 'freedink-data,fretsonfire-songs-sectoid,openttd-openmsx').split(','));

@@ -10,10 +10,10 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import evaluateCommand from '../src/cli/evaluate.js';
-import { readDataset } from '../src/datasets/manifest.js';
-import { cutClip, planClips, probeDuration } from '../src/datasets/bundled/clip.js';
-import { renderMidi } from '../src/datasets/bundled/render-midi.js';
-import { MORE_SOUNDFONTS } from '../src/datasets/bundled/tools.js';
+import { readDataset } from '../src/lab/datasets/manifest.js';
+import { cutClip, planClips, probeDuration } from '../src/lab/datasets/bundled/clip.js';
+import { renderMidi } from '../src/lab/datasets/bundled/render-midi.js';
+import { MORE_SOUNDFONTS } from '../src/lab/datasets/bundled/tools.js';
 
 const { values } = parseArgs({
   options: {

@@ -3,16 +3,16 @@
 // for `music-prediction worker` processes. SIGTERM/SIGINT: stop accepting, let running requests
 // and jobs finish, close queues and connections, exit — within SHUTDOWN_TIMEOUT_MS.
 import { pathToFileURL } from 'node:url';
-import { buildApp } from './app.js';
+import { buildApp } from './service/app.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMetrics } from './metrics.js';
-import { loadPipeline } from './pipeline/load-pipeline.js';
+import { createMetrics } from './service/metrics.js';
+import { loadPipeline } from './service/load-pipeline.js';
 import { createProviders } from './previews/providers.js';
-import { createBullmqQueue } from './queue/bullmq-queue.js';
-import { createInlineQueue } from './queue/inline-queue.js';
-import type { JobQueue } from './queue/job-queue.js';
-import type { ReadinessProbe } from './routes/health.js';
+import { createBullmqQueue } from './service/queue/bullmq-queue.js';
+import { createInlineQueue } from './service/queue/inline-queue.js';
+import type { JobQueue } from './service/queue/job-queue.js';
+import type { ReadinessProbe } from './service/routes/health.js';
 
 export interface RunningServer {
   url: string;

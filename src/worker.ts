@@ -5,8 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from './config.js';
 import { InternalError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
-import { loadPipeline } from './pipeline/load-pipeline.js';
-import { startBullmqWorker } from './queue/bullmq-worker.js';
+import { loadPipeline } from './service/load-pipeline.js';
+import { startBullmqWorker } from './service/queue/bullmq-worker.js';
 import { onShutdownSignal } from './server.js';
 
 export async function startWorker({ config, logger }: { config: Config; logger: Logger }): Promise<{ stop(): Promise<void> }> {

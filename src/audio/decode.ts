@@ -12,11 +12,11 @@ import { Readable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import { InputError, InternalError } from '../errors.js';
 import type { DecodedAudio } from '../types.js';
-import { isExecutableFile, resolveFfmpegPath } from './ffmpeg-binary.js';
-import { ffmpegSupportsSoxr } from './ffmpeg-capabilities.js';
-import { runFfmpeg } from './ffmpeg-run.js';
+import { isExecutableFile, resolveFfmpegPath } from './ffmpeg/ffmpeg-binary.js';
+import { ffmpegSupportsSoxr } from './ffmpeg/ffmpeg-capabilities.js';
+import { runFfmpeg } from './ffmpeg/ffmpeg-run.js';
 import { needsSeekableInput } from './mp4-layout.js';
-import { decodeWithWarmProcess } from './warm-decoder.js';
+import { decodeWithWarmProcess } from './ffmpeg/warm-decoder.js';
 
 export interface DecodeOptions {
   input: string | Buffer;

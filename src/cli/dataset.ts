@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { readDataset, type DatasetEntry } from '../datasets/manifest.js';
-import { buildBundled } from '../datasets/bundled/build.js';
+import { readDataset, type DatasetEntry } from '../lab/datasets/manifest.js';
+import { buildBundled } from '../lab/datasets/bundled/build.js';
 import { UsageError, type CliCommand } from './command.js';
 
 const HELP = `Usage: music-prediction dataset <sub-command> [options]

@@ -3,13 +3,13 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { readDataset } from '../datasets/manifest.js';
+import { readDataset } from '../lab/datasets/manifest.js';
 import { isAppError } from '../errors.js';
-import { loadGenreModel } from '../model/load.js';
-import { matchLabels, parseList, progressBar } from '../training/cli-helpers.js';
-import { evaluateClips } from '../training/evaluate.js';
-import { extractDatasetFeatures } from '../training/features.js';
-import { formatConfusion, formatMetricsTable, renderConfusionPng } from '../training/report.js';
+import { loadGenreModel } from '../genre/model/load.js';
+import { matchLabels, parseList, progressBar } from './cli-helpers.js';
+import { evaluateClips } from '../lab/evaluation/evaluate.js';
+import { extractDatasetFeatures } from '../lab/training/features.js';
+import { formatConfusion, formatMetricsTable, renderConfusionPng } from '../lab/evaluation/report.js';
 import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction evaluate --model <dir> --data <tsv-or-folder> [options]

@@ -3,12 +3,12 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { MelEngine } from '../features/mel-power.js';
-import { resolveFfmpegPath } from '../audio/ffmpeg-binary.js';
+import { resolveFfmpegPath } from '../audio/ffmpeg/ffmpeg-binary.js';
 import { decodeAudio } from '../audio/decode.js';
 import { loadConfig } from '../config.js';
 import { isAppError } from '../errors.js';
 import { computeMfcc } from '../features/mfcc.js';
-import { renderMfccImage } from '../features/mfcc-image.js';
+import { renderMfccImage } from '../genre/mfcc-image.js';
 import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction features <audio-file> [options]

@@ -1,14 +1,14 @@
 // `music-prediction predict <audio-file…>`: decode → MFCC → CNN with a model directory; one JSON
 // line per file with --json, else a short human summary.
 import { parseArgs } from 'node:util';
-import { resolveFfmpegPath } from '../audio/ffmpeg-binary.js';
+import { resolveFfmpegPath } from '../audio/ffmpeg/ffmpeg-binary.js';
 import { decodeAudio } from '../audio/decode.js';
 import { loadConfig } from '../config.js';
 import { isAppError } from '../errors.js';
 import { computeMfcc } from '../features/mfcc.js';
-import { classifyMfcc } from '../model/classify.js';
-import { loadGenreModel } from '../model/load.js';
-import { mfccOptionsFor } from '../model/metadata.js';
+import { classifyMfcc } from '../genre/model/classify.js';
+import { loadGenreModel } from '../genre/model/load.js';
+import { mfccOptionsFor } from '../genre/model/metadata.js';
 import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction predict <audio-file…> [--model <dir>] [--json]

@@ -3,20 +3,20 @@
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { readDataset } from '../datasets/manifest.js';
+import { readDataset } from '../lab/datasets/manifest.js';
 import { InputError, isAppError } from '../errors.js';
-import { CNN_HEADS, type CnnHead } from '../model/architecture.js';
-import { initTfBackend } from '../model/backend.js';
-import { DEFAULT_FEATURES } from '../model/metadata.js';
-import { saveGenreModel } from '../model/save.js';
-import { matchLabels, parseList, parseNumber, progressBar, readSourcesInfo } from '../training/cli-helpers.js';
-import { buildDataCard } from '../training/data-card.js';
-import { evaluateClips } from '../training/evaluate.js';
-import { extractDatasetFeatures } from '../training/features.js';
-import { holdOutSources, splitByGroup } from '../training/split.js';
-import { NORMALISATION_NAMES, networkTrainingFacts, trainMembers, type NormalisationName } from '../training/members.js';
-import type { EpochReport, LabelledClip } from '../training/train.js';
-import { formatMetricsTable } from '../training/report.js';
+import { CNN_HEADS, type CnnHead } from '../lab/network/architecture.js';
+import { initTfBackend } from '../genre/model/backend.js';
+import { DEFAULT_FEATURES } from '../genre/model/metadata.js';
+import { saveGenreModel } from '../lab/network/save.js';
+import { matchLabels, parseList, parseNumber, progressBar, readSourcesInfo } from './cli-helpers.js';
+import { buildDataCard } from '../lab/training/data-card.js';
+import { evaluateClips } from '../lab/evaluation/evaluate.js';
+import { extractDatasetFeatures } from '../lab/training/features.js';
+import { holdOutSources, splitByGroup } from '../lab/training/split.js';
+import { NORMALISATION_NAMES, networkTrainingFacts, trainMembers, type NormalisationName } from '../lab/training/members.js';
+import type { EpochReport, LabelledClip } from '../lab/training/train.js';
+import { formatMetricsTable } from '../lab/evaluation/report.js';
 import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction train --data <tsv-or-folder> --out <dir> [options]

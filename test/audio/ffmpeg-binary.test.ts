@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { accessSync, constants } from 'node:fs';
 import { test } from 'node:test';
-import { bundledFfmpegPath, resolveFfmpegPath } from '../../src/audio/ffmpeg-binary.js';
+import { bundledFfmpegPath, resolveFfmpegPath } from '../../src/audio/ffmpeg/ffmpeg-binary.js';
 import { InternalError } from '../../src/errors.js';
 
 test('without configuration: ffmpeg on PATH, else the bundled binary; cached', () => {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import ffmpeg from 'fluent-ffmpeg';
-import { resolveFfmpegPath } from '../../src/audio/ffmpeg-binary.js';
-import { runFfmpeg } from '../../src/audio/ffmpeg-run.js';
+import { resolveFfmpegPath } from '../../src/audio/ffmpeg/ffmpeg-binary.js';
+import { runFfmpeg } from '../../src/audio/ffmpeg/ffmpeg-run.js';
 import { InputError, InternalError } from '../../src/errors.js';
 import { FORMATS, makeFixtureDir, makeTone } from './fixtures.js';
 

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import ffmpeg from 'fluent-ffmpeg';
 import { decodeAudio } from '../../src/audio/decode.js';
-import { resolveFfmpegPath } from '../../src/audio/ffmpeg-binary.js';
-import { runFfmpeg } from '../../src/audio/ffmpeg-run.js';
+import { resolveFfmpegPath } from '../../src/audio/ffmpeg/ffmpeg-binary.js';
+import { runFfmpeg } from '../../src/audio/ffmpeg/ffmpeg-run.js';
 import { InternalError } from '../../src/errors.js';
 import { FORMATS, makeFixtureDir, makeTone } from './fixtures.js';
 

@@ -1,4 +1,4 @@
-// The warm ffmpeg pool (src/audio/warm-decoder.ts): same samples and same errors as a cold spawn,
+// The warm ffmpeg pool (src/audio/ffmpeg/warm-decoder.ts): same samples and same errors as a cold spawn,
 // a dead idle process falls back to the cold path, the timeout counts from the handover, and
 // closeWarmDecoders / process exit leave no ffmpeg behind.
 import assert from 'node:assert/strict';
@@ -7,9 +7,9 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { decodeAudio, type DecodeOptions } from '../../src/audio/decode.js';
-import { resolveFfmpegPath } from '../../src/audio/ffmpeg-binary.js';
-import { spawnHelperPid } from '../../src/audio/spawn-helper.js';
-import { closeWarmDecoders, idleWarmDecoderPids } from '../../src/audio/warm-decoder.js';
+import { resolveFfmpegPath } from '../../src/audio/ffmpeg/ffmpeg-binary.js';
+import { spawnHelperPid } from '../../src/audio/ffmpeg/spawn-helper.js';
+import { closeWarmDecoders, idleWarmDecoderPids } from '../../src/audio/ffmpeg/warm-decoder.js';
 import { AppError } from '../../src/errors.js';
 import { FORMATS, makeFixtureDir, makeTone } from './fixtures.js';
 
@@ -185,7 +185,7 @@ for (const spawnHelper of [false, true]) {
     // A process that decoded with the pool and did nothing else exits on its own; its idle ffmpeg
     // then reads end-of-file on stdin and exits too.
     const script = `import { decodeAudio } from './src/audio/decode.ts';
-  import { idleWarmDecoderPids } from './src/audio/warm-decoder.ts';
+  import { idleWarmDecoderPids } from './src/audio/ffmpeg/warm-decoder.ts';
   import { readFileSync } from 'node:fs';
   await decodeAudio({ input: readFileSync(${JSON.stringify(join(dir, 'tone.mp3'))}), warmPool: true, spawnHelper: ${spawnHelper} });
   console.log((await idleWarmDecoderPids()).join(','));`;

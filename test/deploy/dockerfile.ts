@@ -62,7 +62,7 @@ export function parseCopy(args: string): CopyInstruction {
   return { from, sources: paths.slice(0, -1), dest: paths.at(-1)! };
 }
 
-/** Resolves a container path against WORKDIR, without a trailing slash or `./`. */
+/** Resolves a container path against WORKDIR, without a trailing slash or `.//`. */
 export function containerPath(workdir: string, path: string): string {
   const absolute = path.startsWith('/') ? path : `${workdir}/${path}`;
   return '/' + absolute.split('/').filter((part) => part !== '' && part !== '.').join('/');

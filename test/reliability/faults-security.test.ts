@@ -10,9 +10,9 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startTestApp, type TestApp } from '../api/harness.js';
+import { startTestApp, type TestApp } from '../service/harness.js';
 import type { ApiFault, FakeBehaviour, PreviewFault } from '../helpers/fake-providers.js';
-import { fakeResult } from '../queue/helpers.js';
+import { fakeResult } from '../service/queue/helpers.js';
 import { HOSTILE_TEXT } from './fuzz-cases.js';
 import { isolateTmpdir, seedAudioFiles, withinMs } from './helpers.js';
 

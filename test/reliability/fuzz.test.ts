@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { idleWarmDecoderPids } from '../../src/audio/warm-decoder.js';
-import { startTestApp, type TestApp } from '../api/harness.js';
-import { redisKeys, sleep } from '../queue/helpers.js';
+import { idleWarmDecoderPids } from '../../src/audio/ffmpeg/warm-decoder.js';
+import { startTestApp, type TestApp } from '../service/harness.js';
+import { redisKeys, sleep } from '../service/queue/helpers.js';
 import { queryCase, uploadCase, type FuzzCase } from './fuzz-cases.js';
 import { isolateTmpdir, seedAudioFiles, strayFfmpegProcesses, withinMs, type SeedFormat } from './helpers.js';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { idleWarmDecoderPids } from '../../src/audio/warm-decoder.js';
+import { idleWarmDecoderPids } from '../../src/audio/ffmpeg/warm-decoder.js';
 
 const run = promisify(execFile);
 
@@ -56,7 +56,7 @@ export function descendantProcesses(names: readonly string[]): Array<{ pid: numb
 }
 
 /**
- * ffmpeg processes below this one other than the warm pool's idle ones (src/audio/warm-decoder.ts:
+ * ffmpeg processes below this one other than the warm pool's idle ones (src/audio/ffmpeg/warm-decoder.ts:
  * one per command line, started ahead on purpose). Anything else left after a request leaked.
  */
 export async function strayFfmpegProcesses(): Promise<Array<{ pid: number; name: string }>> {

@@ -9,9 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { idleWarmDecoderPids } from '../../src/audio/warm-decoder.js';
-import { startTestApp } from '../api/harness.js';
-import { sleep } from '../queue/helpers.js';
+import { idleWarmDecoderPids } from '../../src/audio/ffmpeg/warm-decoder.js';
+import { startTestApp } from '../service/harness.js';
+import { sleep } from '../service/queue/helpers.js';
 import { descendantProcesses, isolateTmpdir, strayFfmpegProcesses } from './helpers.js';
 
 const run = promisify(execFile);

@@ -1,12 +1,12 @@
-// Queue overload under a concurrent burst (test/api/errors.test.ts checks the sequential case):
+// Queue overload under a concurrent burst (test/service/errors.test.ts checks the sequential case):
 // with MAX_QUEUE_BACKLOG=5 and a worker that is stuck, 40 simultaneous uploads are each answered
 // 202 or 503 QUEUE_FULL with Retry-After, the backlog never exceeds the limit (admission is
 // serialised in the API process), and once the worker is released every accepted job completes.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { pollJob, startTestApp } from '../api/harness.js';
-import { fakeResult, sleep } from '../queue/helpers.js';
+import { pollJob, startTestApp } from '../service/harness.js';
+import { fakeResult, sleep } from '../service/queue/helpers.js';
 
 test('burst of 40 uploads over MAX_QUEUE_BACKLOG=5 → 202 or 503 QUEUE_FULL + Retry-After; bounded; accepted jobs all finish', async () => {
   let release!: () => void;

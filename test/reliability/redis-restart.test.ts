@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import supertest from 'supertest';
-import { buildApp } from '../../src/app.js';
-import { createBullmqQueue } from '../../src/queue/bullmq-queue.js';
-import { startBullmqWorker } from '../../src/queue/bullmq-worker.js';
-import { fakeResult, silentLogger, sleep, testConfig } from '../queue/helpers.js';
+import { buildApp } from '../../src/service/app.js';
+import { createBullmqQueue } from '../../src/service/queue/bullmq-queue.js';
+import { startBullmqWorker } from '../../src/service/queue/bullmq-worker.js';
+import { fakeResult, silentLogger, sleep, testConfig } from '../service/queue/helpers.js';
 import { startPrivateRedis, withinMs } from './helpers.js';
 
 test('Redis SIGKILLed and restarted mid-stream: outage answers are 503 JSON, no accepted job is lost, no restart needed', async () => {

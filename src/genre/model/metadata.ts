@@ -1,0 +1,145 @@
+// The metadata file (`metadata.json`) that sits beside `model.json`: everything needed to use a
+// model correctly (labels in output order, the exact feature parameters, normalisation) and to
+// judge it (data card, held-out metrics). Validated on load so a stale or hand-edited file fails
+// at startup with a precise message instead of producing silently wrong predictions.
+import { z } from 'zod';
+import type { MfccOptions } from '../../features/mfcc.js';
+import { NORMALISATION_KINDS } from './segments.js';
+
+export const METADATA_FILE = 'metadata.json';
+export const METADATA_FORMAT = 'music-prediction/genre-model@1';
+
+const positiveInt = z.number().int().positive();
+
+export const featureParamsSchema = z
+  .object({
+    sampleRate: positiveInt,
+    nFft: positiveInt,
+    hopLength: positiveInt,
+    nMels: positiveInt,
+    nMfcc: positiveInt,
+    lifter: z.number().min(0),
+    fmin: z.number().min(0),
+    fmax: z.number().positive(),
+    /** Frames per CNN input segment (≈ 3 s) and the hop between segment starts. */
+    segmentFrames: positiveInt,
+    segmentHopFrames: positiveInt,
+    /** Seconds decoded from the start of a clip, as in serving (MAX_AUDIO_SECONDS). */
+    clipSeconds: z.number().positive(),
+  })
+  .refine((f) => f.nMfcc <= f.nMels, { message: 'nMfcc must be ≤ nMels' })
+  .refine((f) => f.fmax <= f.sampleRate / 2 && f.fmin < f.fmax, { message: 'need fmin < fmax ≤ sampleRate / 2' });
+export type FeatureParams = z.infer<typeof featureParamsSchema>;
+
+/**
+ * The MFCC options of decoded audio under a model's feature parameters: the one mapping that
+ * training (features.ts), serving (predict-audio.ts) and the predict CLI share, so no caller can
+ * leave a parameter behind and compute features the model was not trained on.
+ */
+export function mfccOptionsFor({ features, samples, sampleRate }: { features: FeatureParams; samples: Float32Array; sampleRate: number }): MfccOptions {
+  const { nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax } = features;
+  return { samples, sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax };
+}
+
+/** The front end: librosa defaults (sr 22050, n_fft 2048, hop 512, 128 mels) and the original's
+ * 13 coefficients; 130 frames ≈ 3.02 s per segment, 50 % overlap. (`train` scores segments
+ * without overlap by default, `--segment-hop 130`, as the bundled model 1.3.0 does; the test
+ * fixtures keep 65.) */
+export const DEFAULT_FEATURES: FeatureParams = {
+  sampleRate: 22050, nFft: 2048, hopLength: 512, nMels: 128, nMfcc: 13, lifter: 0, fmin: 0, fmax: 11025,
+  segmentFrames: 130, segmentHopFrames: 65, clipSeconds: 30,
+};
+
+const countsSchema = z.record(z.string(), z.number().int().min(0));
+
+const classMetricsSchema = z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number().int() });
+export const metricsSchema = z.object({
+  clips: z.number().int().min(0),
+  accuracy: z.number(),
+  balancedAccuracy: z.number(),
+  macroF1: z.number(),
+  perClass: z.record(z.string(), classMetricsSchema),
+  /** confusion[actual][predicted], rows and columns in label order. */
+  confusion: z.array(z.array(z.number().int().min(0))),
+});
+export type MetricsSummary = z.infer<typeof metricsSchema>;
+
+// 'per-coefficient-centred': after scaling, each segment's per-coefficient time mean is subtracted
+// (cepstral mean normalisation per segment; segments.ts says why); 'per-coefficient-standardised'
+// also divides by its (floored) standard deviation ('…-timbre': c1 and up only).
+const normalisationSchema = z.object({
+  kind: z.enum(NORMALISATION_KINDS),
+  mean: z.array(z.number()),
+  std: z.array(z.number().positive()),
+});
+
+/** One network of a model made of several: its own folder (model.json + weights.bin) inside the
+ * model directory and its own input normalisation. The model's output is the mean of the members'. */
+const memberSchema = z.object({
+  path: z.string().regex(/^[\w-][\w.-]*$/, 'path: a folder name inside the model directory (letters, digits, . _ -)'),
+  normalisation: normalisationSchema,
+  architecture: z.string().min(1),
+  training: z.record(z.string(), z.unknown()).default({}),
+});
+export type MemberMetadata = z.infer<typeof memberSchema>;
+
+export const metadataSchema = z
+  .object({
+    format: z.literal(METADATA_FORMAT),
+    name: z.string().regex(/^[\w.-]+$/, 'name: letters, digits, . _ - only'),
+    version: z.string().min(1),
+    createdAt: z.iso.datetime(),
+    labels: z.array(z.string().min(1)).min(2),
+    features: featureParamsSchema,
+    /** A one-network model: its normalisation (its network is model.json in the directory itself). */
+    normalisation: normalisationSchema.optional(),
+    /** A model of several networks (exclusive with `normalisation`): one entry per member folder. */
+    members: z.array(memberSchema).min(2).optional(),
+    architecture: z.string().min(1),
+    training: z.record(z.string(), z.unknown()).default({}),
+    dataCard: z.object({
+      description: z.string(),
+      clipsPerGenre: countsSchema,
+      sources: z.array(
+        z.object({ name: z.string(), licence: z.string().default('unknown'), clipsPerGenre: countsSchema, role: z.enum(['train', 'validation', 'held-out']) }),
+      ),
+      licences: z.array(z.string()).default([]),
+    }),
+    metrics: z.object({ validation: metricsSchema.optional(), heldOut: metricsSchema.optional() }).default({}),
+  })
+  .superRefine((m, ctx) => {
+    if (new Set(m.labels).size !== m.labels.length) ctx.addIssue({ code: 'custom', path: ['labels'], message: 'labels must be unique' });
+    if ((m.normalisation === undefined) === (m.members === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['normalisation'], message: 'give either normalisation (one network) or members (several), not both or neither' });
+    }
+    if (m.members && new Set(m.members.map((x) => x.path)).size !== m.members.length) {
+      ctx.addIssue({ code: 'custom', path: ['members'], message: 'member paths must be unique' });
+    }
+    const normalisations = m.members
+      ? m.members.map((x, i) => ({ path: ['members', i, 'normalisation'], n: x.normalisation }))
+      : m.normalisation ? [{ path: ['normalisation'], n: m.normalisation }] : [];
+    for (const { path, n } of normalisations) {
+      for (const key of ['mean', 'std'] as const) {
+        if (n[key].length !== m.features.nMfcc) {
+          ctx.addIssue({ code: 'custom', path: [...path, key], message: `needs ${m.features.nMfcc} values (nMfcc), got ${n[key].length}` });
+        }
+      }
+    }
+  });
+export type GenreModelMetadata = z.infer<typeof metadataSchema>;
+
+/** The networks a model directory holds, each with its folder ('.' = the directory itself for a
+ * one-network model) and normalisation. */
+export function memberSpecs(m: GenreModelMetadata): MemberMetadata[] {
+  if (m.members) return m.members;
+  return [{ path: '.', normalisation: m.normalisation!, architecture: m.architecture, training: m.training }];
+}
+
+/** Parses untrusted JSON; throws an Error listing every problem (the loader wraps it). */
+export function parseMetadata(json: unknown): GenreModelMetadata {
+  const parsed = metadataSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,70 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { InputError } from '../../errors.js';
+
+/** One labelled audio file. `group` is the source track (clips of one track share it: split by
+ * group, never by clip); `source` is where it came from (a Debian package, a generator, a folder),
+ * so evaluation can hold out whole sources. */
+export interface DatasetEntry {
+  path: string;
+  genre: string;
+  group: string;
+  source: string;
+}
+
+export const AUDIO_EXTENSIONS = new Set(['.mp3', '.m4a', '.aac', '.wav', '.ogg', '.oga', '.opus', '.flac', '.au', '.aiff', '.aif']);
+
+/**
+ * Reads a dataset from a folder tree `<root>/<genre>/**\/*.<audio>` (the GTZAN layout) or from a
+ * TSV manifest `path<TAB>genre<TAB>group[<TAB>source]` (relative paths resolve against the
+ * manifest's folder; `#` lines and a `path` header are skipped).
+ */
+export async function readDataset({ location }: { location: string }): Promise<DatasetEntry[]> {
+  const info = await stat(location).catch(() => {
+    throw new InputError('DATASET_NOT_FOUND', `dataset not found: ${location}`, 400);
+  });
+  return info.isDirectory() ? readFolder(resolve(location)) : readManifest(resolve(location));
+}
+
+async function readManifest(file: string): Promise<DatasetEntry[]> {
+  const text = await readFile(file, 'utf8');
+  const entries: DatasetEntry[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (line.trim() === '' || line.startsWith('#')) return;
+    const cols = line.split('\t');
+    if (index === 0 && cols[0] === 'path') return;
+    const [path, genre, group, source] = cols.map((c) => c.trim());
+    if (!path || !genre) {
+      throw new InputError('BAD_MANIFEST', `${file}:${index + 1}: expected path<TAB>genre<TAB>group[<TAB>source]`, 400);
+    }
+    const full = isAbsolute(path) ? path : join(dirname(file), path);
+    entries.push({ path: full, genre, group: group || path, source: source || basename(file) });
+  });
+  return entries;
+}
+
+async function readFolder(root: string): Promise<DatasetEntry[]> {
+  const entries: DatasetEntry[] = [];
+  const genres = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.'));
+  for (const genreDir of genres.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const file of await listAudio(join(root, genreDir.name))) {
+      // GTZAN-style folders have one clip per track: the file is its own group.
+      const rel = relative(root, file);
+      entries.push({ path: file, genre: genreDir.name, group: rel, source: basename(root) });
+    }
+  }
+  if (entries.length === 0) {
+    throw new InputError('EMPTY_DATASET', `no audio files under ${root}/<genre>/`, 400);
+  }
+  return entries;
+}
+
+async function listAudio(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, d.name);
+    if (d.isDirectory()) out.push(...(await listAudio(full)));
+    else if (AUDIO_EXTENSIONS.has(extname(d.name).toLowerCase())) out.push(full);
+  }
+  return out.sort();
+}

@@ -1,0 +1,52 @@
+// Clip-level evaluation, scored exactly like serving: scoreSegments (same segment grid and
+// normalisation as classifyMfcc), clip probability = mean over segments, prediction = argmax.
+import type { GenreModel } from '../../genre/model/genre-model.js';
+import { scoreSegments } from '../../genre/model/classify.js';
+import type { MetricsSummary } from '../../genre/model/metadata.js';
+import type { MfccMatrix } from '../../types.js';
+import { confusionMatrix, summarizeConfusion } from './metrics.js';
+
+export interface EvaluatedClip {
+  label: number;
+  predicted: number;
+  probabilities: number[];
+}
+
+export interface Evaluation {
+  metrics: MetricsSummary;
+  /** Mean cross-entropy and accuracy over individual segments (what the network is trained on). */
+  segmentLoss: number;
+  segmentAccuracy: number;
+  clips: EvaluatedClip[];
+}
+
+export function evaluateClips({ model, clips }: { model: GenreModel; clips: readonly { mfcc: MfccMatrix; label: number }[] }): Evaluation {
+  const n = model.labels.length;
+  let lossSum = 0;
+  let segCorrect = 0;
+  let segCount = 0;
+  const evaluated: EvaluatedClip[] = clips.map(({ mfcc, label }) => {
+    const { starts, probabilities } = scoreSegments({ model, mfcc });
+    const mean = new Array<number>(n).fill(0);
+    for (let s = 0; s < starts.length; s++) {
+      let best = 0;
+      for (let c = 0; c < n; c++) {
+        const p = probabilities[s * n + c]!;
+        mean[c]! += p / starts.length;
+        if (p > probabilities[s * n + best]!) best = c;
+      }
+      lossSum += -Math.log(Math.max(1e-7, probabilities[s * n + label]!));
+      if (best === label) segCorrect++;
+      segCount++;
+    }
+    const predicted = mean.indexOf(Math.max(...mean));
+    return { label, predicted, probabilities: mean };
+  });
+  const confusion = confusionMatrix({ actual: evaluated.map((c) => c.label), predicted: evaluated.map((c) => c.predicted), classes: n });
+  return {
+    metrics: summarizeConfusion({ confusion, labels: model.labels }),
+    segmentLoss: segCount > 0 ? lossSum / segCount : Number.NaN,
+    segmentAccuracy: segCount > 0 ? segCorrect / segCount : Number.NaN,
+    clips: evaluated,
+  };
+}

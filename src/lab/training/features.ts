@@ -1,0 +1,100 @@
+// Training/evaluation features: the SAME decodeAudio + computeMfcc as serving, cached per file
+// under .cache/features so repeated experiments skip ffmpeg and the STFT. The cache key covers the
+// file (absolute path, size, mtime), every MFCC parameter and a code version: changing any of them
+// misses the cache instead of reusing stale features.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { decodeAudio } from '../../audio/decode.js';
+import { computeMfcc } from '../../features/mfcc.js';
+import type { DatasetEntry } from '../datasets/manifest.js';
+import { mfccOptionsFor, type FeatureParams } from '../../genre/model/metadata.js';
+import type { MfccMatrix } from '../../types.js';
+
+/** Bump when decode or MFCC code changes in a way that alters the numbers. */
+export const FEATURE_CACHE_VERSION = 3; // 2: decode mixes to mono as (L+R)/2 and resamples with soxr; 3: float32 SIMD mel power (values move by < 1e-3 dB)
+const HEADER_BYTES = 8;
+
+async function cacheKey(path: string, features: FeatureParams): Promise<string> {
+  const info = await stat(path);
+  const { sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds } = features;
+  const key = JSON.stringify([FEATURE_CACHE_VERSION, resolve(path), info.size, info.mtimeMs, sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds]);
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
+
+function encode(mfcc: MfccMatrix): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES);
+  header.writeUInt32LE(mfcc.nMfcc, 0);
+  header.writeUInt32LE(mfcc.frames, 4);
+  return Buffer.concat([header, Buffer.from(mfcc.data.buffer, mfcc.data.byteOffset, mfcc.data.byteLength)]);
+}
+
+function decode(buf: Buffer): MfccMatrix | undefined {
+  if (buf.length < HEADER_BYTES) return undefined;
+  const nMfcc = buf.readUInt32LE(0);
+  const frames = buf.readUInt32LE(4);
+  if (buf.length !== HEADER_BYTES + nMfcc * frames * 4) return undefined;
+  const data = new Float32Array(nMfcc * frames);
+  new Uint8Array(data.buffer).set(buf.subarray(HEADER_BYTES));
+  return { data, nMfcc, frames };
+}
+
+/** MFCC of one audio file with the model's feature parameters, through the cache when given. */
+export async function extractFileMfcc({ path, features, cacheDir, timeoutMs = 30_000 }: {
+  path: string;
+  features: FeatureParams;
+  cacheDir?: string;
+  timeoutMs?: number;
+}): Promise<MfccMatrix> {
+  const file = cacheDir ? join(cacheDir, `${await cacheKey(path, features)}.f32`) : undefined;
+  if (file) {
+    const cached = await readFile(file).then(decode, () => undefined);
+    if (cached && cached.nMfcc === features.nMfcc) return cached;
+  }
+  const audio = await decodeAudio({ input: path, sampleRate: features.sampleRate, maxSeconds: features.clipSeconds, minSeconds: 0.5, timeoutMs });
+  const mfcc = computeMfcc(mfccOptionsFor({ features, samples: audio.samples, sampleRate: audio.sampleRate }));
+  if (file && cacheDir) {
+    await mkdir(cacheDir, { recursive: true });
+    // Write-then-rename: an interrupted run never leaves a truncated cache entry behind.
+    const partial = `${file}.${process.pid}.tmp`;
+    await writeFile(partial, encode(mfcc));
+    await rename(partial, file);
+  }
+  return mfcc;
+}
+
+export interface ClipFeatures {
+  entry: DatasetEntry;
+  mfcc: MfccMatrix;
+}
+
+/**
+ * Features of many files with `concurrency` in flight (ffmpeg runs in its own process, so two
+ * at a time keep both cores busy). Files that fail (unreadable, too short) are reported, not fatal.
+ */
+export async function extractDatasetFeatures({ entries, features, cacheDir, concurrency = 2, onProgress }: {
+  entries: readonly DatasetEntry[];
+  features: FeatureParams;
+  cacheDir?: string;
+  concurrency?: number;
+  onProgress?: (done: number, total: number) => void;
+}): Promise<{ clips: ClipFeatures[]; failures: { entry: DatasetEntry; error: string }[] }> {
+  const results: (ClipFeatures | undefined)[] = new Array(entries.length);
+  const failures: { entry: DatasetEntry; error: string }[] = [];
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < entries.length) {
+      const index = next++;
+      const entry = entries[index]!;
+      try {
+        results[index] = { entry, mfcc: await extractFileMfcc({ path: entry.path, features, ...(cacheDir ? { cacheDir } : {}) }) };
+      } catch (err) {
+        failures.push({ entry, error: err instanceof Error ? err.message : String(err) });
+      }
+      onProgress?.(++done, entries.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  return { clips: results.filter((r): r is ClipFeatures => r !== undefined), failures };
+}

@@ -1,0 +1,83 @@
+// Training a model of one or more networks that differ only in their input normalisation, and
+// averaging them. Why: on the selection split a centring and a standardising network of the same
+// seed, averaged, beat the centring network alone on 9 of 10 seeds (0.762 vs 0.738, docs/model.md);
+// each normalisation throws away something different (the average timbre; also the dynamics), so
+// their mistakes differ. Every member gets the same seed, data and options: member "centred" of a
+// two-network model is the network a one-network run with that normalisation would have trained.
+import { createGenreModel, type GenreModel } from '../../genre/model/genre-model.js';
+import type { GenreModelMetadata, MemberMetadata } from '../../genre/model/metadata.js';
+import type { NormalisationKind } from '../../genre/model/segments.js';
+import { evaluateClips, type Evaluation } from '../evaluation/evaluate.js';
+import { withSeededMathRandom } from './random.js';
+import { trainGenreModel, type TrainOptions, type TrainResult } from './train.js';
+
+/** The names `train --normalisation` takes, which are also the member folders' names. */
+export const NORMALISATION_NAMES = {
+  plain: 'per-coefficient',
+  centred: 'per-coefficient-centred',
+  standardised: 'per-coefficient-standardised',
+  'standardised-timbre': 'per-coefficient-standardised-timbre',
+} as const satisfies Record<string, NormalisationKind>;
+export type NormalisationName = keyof typeof NORMALISATION_NAMES;
+
+export interface MemberRun {
+  name: NormalisationName;
+  result: TrainResult;
+  minutes: number;
+}
+
+export interface MembersResult {
+  model: GenreModel;
+  runs: MemberRun[];
+  validation?: Evaluation;
+}
+
+/** Per-member training facts for the metadata (the shared options go in the model's `training`). */
+function trainingFacts(run: MemberRun): Record<string, unknown> {
+  return { epochsRun: run.result.history.length, stoppedBecause: run.result.stoppedBecause, minutes: Number(run.minutes.toFixed(2)), history: run.result.history };
+}
+
+/**
+ * Trains one network per normalisation, one after the other; member i may use an equal share of
+ * the time left before `deadline`. One normalisation: the plain one-network model. Several: one
+ * model whose metadata lists the members and whose predictions are their mean.
+ */
+export async function trainMembers(o: Omit<TrainOptions, 'normalisationKind'> & {
+  normalisations: readonly NormalisationName[];
+  onMemberStart?: (name: NormalisationName, index: number) => void;
+  onStopped?: (why: TrainResult['stoppedBecause'], name: NormalisationName) => void;
+}): Promise<MembersResult> {
+  const { normalisations, onMemberStart, onStopped, ...common } = o;
+  if (normalisations.length === 0 || new Set(normalisations).size !== normalisations.length) throw new Error('need one or more distinct normalisations');
+  const runs: MemberRun[] = [];
+  for (const [i, name] of normalisations.entries()) {
+    onMemberStart?.(name, i);
+    const started = Date.now();
+    const deadline = started + (o.deadline - started) / (normalisations.length - i);
+    const result = await withSeededMathRandom(o.seed, () => trainGenreModel({ ...common, deadline, normalisationKind: NORMALISATION_NAMES[name] }));
+    runs.push({ name, result, minutes: (Date.now() - started) / 60_000 });
+    onStopped?.(result.stoppedBecause, name);
+  }
+  if (runs.length === 1) {
+    const { result } = runs[0]!;
+    return { model: result.model, runs, ...(result.validation ? { validation: result.validation } : {}) };
+  }
+  const first = runs[0]!.result.model.metadata;
+  const members: MemberMetadata[] = runs.map((run) => ({
+    path: run.name, normalisation: run.result.model.metadata.normalisation!,
+    architecture: run.result.model.metadata.architecture, training: trainingFacts(run),
+  }));
+  const { normalisation: _single, ...rest } = first;
+  const metadata: GenreModelMetadata = {
+    ...rest, members, architecture: `mean of ${runs.length} networks (${runs.map((r) => r.name).join(', ')}): ${first.architecture}`,
+  };
+  const model = createGenreModel({ tf: o.tf, members: runs.map((r) => r.result.model.members[0]!), metadata, backend: o.backend });
+  const validation = o.validation.length > 0 ? evaluateClips({ model, clips: o.validation }) : undefined;
+  return { model, runs, ...(validation ? { validation } : {}) };
+}
+
+/** The model's `training` entry facts that are per network: the single network's own for a
+ * one-network model; for several they live in each member's entry. */
+export function networkTrainingFacts(result: MembersResult): Record<string, unknown> {
+  return result.runs.length === 1 ? trainingFacts(result.runs[0]!) : { networks: result.runs.map((r) => r.name) };
+}

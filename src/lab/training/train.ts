@@ -1,0 +1,196 @@
+// The training loop: seeded, class-weighted, early-stopped on validation loss, with a wall-clock
+// deadline so a run always finishes in its budget. Backend-agnostic (wasm with our kernels, cpu,
+// or tfjs-node): it only uses public tfjs APIs.
+import type * as tfjs from '@tensorflow/tfjs';
+import { architectureName, buildGenreCnn, type CnnHead } from '../network/architecture.js';
+import { createGenreModel, type GenreModel } from '../../genre/model/genre-model.js';
+import { METADATA_FORMAT, type FeatureParams, type GenreModelMetadata } from '../../genre/model/metadata.js';
+import type { MfccMatrix } from '../../types.js';
+import type { NormalisationKind } from '../../genre/model/segments.js';
+import type { AugmentOptions } from './augment.js';
+import type { MaskOptions } from './masking.js';
+import { mixupBatch, type MixupOptions } from './mixup.js';
+import type { StretchOptions } from './stretch.js';
+import { evaluateClips, type Evaluation } from '../evaluation/evaluate.js';
+import { createRandom } from './random.js';
+import { buildTrainingBatch, computeNormalisation, sampleEpoch } from './sampler.js';
+import { sourceBalancedWindows } from './source-balance.js';
+
+export interface LabelledClip {
+  mfcc: MfccMatrix;
+  label: number;
+  /** The clip's source (a package, the generator): needed by `balanceSources` only. */
+  source?: string;
+}
+
+export interface EpochReport {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valSegmentAccuracy?: number;
+  valClipAccuracy?: number;
+  valBalancedAccuracy?: number;
+  seconds: number;
+  msPerStep: number;
+  improved: boolean;
+}
+
+export interface TrainOptions {
+  tf: typeof tfjs;
+  backend: string;
+  train: LabelledClip[];
+  validation: LabelledClip[];
+  labels: string[];
+  features: FeatureParams;
+  epochs: number;
+  batchSize: number;
+  segmentsPerClip: number;
+  patience: number;
+  learningRate: number;
+  seed: number;
+  normalisationKind: NormalisationKind;
+  /** The network's head (architecture.ts); default 'flatten', the 2017 design. */
+  head?: CnnHead;
+  /** Random gain/EQ per training segment (augment.ts). */
+  augment: AugmentOptions;
+  /** SpecAugment-style time/coefficient masks per training segment (masking.ts); omitted: none. */
+  masking?: MaskOptions;
+  /** Random tempo change per training segment (stretch.ts); omitted: none. */
+  stretch?: StretchOptions;
+  /** Mixup of training segments within a batch (mixup.ts); omitted: one-hot targets. */
+  mixup?: MixupOptions;
+  /** Windows per clip ∝ 1/√(its source's clips in its genre) (source-balance.ts); default false. */
+  balanceSources?: boolean;
+  /** Epoch-ms timestamp after which no new epoch starts (one epoch's time is kept in reserve). */
+  deadline: number;
+  name: string;
+  version: string;
+  onBatch?: (step: number, steps: number, loss: number) => void;
+  onEpoch?: (report: EpochReport) => void;
+}
+
+export interface TrainResult {
+  model: GenreModel;
+  history: EpochReport[];
+  stoppedBecause: 'epochs' | 'early-stopping' | 'time-budget';
+  validation?: Evaluation;
+}
+
+/** Class weights n / (k · n_c) from clip counts (k = genres present), so every genre weighs the
+ * same in the loss and the mean weight per clip stays 1. */
+export function classWeights({ labels, classes }: { labels: readonly number[]; classes: number }): Record<number, number> {
+  const counts = new Array<number>(classes).fill(0);
+  labels.forEach((l) => counts[l]!++);
+  const present = counts.filter((c) => c > 0).length;
+  const weights: Record<number, number> = {};
+  counts.forEach((c, i) => {
+    weights[i] = c > 0 ? labels.length / (present * c) : 0;
+  });
+  return weights;
+}
+
+export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
+  const { tf, features } = o;
+  if (o.train.length === 0) throw new Error('no training clips');
+  const normalisation = { kind: o.normalisationKind, ...computeNormalisation({ clips: o.train.map((c) => c.mfcc) }) };
+  const metadata: GenreModelMetadata = {
+    format: METADATA_FORMAT, name: o.name, version: o.version, createdAt: new Date().toISOString(), labels: o.labels, features,
+    normalisation, architecture: architectureName(o.head ?? 'flatten'), training: {},
+    dataCard: { description: '', clipsPerGenre: {}, sources: [], licences: [] }, metrics: {},
+  };
+  const layersModel = buildGenreCnn({ tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length, head: o.head });
+  layersModel.compile({ optimizer: tf.train.adam(o.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const model = createGenreModel({ tf, members: [{ layersModel, normalisation }], metadata, backend: o.backend });
+
+  const random = createRandom(o.seed);
+  const weights = classWeights({ labels: o.train.map((c) => c.label), classes: o.labels.length });
+  const clips = o.train.map((c) => c.mfcc);
+  const labelOf = o.train.map((c) => c.label);
+  if (o.balanceSources && o.train.some((c) => c.source === undefined)) throw new Error('balanceSources needs every training clip\'s source');
+  const windowsPerClip = o.balanceSources
+    ? sourceBalancedWindows({ labels: labelOf, sources: o.train.map((c) => c.source!), segmentsPerClip: o.segmentsPerClip })
+    : undefined;
+  const history: EpochReport[] = [];
+  let best: { loss: number; weights: tfjs.Tensor[] } | undefined;
+  let sinceBest = 0;
+  let stoppedBecause: TrainResult['stoppedBecause'] = 'epochs';
+
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const last = history[history.length - 1];
+    if (last && Date.now() + last.seconds * 1000 > o.deadline) {
+      stoppedBecause = 'time-budget';
+      break;
+    }
+    const started = Date.now();
+    const refs = sampleEpoch({ frames: clips.map((c) => c.frames), segmentFrames: features.segmentFrames, segmentsPerClip: o.segmentsPerClip, windowsPerClip, random });
+    const steps = Math.ceil(refs.length / o.batchSize);
+    const { nMfcc, segmentFrames } = features;
+    const dataset = tf.data.generator(function* () {
+      for (let s = 0; s < steps; s++) {
+        const batch = buildTrainingBatch({
+          refs: refs.slice(s * o.batchSize, (s + 1) * o.batchSize), clips, labelOf, segmentFrames, normalisation,
+          stretch: o.stretch ? { options: o.stretch, random } : undefined,
+          augment: { options: o.augment, nMels: features.nMels, random },
+          mask: o.masking ? { options: o.masking, random } : undefined,
+        });
+        const count = batch.labels.length;
+        const classes = o.labels.length;
+        const { input, targets } = mixupBatch({
+          input: batch.input, labels: batch.labels, classes, perSegment: nMfcc * segmentFrames, options: o.mixup ?? { alpha: 0 }, random,
+        });
+        yield { xs: tf.tensor4d(input, [count, nMfcc, segmentFrames, 1]), ys: tf.tensor2d(targets, [count, classes]) };
+      }
+    });
+    let lossSum = 0;
+    let accSum = 0;
+    let seen = 0;
+    await layersModel.fitDataset(dataset, {
+      epochs: 1,
+      batchesPerEpoch: steps,
+      classWeight: weights,
+      verbose: 0,
+      callbacks: {
+        onBatchEnd: async (step, logs) => {
+          lossSum += logs?.['loss'] ?? 0;
+          accSum += logs?.['acc'] ?? logs?.['accuracy'] ?? 0;
+          seen++;
+          o.onBatch?.(step + 1, steps, lossSum / seen);
+        },
+      },
+    });
+    const report: EpochReport = {
+      epoch, loss: lossSum / seen, accuracy: accSum / seen, seconds: 0, msPerStep: (Date.now() - started) / steps, improved: false,
+    };
+    let monitored = report.loss;
+    if (o.validation.length > 0) {
+      const val = evaluateClips({ model, clips: o.validation });
+      Object.assign(report, {
+        valLoss: val.segmentLoss, valSegmentAccuracy: val.segmentAccuracy,
+        valClipAccuracy: val.metrics.accuracy, valBalancedAccuracy: val.metrics.balancedAccuracy,
+      });
+      monitored = val.segmentLoss;
+    }
+    if (!best || monitored < best.loss - 1e-4) {
+      tf.dispose(best?.weights ?? []);
+      best = { loss: monitored, weights: layersModel.getWeights().map((w) => w.clone()) };
+      report.improved = true;
+      sinceBest = 0;
+    } else {
+      sinceBest++;
+    }
+    report.seconds = (Date.now() - started) / 1000;
+    history.push(report);
+    o.onEpoch?.(report);
+    if (sinceBest >= o.patience) {
+      stoppedBecause = 'early-stopping';
+      break;
+    }
+  }
+  if (best) {
+    layersModel.setWeights(best.weights);
+    tf.dispose(best.weights);
+  }
+  const validation = o.validation.length > 0 ? evaluateClips({ model, clips: o.validation }) : undefined;
+  return { model, history, stoppedBecause, ...(validation ? { validation } : {}) };
+}

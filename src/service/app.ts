@@ -1,0 +1,128 @@
+// buildApp(deps): the HTTP API with everything injected — config, logger, queue, preview
+// providers, readiness probes, metrics — so tests build the real app around real Redis, real
+// ffmpeg, a tiny model and fake providers. Process wiring lives in server.ts.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { AppMetrics } from './metrics.js';
+import type { PreviewProvider } from '../previews/provider.js';
+import type { JobQueue } from './queue/job-queue.js';
+import { registerErrorHandling } from './routes/errors.js';
+import { registerHealthRoutes, type ReadinessProbe } from './routes/health.js';
+import { registerJobRoutes } from './routes/jobs.js';
+import { registerLegacyRoute } from './routes/legacy.js';
+import { registerPredictRoute } from './routes/predict.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  queue: JobQueue;
+  providers: readonly PreviewProvider[];
+  /** Checked by /readyz besides the queue (model loaded, ffmpeg found, …). */
+  probes?: readonly ReadinessProbe[];
+  metrics?: AppMetrics;
+  /** Widget files served at / (default: ./public when it exists). */
+  publicDir?: string;
+}
+
+export interface App {
+  app: FastifyInstance;
+  /** Marks the app as shutting down: /readyz answers 503 so load balancers stop sending traffic. */
+  beginShutdown(): void;
+}
+
+/** Media sources for the CSP: the widget plays previews straight from the providers' CDNs. */
+function mediaSources(config: Config, providers: readonly PreviewProvider[]): string[] {
+  const hosts = [...providers.flatMap((p) => p.downloadHosts), ...config.PREVIEW_ALLOWED_HOSTS];
+  const schemes = config.ALLOW_INSECURE_PREVIEWS ? ['https', 'http'] : ['https'];
+  // A CSP host source without a port allows only the scheme's default port; local stand-in
+  // providers (the insecure mode's purpose) serve previews from arbitrary ports.
+  const ports = config.ALLOW_INSECURE_PREVIEWS ? ['', ':*'] : [''];
+  const sources = hosts.flatMap((h) => schemes.flatMap((s) => ports.map((port) => `${s}://${h}${port}`)));
+  return ["'self'", ...new Set(sources)];
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, logger, queue, providers, metrics } = deps;
+  let shuttingDown = false;
+  const app = Fastify({
+    // Fastify's logger type is narrower than pino's; the instance is the same pino logger.
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.TRUST_PROXY,
+    // Only non-multipart bodies count here (multipart has its own per-file limit below).
+    bodyLimit: 64 * 1024,
+    // Per-request log lines only when debugging: at info level they would dominate the log.
+    logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
+  });
+  registerErrorHandling(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        mediaSrc: mediaSources(config, providers),
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        // Self-hosted instances often run on plain http (LAN, localhost): upgrading the page's
+        // own requests to https would break the widget there.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  const origins = config.CORS_ORIGINS;
+  await app.register(cors, { origin: origins.includes('*') ? '*' : origins.length > 0 ? origins : false, methods: ['GET', 'POST'] });
+  if (config.RATE_LIMIT_MAX > 0) {
+    // The widget's own static files (8 per page load) are cheap and would eat a visitor's budget.
+    const isWidgetAsset = (url: string) => /^\/(?:$|\?|index\.html|favicon\.svg|widget(?:\.js|\.css|\/))/.test(url);
+    await app.register(rateLimit, {
+      max: config.RATE_LIMIT_MAX,
+      timeWindow: config.RATE_LIMIT_WINDOW_MS,
+      allowList: (request) => request.method === 'GET' && isWidgetAsset(request.url),
+    });
+  }
+  await app.register(multipart, {
+    limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 2, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 100 },
+  });
+
+  if (metrics) {
+    queue.onFinished((event) => metrics.observeFinished(event));
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    });
+  }
+
+  // During shutdown, answers close their connection: a keep-alive socket left open by a request
+  // that was in flight when close() began would otherwise hold the server open until its timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) void reply.header('connection', 'close');
+  });
+
+  const probes: ReadinessProbe[] = [
+    { name: 'queue', check: async () => (await queue.ping(), queue.kind) },
+    ...(deps.probes ?? []),
+  ];
+  registerHealthRoutes(app, { probes, metrics, isShuttingDown: () => shuttingDown });
+  registerLegacyRoute(app, { config, queue, providers, metrics });
+  registerPredictRoute(app, { config, queue, metrics });
+  registerJobRoutes(app, { queue });
+
+  const publicDir = deps.publicDir ?? resolve('public');
+  if (existsSync(publicDir)) await app.register(fastifyStatic, { root: publicDir, prefix: '/', index: ['index.html'] });
+  else logger.info({ publicDir }, 'no widget directory: / is not served');
+
+  return {
+    app,
+    beginShutdown: () => void (shuttingDown = true),
+  };
+}

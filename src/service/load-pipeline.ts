@@ -1,0 +1,41 @@
+// Everything a process needs to RUN predictions (embedded API or worker): the model (it picks
+// the TensorFlow.js backend), ffmpeg, and the job processor bound to them, plus readiness probes for /readyz.
+import { resolveFfmpegPath } from '../audio/ffmpeg/ffmpeg-binary.js';
+import { closeWarmDecoders } from '../audio/ffmpeg/warm-decoder.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { loadGenreModel, type GenreModel } from '../genre/model/load.js';
+import { createJobProcessor, type JobProcessor } from './predictions/processor.js';
+import type { ReadinessProbe } from './routes/health.js';
+import { createPredictor } from './predictions/predictor.js';
+
+export interface LoadedPipeline {
+  model: GenreModel;
+  process: JobProcessor;
+  probes: ReadinessProbe[];
+  /** Kills the idle warm ffmpeg processes and frees the model: after the queue/worker is closed. */
+  dispose(): Promise<void>;
+}
+
+export async function loadPipeline({ config, logger }: { config: Config; logger: Logger }): Promise<LoadedPipeline> {
+  // Fail at boot, not on the first request, when ffmpeg is missing.
+  const ffmpeg = resolveFfmpegPath({ configured: config.FFMPEG_PATH });
+  logger.info({ ffmpeg: ffmpeg.path, source: ffmpeg.source }, 'ffmpeg found');
+  // loadGenreModel logs the model, its backend, networks and labels ('genre model loaded').
+  const model = await loadGenreModel({ dir: config.MODEL_DIR, backend: config.TF_BACKEND, logger });
+  const pipelineConfig = { ...config, FFMPEG_PATH: ffmpeg.path };
+  const predictor = createPredictor({ model, config: pipelineConfig });
+  return {
+    model,
+    process: createJobProcessor({ predictor, logger }),
+    probes: [
+      { name: 'model', check: async () => `${model.name}@${model.version}` },
+      { name: 'backend', check: async () => model.backend },
+      { name: 'ffmpeg', check: async () => resolveFfmpegPath({ configured: config.FFMPEG_PATH }).path },
+    ],
+    dispose: async () => {
+      await closeWarmDecoders();
+      model.dispose();
+    },
+  };
+}

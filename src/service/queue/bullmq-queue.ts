@@ -1,0 +1,180 @@
+// JobQueue on BullMQ: the API side (Queue + QueueEvents). Workers live in bullmq-worker.ts and
+// may run on other machines; upload bytes and results travel through Redis (redis-stores.ts).
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config.js';
+import { NotFoundError, TransientError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { SyncWaitTimeout, decodeFailure, toAppError } from './failure.js';
+import {
+  isCachedResultRef,
+  jobIdForKey,
+  type FinishedEvent,
+  type JobReturnValue,
+  type JobProgress,
+  type JobQueue,
+  type JobState,
+  type JobStatus,
+  type PredictionJobData,
+} from './job-queue.js';
+import { createRedisConnection, withRedis } from './redis.js';
+import { createRedisResultCache, createRedisUploadStore } from './redis-stores.js';
+import type { CachedResult } from '../predictions/result-json.js';
+
+type QueueConfig = Pick<
+  Config,
+  | 'QUEUE_NAME'
+  | 'QUEUE_PREFIX'
+  | 'JOB_ATTEMPTS'
+  | 'JOB_BACKOFF_MS'
+  | 'JOB_RETENTION_S'
+  | 'RESULT_CACHE_TTL_S'
+  | 'UPLOAD_TTL_S'
+  | 'REDIS_TIMEOUT_MS'
+>;
+
+export const JOB_NAME = 'predict';
+
+/** The job options every producer uses, so retries and retention do not depend on who added the job. */
+export function defaultJobOptions(config: QueueConfig) {
+  return {
+    attempts: config.JOB_ATTEMPTS,
+    backoff: { type: 'exponential' as const, delay: config.JOB_BACKOFF_MS },
+    removeOnComplete: { age: config.JOB_RETENTION_S },
+    removeOnFail: { age: config.JOB_RETENTION_S },
+  };
+}
+
+const STATE_MAP: Record<string, JobState | undefined> = {
+  waiting: 'waiting',
+  prioritized: 'waiting',
+  'waiting-children': 'waiting',
+  active: 'active',
+  delayed: 'delayed',
+  completed: 'completed',
+  failed: 'failed',
+};
+
+export async function createBullmqQueue({
+  config,
+  redisUrl,
+  logger,
+}: {
+  config: QueueConfig;
+  redisUrl: string;
+  logger: Logger;
+}): Promise<JobQueue> {
+  const redis: Redis = createRedisConnection({ url: redisUrl, name: 'music-prediction-api', failFast: true });
+  const eventsConnection = createRedisConnection({ url: redisUrl, name: 'music-prediction-api-events' });
+  const names = { prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME };
+  const queue = new Queue<PredictionJobData, JobReturnValue>(config.QUEUE_NAME, {
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    defaultJobOptions: defaultJobOptions(config),
+  });
+  const events = new QueueEvents(config.QUEUE_NAME, { connection: eventsConnection, prefix: config.QUEUE_PREFIX });
+  queue.on('error', (err) => logger.warn({ err }, 'queue connection error'));
+  events.on('error', (err) => logger.warn({ err }, 'queue events connection error'));
+  const uploads = createRedisUploadStore({ redis, ...names, ttlSeconds: config.UPLOAD_TTL_S });
+  const results = createRedisResultCache({ redis, ...names, ttlSeconds: config.RESULT_CACHE_TTL_S });
+  const limited = <T>(what: string, call: () => Promise<T>) => withRedis(what, call, config.REDIS_TIMEOUT_MS);
+  const listeners: Array<(event: FinishedEvent) => void> = [];
+  const emit = (event: FinishedEvent) => listeners.forEach((l) => l(event));
+  events.on('completed', ({ jobId, returnvalue }) => {
+    const value = returnvalue as unknown as JobReturnValue | undefined;
+    emit({ id: jobId, outcome: 'completed', timingsMs: value?.timingsMs });
+  });
+  /**
+   * A finished job's result: its return value, or the cached copy it refers to (job-queue.ts,
+   * CachedResultRef). null when that copy is gone (expired or evicted before the job record).
+   */
+  const resultOf = async (key: string, value: JobReturnValue): Promise<CachedResult | null> =>
+    isCachedResultRef(value) ? results.load(key) : { result: value };
+  events.on('failed', ({ jobId, failedReason }) => emit({ id: jobId, outcome: 'failed', error: decodeFailure(failedReason) }));
+  // Not awaited: with Redis down at boot the API still starts, /readyz says why, requests get 503.
+  events.waitUntilReady().catch((err: unknown) => logger.warn({ err }, 'queue events not ready'));
+
+  return {
+    kind: 'bullmq',
+    submit: ({ data, audio }) =>
+      limited('submit', async () => {
+        const id = jobIdForKey(data.key);
+        const existing = await queue.getJob(id);
+        if (existing) {
+          const state = await existing.getState();
+          // A job that failed for good is retried when asked again, and so is a finished one whose
+          // cached result is gone; any other keeps serving (a running one already has its bytes in
+          // Redis, a finished one its result).
+          const resultGone = state === 'completed' && isCachedResultRef(existing.returnvalue) && !(await results.has(data.key));
+          if (state !== 'failed' && state !== 'unknown' && !resultGone) return { id, deduplicated: true };
+          await existing.remove().catch((err: unknown) => logger.warn({ err, jobId: id }, 'could not remove failed job'));
+        }
+        if (data.kind === 'upload') {
+          if (!audio) throw new Error('upload job submitted without audio');
+          await uploads.put(data.sha256, audio);
+        }
+        // Concurrent adds with the same jobId create one job: BullMQ ignores the second add.
+        // (Bytes put by the losing add expire with UPLOAD_TTL_S at the latest.)
+        await queue.add(JOB_NAME, data, { jobId: id });
+        return { id, deduplicated: false };
+      }),
+    getCachedResult: (key) => limited('cache read', () => results.get(key)),
+    getStatus: (id) =>
+      limited('status', async (): Promise<JobStatus | null> => {
+        // State first, then the job: read the other way round, a job that completes in between
+        // is reported "completed" from a snapshot taken before it had its result.
+        const state = STATE_MAP[await queue.getJobState(id)];
+        if (!state) return null;
+        const job = await queue.getJob(id);
+        if (!job) return null;
+        // A finished job whose result is gone counts as gone: kept "for a limited time" either way.
+        const finished = state === 'completed' ? await resultOf(job.data.key, job.returnvalue) : undefined;
+        if (finished === null) return null;
+        return {
+          id,
+          state,
+          progress: typeof job.progress === 'object' ? (job.progress as unknown as JobProgress) : null,
+          attemptsMade: job.attemptsMade,
+          createdAt: job.timestamp,
+          ...(job.finishedOn ? { finishedAt: job.finishedOn } : {}),
+          ...(finished ? { result: finished.result } : {}),
+          ...(state === 'failed' ? { error: decodeFailure(job.failedReason) } : {}),
+        };
+      }),
+    async waitForResult(id, timeoutMs) {
+      const job = await limited('wait', () => queue.getJob(id));
+      if (!job) throw new NotFoundError('JOB_NOT_FOUND', `no job with id ${id}`);
+      const started = Date.now();
+      let value: JobReturnValue;
+      try {
+        value = await job.waitUntilFinished(events, timeoutMs);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        // BullMQ signals its own ttl expiry with a plain Error; ours carry JSON reasons.
+        if (Date.now() - started >= timeoutMs && reason.startsWith('Job wait')) throw new SyncWaitTimeout(id, timeoutMs);
+        throw toAppError(decodeFailure(reason));
+      }
+      const finished = await limited('result read', () => resultOf(job.data.key, value));
+      if (finished) return finished;
+      // Written by the worker just now: only Redis evicting it (maxmemory) gets here. Asking again
+      // runs the job again (submit above).
+      throw new TransientError('RESULT_LOST', 'the finished result was evicted from Redis before it could be read; ask again', 503);
+    },
+    backlog: () =>
+      limited('backlog', async () => {
+        const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
+        return Object.values(counts).reduce((a, b) => a + b, 0);
+      }),
+    onFinished: (listener) => void listeners.push(listener),
+    ping: () => limited('ping', async () => void (await redis.ping())),
+    async close() {
+      // Bounded: with Redis gone, BullMQ's close would wait for a connection that never comes.
+      await limited('close', async () => {
+        await events.close();
+        await queue.close();
+      }).catch((err: unknown) => logger.warn({ err }, 'queue did not close cleanly'));
+      redis.disconnect();
+      eventsConnection.disconnect();
+    },
+  };
+}

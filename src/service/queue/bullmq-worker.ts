@@ -1,0 +1,73 @@
+// BullMQ Worker running the job processor. Lock duration and stalled interval come from config,
+// so a worker that dies mid-job (SIGKILL, machine loss) has its job picked up by another one.
+import { Worker } from 'bullmq';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { JobReturnValue, PredictionJobData } from './job-queue.js';
+import { toBullmqProcessor, type JobProcessor } from '../predictions/processor.js';
+import { createRedisConnection } from './redis.js';
+import { createRedisResultCache, createRedisUploadStore } from './redis-stores.js';
+
+type WorkerConfig = Pick<
+  Config,
+  | 'QUEUE_NAME'
+  | 'QUEUE_PREFIX'
+  | 'WORKER_CONCURRENCY'
+  | 'WORKER_LOCK_DURATION_MS'
+  | 'WORKER_STALLED_INTERVAL_MS'
+  | 'WORKER_MAX_STALLED_COUNT'
+  | 'RESULT_CACHE_TTL_S'
+  | 'JOB_RETENTION_S'
+  | 'UPLOAD_TTL_S'
+>;
+
+export interface RunningWorker {
+  /** Stops taking jobs, lets running ones finish, closes connections. */
+  close(): Promise<void>;
+  /** Resolves once the worker is connected and listening for jobs. */
+  ready(): Promise<void>;
+}
+
+export function startBullmqWorker({
+  config,
+  redisUrl,
+  process,
+  logger,
+}: {
+  config: WorkerConfig;
+  redisUrl: string;
+  process: JobProcessor;
+  logger: Logger;
+}): RunningWorker {
+  const redis = createRedisConnection({ url: redisUrl, name: 'music-prediction-worker' });
+  const names = { prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME };
+  const processor = toBullmqProcessor({
+    process,
+    uploads: createRedisUploadStore({ redis, ...names, ttlSeconds: config.UPLOAD_TTL_S }),
+    results: createRedisResultCache({ redis, ...names, ttlSeconds: config.RESULT_CACHE_TTL_S }),
+    // The cached copy lives at least as long as the job record is meant to, so the job can return
+    // a reference to it. (BullMQ drops finished jobs lazily, so a record can outlive its cached
+    // result on a quiet queue: readers treat such a job as gone, see bullmq-queue.ts.)
+    returnReference: config.RESULT_CACHE_TTL_S >= config.JOB_RETENTION_S,
+  });
+  const workerConnection = createRedisConnection({ url: redisUrl, name: 'music-prediction-worker-jobs' });
+  const worker = new Worker<PredictionJobData, JobReturnValue>(config.QUEUE_NAME, processor, {
+    connection: workerConnection,
+    prefix: config.QUEUE_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    lockDuration: config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
+  });
+  worker.on('error', (err) => logger.warn({ err }, 'worker connection error'));
+  worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, reason: err.message }, 'job attempt failed'));
+  worker.on('stalled', (jobId) => logger.warn({ jobId }, 'stalled job moved back to wait'));
+  return {
+    async close() {
+      await worker.close();
+      redis.disconnect();
+      workerConnection.disconnect();
+    },
+    ready: () => worker.waitUntilReady().then(() => undefined),
+  };
+}

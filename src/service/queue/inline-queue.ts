@@ -1,0 +1,152 @@
+// JobQueue in memory, for the embedded mode (no REDIS_URL): the same processor runs in this
+// process with bounded concurrency, and the same semantics as the BullMQ queue — dedup by key,
+// result cache with a TTL, retries with exponential backoff for transient failures, finished
+// jobs readable for JOB_RETENTION_S. Hand-written because it is small and BullMQ needs Redis.
+import type { Config } from '../../config.js';
+import { NotFoundError, TransientError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { SyncWaitTimeout, toAppError, toJobFailure } from './failure.js';
+import { jobIdForKey, type FinishedEvent, type JobQueue, type JobStatus, type PredictionJobData } from './job-queue.js';
+import type { JobProcessor } from '../predictions/processor.js';
+import type { CachedResult } from '../predictions/result-json.js';
+
+type InlineConfig = Pick<Config, 'INLINE_CONCURRENCY' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'JOB_RETENTION_S' | 'RESULT_CACHE_TTL_S'>;
+
+interface Entry extends JobStatus {
+  data: PredictionJobData;
+  audio?: Buffer;
+  settled: Promise<void>;
+  settle: () => void;
+}
+
+export function createInlineQueue({ config, process, logger }: { config: InlineConfig; process: JobProcessor; logger: Logger }): JobQueue {
+  const jobs = new Map<string, Entry>();
+  const cache = new Map<string, CachedResult & { expiresAt: number }>();
+  const pending: Entry[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const listeners: Array<(event: FinishedEvent) => void> = [];
+  let running = 0;
+  let delayed = 0;
+  let closed = false;
+
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    timers.add(t);
+  };
+
+  function finish(entry: Entry, outcome: FinishedEvent) {
+    entry.finishedAt = Date.now();
+    delete entry.audio;
+    entry.settle();
+    later(config.JOB_RETENTION_S * 1000, () => jobs.get(entry.id) === entry && jobs.delete(entry.id));
+    listeners.forEach((l) => l(outcome));
+  }
+
+  async function run(entry: Entry) {
+    running++;
+    entry.state = 'active';
+    try {
+      const result = await process({
+        id: entry.id,
+        data: entry.data,
+        audio: entry.audio,
+        attempt: entry.attemptsMade + 1,
+        reportProgress: async (progress) => void (entry.progress = progress),
+      });
+      entry.attemptsMade++;
+      if (config.RESULT_CACHE_TTL_S > 0) {
+        // The image serialised once here, not on every cached answer (see result-json.ts).
+        const mfccJson = Buffer.from(JSON.stringify(result.mfcc));
+        cache.set(entry.data.key, { result, mfccJson, expiresAt: Date.now() + config.RESULT_CACHE_TTL_S * 1000 });
+      }
+      Object.assign(entry, { state: 'completed', result });
+      finish(entry, { id: entry.id, outcome: 'completed', timingsMs: result.timingsMs });
+    } catch (err) {
+      entry.attemptsMade++;
+      const failure = toJobFailure(err);
+      if (!failure.permanent && entry.attemptsMade < config.JOB_ATTEMPTS && !closed) {
+        logger.warn({ jobId: entry.id, failure }, 'job attempt failed; retrying');
+        entry.state = 'delayed';
+        delayed++;
+        later(config.JOB_BACKOFF_MS * 2 ** (entry.attemptsMade - 1), () => {
+          delayed--;
+          enqueue(entry);
+        });
+      } else {
+        Object.assign(entry, { state: 'failed', error: failure });
+        finish(entry, { id: entry.id, outcome: 'failed', error: failure });
+      }
+    } finally {
+      running--;
+      pump();
+    }
+  }
+
+  function enqueue(entry: Entry) {
+    entry.state = 'waiting';
+    pending.push(entry);
+    pump();
+  }
+
+  function pump() {
+    while (!closed && running < config.INLINE_CONCURRENCY && pending.length > 0) void run(pending.shift()!);
+  }
+
+  return {
+    kind: 'inline',
+    async submit({ data, audio }) {
+      if (closed) throw new TransientError('SHUTTING_DOWN', 'the service is shutting down', 503);
+      const id = jobIdForKey(data.key);
+      const existing = jobs.get(id);
+      if (existing && existing.state !== 'failed') return { id, deduplicated: true };
+      let settle!: () => void;
+      const settled = new Promise<void>((resolve) => (settle = resolve));
+      const entry: Entry = { id, data, audio, state: 'waiting', progress: null, attemptsMade: 0, createdAt: Date.now(), settled, settle };
+      jobs.set(id, entry);
+      enqueue(entry);
+      return { id, deduplicated: false };
+    },
+    async getCachedResult(key) {
+      const hit = cache.get(key);
+      if (!hit) return null;
+      if (hit.expiresAt > Date.now()) return { result: hit.result, mfccJson: hit.mfccJson };
+      cache.delete(key);
+      return null;
+    },
+    async getStatus(id) {
+      const entry = jobs.get(id);
+      if (!entry) return null;
+      const { data: _data, audio: _audio, settled: _s, settle: _t, ...status } = entry;
+      return status;
+    },
+    async waitForResult(id, timeoutMs) {
+      const entry = jobs.get(id);
+      if (!entry) throw new NotFoundError('JOB_NOT_FOUND', `no job with id ${id}`);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      const outcome = await Promise.race([entry.settled, timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') throw new SyncWaitTimeout(id, timeoutMs);
+      if (entry.state === 'completed' && entry.result) return { result: entry.result };
+      throw toAppError(entry.error ?? toJobFailure(new Error('job ended without a result')));
+    },
+    backlog: async () => pending.length + delayed,
+    onFinished: (listener) => void listeners.push(listener),
+    ping: async () => undefined,
+    async close() {
+      closed = true;
+      pending.length = 0;
+      for (const entry of [...jobs.values()].filter((e) => e.state === 'waiting' || e.state === 'delayed')) {
+        const error = { code: 'SHUTTING_DOWN', message: 'the service shut down before the job ran', status: 503, permanent: false };
+        Object.assign(entry, { state: 'failed', error });
+        finish(entry, { id: entry.id, outcome: 'failed', error });
+      }
+      await Promise.all([...jobs.values()].filter((e) => e.state === 'active').map((e) => e.settled));
+      timers.forEach((t) => clearTimeout(t));
+    },
+  };
+}

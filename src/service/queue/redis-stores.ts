@@ -1,0 +1,83 @@
+// Two small Redis stores beside the BullMQ queue, under the same prefix and queue name:
+// upload bytes (so workers on other machines can read them; TTL so nothing outlives a lost job)
+// and finished results (so a repeat answers without a job), laid out by result-json.ts.
+import type { Redis } from 'ioredis';
+import type { PredictionResult } from '../../genre/result.js';
+import { parseCachedResult, serializeResult, type CachedResult } from '../predictions/result-json.js';
+
+export interface UploadStore {
+  put(sha256: string, audio: Buffer): Promise<void>;
+  get(sha256: string): Promise<Buffer | null>;
+  delete(sha256: string): Promise<void>;
+}
+
+export interface ResultCache {
+  /** A cache lookup: null when this process has the cache turned off (RESULT_CACHE_TTL_S=0). */
+  get(key: string): Promise<CachedResult | null>;
+  /** The stored result whatever this process's cache setting: a job's result by reference. */
+  load(key: string): Promise<CachedResult | null>;
+  /** Whether a result is stored for this key (without reading it). */
+  has(key: string): Promise<boolean>;
+  set(key: string, result: PredictionResult): Promise<void>;
+}
+
+export function redisKeyspace({ prefix, queueName }: { prefix: string; queueName: string }) {
+  const base = `${prefix}:${queueName}`;
+  return {
+    upload: (sha256: string) => `${base}:upload:${sha256}`,
+    result: (key: string) => `${base}:result:${key}`,
+  };
+}
+
+export function createRedisUploadStore({
+  redis,
+  prefix,
+  queueName,
+  ttlSeconds,
+}: {
+  redis: Redis;
+  prefix: string;
+  queueName: string;
+  ttlSeconds: number;
+}): UploadStore {
+  const keys = redisKeyspace({ prefix, queueName });
+  return {
+    async put(sha256, audio) {
+      await redis.set(keys.upload(sha256), audio, 'EX', ttlSeconds);
+    },
+    async get(sha256) {
+      return redis.getBuffer(keys.upload(sha256));
+    },
+    async delete(sha256) {
+      await redis.del(keys.upload(sha256));
+    },
+  };
+}
+
+export function createRedisResultCache({
+  redis,
+  prefix,
+  queueName,
+  ttlSeconds,
+}: {
+  redis: Redis;
+  prefix: string;
+  queueName: string;
+  ttlSeconds: number;
+}): ResultCache {
+  const keys = redisKeyspace({ prefix, queueName });
+  // Bytes, not a string: the image's JSON is passed on without a UTF-8 decode (result-json.ts).
+  const load = async (key: string) => {
+    const raw = await redis.getBuffer(keys.result(key));
+    return raw === null ? null : parseCachedResult(raw);
+  };
+  return {
+    get: async (key) => (ttlSeconds === 0 ? null : load(key)),
+    load,
+    has: async (key) => (await redis.exists(keys.result(key))) === 1,
+    async set(key, result) {
+      if (ttlSeconds === 0) return;
+      await redis.set(keys.result(key), serializeResult(result), 'EX', ttlSeconds);
+    },
+  };
+}

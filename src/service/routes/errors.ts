@@ -1,0 +1,62 @@
+// One error shape for every failure, ours or Fastify's: {"error": {"code", "message"}} with the
+// right status. Fastify/plugin errors (404, 413, 415, 429, bad JSON, multipart limits) are mapped
+// to stable codes so clients never see HTML or a stack trace.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, TransientError } from '../../errors.js';
+import { SyncWaitTimeout } from '../queue/failure.js';
+
+/** The queue has more waiting jobs than MAX_QUEUE_BACKLOG: try again later. */
+export class QueueFullError extends TransientError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('QUEUE_FULL', 'too many predictions are waiting; try again shortly', 503);
+  }
+}
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_BODY',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_BODY',
+  FST_REQ_FILE_TOO_LARGE: 'UPLOAD_TOO_LARGE',
+  FST_FILES_LIMIT: 'TOO_MANY_FILES',
+  FST_PARTS_LIMIT: 'TOO_MANY_PARTS',
+  FST_FIELDS_LIMIT: 'TOO_MANY_FIELDS',
+  FST_PROTO_VIOLATION: 'INVALID_MULTIPART',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'NOT_MULTIPART',
+};
+
+function codeFor(status: number, fastifyCode: string | undefined): string {
+  if (fastifyCode && FASTIFY_CODES[fastifyCode]) return FASTIFY_CODES[fastifyCode];
+  if (status === 429) return 'RATE_LIMITED';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 413) return 'BODY_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  return 'INVALID_REQUEST';
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
+    if (err instanceof AppError) {
+      if (err.status >= 500) request.log.warn({ code: err.code, err }, 'request failed');
+      if (err instanceof QueueFullError) void reply.header('retry-after', String(err.retryAfterSeconds));
+      if (err.status === 503 && !(err instanceof QueueFullError)) void reply.header('retry-after', '5');
+      const body = err instanceof SyncWaitTimeout ? { ...err.toBody(), jobId: err.jobId } : err.toBody();
+      if (err instanceof SyncWaitTimeout) void reply.header('location', `/jobs/${err.jobId}`);
+      return reply.code(err.status).send(body);
+    }
+    const fastifyErr = err as FastifyError;
+    const status = fastifyErr.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // The multipart plugin answers 406 for a non-multipart body; 415 is what it means here.
+      const normalised = fastifyErr.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' ? 415 : status;
+      const message = fastifyErr.validation ? `invalid request: ${fastifyErr.message}` : fastifyErr.message;
+      return reply.code(normalised).send({ error: { code: codeFor(normalised, fastifyErr.code), message } });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.code(500).send({ error: { code: 'INTERNAL_ERROR', message: 'internal error' } });
+  });
+}

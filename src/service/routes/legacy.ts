@@ -1,0 +1,48 @@
+// GET /d/music-prediction?artist=&track= — the 2017 widget's contract. The API resolves the
+// preview itself (cheap I/O, cached per process: previews/lookup-cache.ts; a miss answers
+// {"response": false} without a job), then runs or reuses the job keyed by the provider's track id.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import { isAppError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { AppMetrics } from '../metrics.js';
+import { createPreviewLookup } from '../../previews/lookup-cache.js';
+import type { PreviewProvider } from '../../previews/provider.js';
+import { trackJobKey, type JobQueue } from '../queue/job-queue.js';
+import { acceptedBody } from './jobs.js';
+import { JSON_CONTENT_TYPE, predictionBody, runPrediction } from './run-prediction.js';
+import { modeParam, parseInput, textParam } from './validate.js';
+
+export function registerLegacyRoute(
+  app: FastifyInstance,
+  { config, queue, providers, metrics }: { config: Config; queue: JobQueue; providers: readonly PreviewProvider[]; metrics?: AppMetrics },
+): void {
+  const querySchema = z.object({
+    artist: textParam(config.MAX_QUERY_CHARS),
+    track: textParam(config.MAX_QUERY_CHARS),
+    mode: modeParam,
+  });
+
+  const lookup = createPreviewLookup({ providers, ttlSeconds: config.LOOKUP_CACHE_TTL_S });
+
+  app.get('/d/music-prediction', async (request, reply) => {
+    const { artist, track, mode } = parseInput(querySchema, request.query, 'query');
+    const match = await lookup.find({ artist, track, logger: request.log as Logger });
+    if (!match) return { response: false };
+    const key = trackJobKey(match);
+    try {
+      const outcome = await runPrediction({ queue, config, metrics, mode, request: { data: { kind: 'track', key, match } } });
+      if (outcome.kind === 'accepted') return reply.code(202).header('location', `/jobs/${outcome.jobId}`).send(acceptedBody(outcome.jobId));
+      return reply.type(JSON_CONTENT_TYPE).send(predictionBody({ result: outcome.result, mfccJson: outcome.mfccJson, fresh: { mp3: match.previewUrl } }));
+    } catch (err) {
+      // The preview vanished between lookup and download (404/410): for the widget that is a miss.
+      if (isAppError(err) && err.permanent && err.status === 404) {
+        request.log.info({ code: err.code, key }, 'preview gone: answering as a miss');
+        lookup.forget({ artist, track });
+        return { response: false };
+      }
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,60 @@
+// POST /predict — multipart upload (field `file`) of any audio ffmpeg can decode. The job key is
+// the sha256 of the bytes, so the same file uploaded twice at once runs once and a repeat comes
+// from the cache. Upload file names are never used: the bytes go to memory/Redis, never to disk.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import { AppError, InputError } from '../../errors.js';
+import type { AppMetrics } from '../metrics.js';
+import { uploadJobKey, type JobQueue } from '../queue/job-queue.js';
+import { acceptedBody } from './jobs.js';
+import { JSON_CONTENT_TYPE, predictionBody, runPrediction } from './run-prediction.js';
+import { modeParam, parseInput } from './validate.js';
+
+const querySchema = z.object({ mode: modeParam });
+
+async function readSingleFile(request: FastifyRequest): Promise<Buffer> {
+  if (!request.isMultipart()) {
+    throw new InputError('NOT_MULTIPART', 'send the audio as multipart/form-data with a field named "file"', 415);
+  }
+  let audio: Buffer | undefined;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname !== 'file') throw new InputError('UNEXPECTED_FILE_FIELD', `unexpected file field "${part.fieldname}": use "file"`, 400);
+      if (audio) throw new InputError('TOO_MANY_FILES', 'send exactly one file per request', 400);
+      audio = await part.toBuffer();
+    }
+  } catch (err) {
+    // Reliability fix (fuzz, issue 6): busboy reports a malformed body (no boundary, truncated
+    // form, bad part headers) as a plain Error without a status, which answered 500. It is the
+    // client's input: 400. Errors that carry a status (our InputErrors, the plugin's limits) pass.
+    if (err instanceof AppError || typeof (err as { statusCode?: unknown }).statusCode === 'number') throw err;
+    throw new InputError('INVALID_MULTIPART', `malformed multipart body: ${(err as Error).message}`, 400, { cause: err });
+  }
+  if (!audio) throw new InputError('MISSING_FILE', 'no file: send the audio in a multipart field named "file"', 400);
+  if (audio.length === 0) throw new InputError('EMPTY_AUDIO', 'the uploaded file is empty', 400);
+  return audio;
+}
+
+export function registerPredictRoute(
+  app: FastifyInstance,
+  { config, queue, metrics }: { config: Config; queue: JobQueue; metrics?: AppMetrics },
+): void {
+  app.post('/predict', async (request, reply) => {
+    const { mode } = parseInput(querySchema, request.query, 'query');
+    const audio = await readSingleFile(request);
+    const sha256 = createHash('sha256').update(audio).digest('hex');
+    const key = uploadJobKey(sha256);
+    const outcome = await runPrediction({
+      queue,
+      config,
+      metrics,
+      mode,
+      request: { data: { kind: 'upload', key, sha256, bytes: audio.length }, audio },
+    });
+    if (outcome.kind === 'accepted') return reply.code(202).header('location', `/jobs/${outcome.jobId}`).send(acceptedBody(outcome.jobId));
+    return reply.type(JSON_CONTENT_TYPE).send(predictionBody({ result: outcome.result, mfccJson: outcome.mfccJson }));
+  });
+}
