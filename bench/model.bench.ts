@@ -36,7 +36,7 @@ async function randomModelDir(preferred: BackendPreference): Promise<string> {
     networks: [model], dir,
     metadata: {
       format: METADATA_FORMAT, name: 'bench-random', version: '0', createdAt: new Date().toISOString(), labels: LABELS,
-      features: DEFAULT_FEATURES, normalisation: { kind: 'per-coefficient', mean: new Array(13).fill(0), std: new Array(13).fill(20) },
+      features: { ...DEFAULT_FEATURES, segmentHopFrames: 65 }, normalisation: { kind: 'per-coefficient', mean: new Array(13).fill(0), std: new Array(13).fill(20) },
       architecture: ARCHITECTURE, training: {}, dataCard: { description: 'random weights', clipsPerGenre: {}, sources: [], licences: [] }, metrics: {},
     },
   });

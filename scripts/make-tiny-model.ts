@@ -36,7 +36,8 @@ const common: Omit<GenreModelMetadata, 'normalisation'> = {
   version: '0.0.0-fixture',
   createdAt: '2026-11-23T00:00:00.000Z',
   labels,
-  features: DEFAULT_FEATURES,
+  // Segments overlap by half here, so the tests see more than one segment per short clip.
+  features: { ...DEFAULT_FEATURES, segmentHopFrames: 65 },
   architecture: ARCHITECTURE,
   training: { note: 'not trained: random weights from seeded initialisers' },
   dataCard: { description: 'No data: random-weight test fixture. Its predictions mean nothing.', clipsPerGenre: {}, sources: [], licences: [] },

@@ -18,6 +18,9 @@ import { runFfmpeg } from './ffmpeg/ffmpeg-run.js';
 import { needsSeekableInput } from './mp4-layout.js';
 import { decodeWithWarmProcess } from './ffmpeg/warm-decoder.js';
 
+export const RESAMPLERS = ['auto', 'soxr', 'swr'] as const;
+export type Resampler = (typeof RESAMPLERS)[number];
+
 export interface DecodeOptions {
   input: string | Buffer;
   sampleRate?: number;
@@ -32,7 +35,7 @@ export interface DecodeOptions {
   ffmpegPath?: string;
   signal?: AbortSignal;
   /** 'auto': soxr when this ffmpeg has it (closest to librosa), else ffmpeg's default swr. */
-  resampler?: 'auto' | 'soxr' | 'swr';
+  resampler?: Resampler;
   /** Buffer inputs: use (and keep) a pre-spawned ffmpeg. Off by default: it leaves a process idling. */
   warmPool?: boolean;
   /** With warmPool: pre-spawn through a small helper process, so this one never forks (spawn-helper.ts). */

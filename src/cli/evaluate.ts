@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { readDataset } from '../lab/datasets/manifest.js';
 import { isAppError } from '../errors.js';
-import { loadGenreModel } from '../genre/model/load.js';
+import { loadGenrePipeline } from '../genre/pipeline.js';
 import { matchLabels, parseList, progressBar } from './cli-helpers.js';
 import { evaluateClips } from '../lab/evaluation/evaluate.js';
 import { extractDatasetFeatures } from '../lab/training/features.js';
@@ -57,14 +57,15 @@ async function run(argv: string[]): Promise<number> {
   const { args } = parsed;
   try {
     const config = loadConfig();
-    const model = await loadGenreModel({ dir: args.model ?? config.MODEL_DIR, backend: args.backend ?? config.TF_BACKEND });
+    const pipeline = await loadGenrePipeline(args.model ?? config.MODEL_DIR, { backend: args.backend ?? config.TF_BACKEND });
+    const { model } = pipeline;
     let entries = await readDataset({ location: args.data });
     if (args.sources.length > 0) entries = entries.filter((e) => args.sources.includes(e.source));
     const { matched, unmatched } = matchLabels({ entries, labels: model.labels });
     for (const [genre, n] of unmatched) console.warn(`skipping ${n} clip(s) of genre "${genre}" (not a label of ${model.name})`);
     const labelOf = new Map(matched.map((m) => [m.entry, m.label]));
     const { clips, failures } = await extractDatasetFeatures({
-      entries: matched.map((m) => m.entry), features: model.metadata.features, cacheDir: args.cacheDir, concurrency: 2,
+      entries: matched.map((m) => m.entry), features: pipeline.metadata.features, cacheDir: args.cacheDir, concurrency: 2,
       onProgress: (done, total) => progressBar('features', done, total),
     });
     for (const f of failures) console.warn(`skipped ${f.entry.path}: ${f.error}`);
@@ -93,7 +94,7 @@ async function run(argv: string[]): Promise<number> {
       await writeFile(args.json, JSON.stringify(report, null, 2) + '\n');
       console.log(`report written to ${args.json}`);
     }
-    model.dispose();
+    pipeline.dispose();
     return 0;
   } catch (err) {
     if (!isAppError(err)) throw err;

@@ -4,11 +4,11 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { MelEngine } from '../features/mel-power.js';
 import { resolveFfmpegPath } from '../audio/ffmpeg/ffmpeg-binary.js';
-import { decodeAudio } from '../audio/decode.js';
 import { loadConfig } from '../config.js';
 import { isAppError } from '../errors.js';
-import { computeMfcc } from '../features/mfcc.js';
 import { renderMfccImage } from '../genre/mfcc-image.js';
+import { DEFAULT_FEATURES, type FeatureParams } from '../genre/model/metadata.js';
+import { decodeLimitsFrom, extractFeatures } from '../genre/preprocess.js';
 import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction features <audio-file> [options]
@@ -81,17 +81,16 @@ async function run(argv: string[]): Promise<number> {
   const { args } = parsed;
   try {
     const config = loadConfig();
-    const maxSeconds = args.maxSeconds ?? config.MAX_AUDIO_SECONDS;
-    const audio = await decodeAudio({
-      input: args.file,
-      maxSeconds,
-      minSeconds: Math.min(config.MIN_AUDIO_SECONDS, maxSeconds),
-      maxBytes: config.MAX_UPLOAD_BYTES,
-      timeoutMs: config.FFMPEG_TIMEOUT_MS,
-      ffmpegPath: resolveFfmpegPath({ configured: config.FFMPEG_PATH }).path,
-    });
     const { nMfcc, nMels, nFft, hopLength, lifter, engine } = args;
-    const mfcc = computeMfcc({ samples: audio.samples, sampleRate: audio.sampleRate, nMfcc, nMels, nFft, hopLength, lifter, engine });
+    const clipSeconds = args.maxSeconds ?? config.MAX_AUDIO_SECONDS;
+    // The model front end's defaults with this command's options: the same extraction as predict.
+    const features: FeatureParams = {
+      ...DEFAULT_FEATURES, nMfcc, nMels, nFft, hopLength, lifter, clipSeconds, minSeconds: Math.min(config.MIN_AUDIO_SECONDS, clipSeconds),
+    };
+    const { maxBytes, timeoutMs } = decodeLimitsFrom(config);
+    const limits = { maxBytes, timeoutMs, ffmpegPath: resolveFfmpegPath({ configured: config.FFMPEG_PATH }).path } as const;
+    const { mfcc, durationSeconds } = await extractFeatures({ input: args.file, features, limits, engine });
+    const audio = { sampleRate: features.sampleRate, durationSeconds };
     if (args.image !== undefined) await writeFile(args.image, (await renderMfccImage({ mfcc })).jpeg);
     if (args.json) {
       const data = Array.from({ length: mfcc.nMfcc }, (_, k) => Array.from(mfcc.data.subarray(k * mfcc.frames, (k + 1) * mfcc.frames)));

@@ -2,13 +2,10 @@
 // line per file with --json, else a short human summary.
 import { parseArgs } from 'node:util';
 import { resolveFfmpegPath } from '../audio/ffmpeg/ffmpeg-binary.js';
-import { decodeAudio } from '../audio/decode.js';
 import { loadConfig } from '../config.js';
 import { isAppError } from '../errors.js';
-import { computeMfcc } from '../features/mfcc.js';
-import { classifyMfcc } from '../genre/model/classify.js';
-import { loadGenreModel } from '../genre/model/load.js';
-import { mfccOptionsFor } from '../genre/model/metadata.js';
+import { loadGenrePipeline, type GenrePipeline } from '../genre/pipeline.js';
+import { decodeLimitsFrom } from '../genre/preprocess.js';
 import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction predict <audio-file…> [--model <dir>] [--json]
@@ -46,30 +43,26 @@ async function run(argv: string[]): Promise<number> {
   if ('exitCode' in parsed) return parsed.exitCode;
   const { args } = parsed;
   const config = loadConfig();
-  let model;
+  let pipeline: GenrePipeline;
   try {
-    model = await loadGenreModel({ dir: args.model ?? config.MODEL_DIR, backend: args.backend ?? config.TF_BACKEND });
+    // A one-shot command: no warm ffmpeg left idling.
+    const limits = { ...decodeLimitsFrom(config), ffmpegPath: resolveFfmpegPath({ configured: config.FFMPEG_PATH }).path, warmPool: false };
+    pipeline = await loadGenrePipeline(args.model ?? config.MODEL_DIR, { backend: args.backend ?? config.TF_BACKEND, limits });
   } catch (err) {
     if (!isAppError(err)) throw err;
     console.error(`music-prediction predict: ${err.code}: ${err.message}`);
     return 3;
   }
-  const f = model.metadata.features;
-  const ffmpegPath = resolveFfmpegPath({ configured: config.FFMPEG_PATH }).path;
+  const { model } = pipeline;
   let failures = 0;
   for (const file of args.files) {
     try {
       const t0 = performance.now();
-      const audio = await decodeAudio({
-        input: file, sampleRate: f.sampleRate, maxSeconds: config.MAX_AUDIO_SECONDS, minSeconds: Math.min(config.MIN_AUDIO_SECONDS, config.MAX_AUDIO_SECONDS),
-        maxBytes: config.MAX_UPLOAD_BYTES, timeoutMs: config.FFMPEG_TIMEOUT_MS, ffmpegPath,
-      });
+      const { mfcc, timingsMs: extracted } = await pipeline.extract(file);
       const t1 = performance.now();
-      const mfcc = computeMfcc(mfccOptionsFor({ features: f, samples: audio.samples, sampleRate: audio.sampleRate }));
+      const prediction = pipeline.classify(mfcc);
       const t2 = performance.now();
-      const prediction = classifyMfcc({ model, mfcc });
-      const t3 = performance.now();
-      const timingsMs = { decode: ms(t0, t1), mfcc: ms(t1, t2), classify: ms(t2, t3), total: ms(t0, t3) };
+      const timingsMs = { ...extracted, classify: ms(t1, t2), total: ms(t0, t2) };
       if (args.json) {
         console.log(JSON.stringify({
           ...(args.files.length > 1 ? { file } : {}), ...prediction, backend: model.backend, model: `${model.name}@${model.version}`, timingsMs,
@@ -87,7 +80,7 @@ async function run(argv: string[]): Promise<number> {
       else console.error(`${file}: ${err.code}: ${err.message}`);
     }
   }
-  model.dispose();
+  pipeline.dispose();
   return failures === 0 ? 0 : 1;
 }
 

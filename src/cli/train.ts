@@ -113,7 +113,7 @@ function parse(argv: string[]) {
     version: s('model-version') ?? '1.0.0',
     epochs: parseNumber('epochs', s('epochs'), 30, { min: 1, max: 1000 }),
     batchSize: parseNumber('batch-size', s('batch-size'), 32, { min: 1, max: 4096 }),
-    segmentHop: parseNumber('segment-hop', s('segment-hop'), DEFAULT_SEGMENT_HOP, { min: 1, max: DEFAULT_FEATURES.segmentFrames }),
+    segmentHop: parseNumber('segment-hop', s('segment-hop'), DEFAULT_FEATURES.segmentHopFrames, { min: 1, max: DEFAULT_FEATURES.segmentFrames }),
     segmentsPerClip: parseNumber('segments-per-clip', s('segments-per-clip'), 4, { min: 1, max: 100 }),
     patience: parseNumber('patience', s('patience'), 4, { min: 1, max: 1000 }),
     learningRate: parseNumber('learning-rate', s('learning-rate'), 0.001, { integer: false, min: 1e-6, max: 1 }),
@@ -141,9 +141,8 @@ function parse(argv: string[]) {
   };
 }
 
-/** The bundled model's recipe, chosen on the selection split (docs/model.md, ninth session). */
+/** The bundled model's recipe, chosen on the selection split (docs/model.md). */
 const DEFAULT_NORMALISATIONS: readonly NormalisationName[] = ['centred', 'standardised'];
-const DEFAULT_SEGMENT_HOP = 130;
 
 function parseNormalisations(list: string | undefined, flags: Record<string, unknown>): NormalisationName[] {
   const aliases: [string, NormalisationName][] = [['centre-segments', 'centred'], ['standardise-segments', 'standardised'], ['standardise-timbre', 'standardised-timbre']];
@@ -175,7 +174,7 @@ async function run(argv: string[]): Promise<number> {
   const deadline = startedAt + args.maxMinutes * 60_000;
   try {
     const config = loadConfig();
-    const features = { ...DEFAULT_FEATURES, segmentHopFrames: args.segmentHop, clipSeconds: config.MAX_AUDIO_SECONDS };
+    const features = { ...DEFAULT_FEATURES, segmentHopFrames: args.segmentHop };
     const { tf, backend } = await initTfBackend({ preferred: args.backend ?? config.TF_BACKEND });
     const entries = await readDataset({ location: args.data });
     const { matched, unmatched } = matchLabels({ entries: entries, labels: args.labels });

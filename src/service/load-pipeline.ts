@@ -4,7 +4,9 @@ import { resolveFfmpegPath } from '../audio/ffmpeg/ffmpeg-binary.js';
 import { closeWarmDecoders } from '../audio/ffmpeg/warm-decoder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { loadGenreModel, type GenreModel } from '../genre/model/load.js';
+import type { GenreModel } from '../genre/model/load.js';
+import { loadGenrePipeline } from '../genre/pipeline.js';
+import { decodeLimitsFrom } from '../genre/preprocess.js';
 import { createJobProcessor, type JobProcessor } from './predictions/processor.js';
 import type { ReadinessProbe } from './routes/health.js';
 import { createPredictor } from './predictions/predictor.js';
@@ -22,9 +24,11 @@ export async function loadPipeline({ config, logger }: { config: Config; logger:
   const ffmpeg = resolveFfmpegPath({ configured: config.FFMPEG_PATH });
   logger.info({ ffmpeg: ffmpeg.path, source: ffmpeg.source }, 'ffmpeg found');
   // loadGenreModel logs the model, its backend, networks and labels ('genre model loaded').
-  const model = await loadGenreModel({ dir: config.MODEL_DIR, backend: config.TF_BACKEND, logger });
-  const pipelineConfig = { ...config, FFMPEG_PATH: ffmpeg.path };
-  const predictor = createPredictor({ model, config: pipelineConfig });
+  const pipeline = await loadGenrePipeline(config.MODEL_DIR, {
+    backend: config.TF_BACKEND, logger, limits: decodeLimitsFrom({ ...config, FFMPEG_PATH: ffmpeg.path }),
+  });
+  const { model } = pipeline;
+  const predictor = createPredictor({ pipeline, config });
   return {
     model,
     process: createJobProcessor({ predictor, logger }),

@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createGenreModel } from '../../src/genre/model/genre-model.js';
 import { loadGenreModel, type GenreModel } from '../../src/genre/model/load.js';
 import { loadPipeline } from '../../src/service/load-pipeline.js';
-import { predictAudio } from '../../src/genre/predict-audio.js';
+import { createGenrePipeline, type StageProgress } from '../../src/genre/pipeline.js';
+import { decodeLimitsFrom } from '../../src/genre/preprocess.js';
 import { createPredictor } from '../../src/service/predictions/predictor.js';
 import { audioFixture } from '../helpers/audio-fixtures.js';
 import { startFakeProviders, type FakeProviders } from '../helpers/fake-providers.js';
@@ -29,7 +30,11 @@ after(async () => {
 
 const config = loadConfig({ LOG_LEVEL: 'silent', ALLOW_INSECURE_PREVIEWS: 'true', PREVIEW_ALLOWED_HOSTS: '127.0.0.1', MAX_AUDIO_SECONDS: '30' });
 
-test('predictAudio: real stages, model feature parameters, stage timings and ordered progress', async () => {
+function predictAudio({ audio, model: m, config: c, onProgress }: { audio: Buffer; model: GenreModel; config: typeof config; logger: unknown; onProgress?: StageProgress }) {
+  return createGenrePipeline({ model: m, limits: decodeLimitsFrom(c) }).predict(audio, onProgress ? { onProgress } : {});
+}
+
+test('pipeline.predict: real stages, model feature parameters, stage timings and ordered progress', async () => {
   const audio = await readFile(await audioFixture({ format: 'mp3', seconds: 7 }));
   const stages: string[] = [];
   const result = await predictAudio({ audio, model, config, logger: silentLogger, onProgress: (stage) => stages.push(stage) });
@@ -44,7 +49,7 @@ test('predictAudio: real stages, model feature parameters, stage timings and ord
   assert.deepEqual(result.model, { name: 'tiny-random', version: '0.0.0-fixture', backend: 'wasm' });
 });
 
-test('predictAudio with a model of two networks: the answer is the mean of its members\' answers', async () => {
+test('pipeline.predict with a model of two networks: the answer is the mean of its members\' answers', async () => {
   const pair = await loadGenreModel({ dir: 'test/fixtures/tiny-ensemble', backend: 'wasm' });
   try {
     const audio = await readFile(await audioFixture({ format: 'mp3', seconds: 7 }));
@@ -65,7 +70,7 @@ test('predictAudio with a model of two networks: the answer is the mean of its m
   }
 });
 
-test('predictAudio: bytes that are not audio → InputError NOT_AUDIO 415', async () => {
+test('pipeline.predict: bytes that are not audio → InputError NOT_AUDIO 415', async () => {
   await assert.rejects(
     predictAudio({ audio: Buffer.from('definitely not audio '.repeat(100)), model, config, logger: silentLogger }),
     (err: unknown) => err instanceof InputError && err.code === 'NOT_AUDIO' && err.status === 415,
@@ -87,7 +92,7 @@ test('FFMPEG_WARM_POOL: uploads keep one ffmpeg started ahead; off, none; the pi
 });
 
 test('createPredictor().predictTrack: downloads from the allowlisted host and adds mp3/source/track', async () => {
-  const predictor = createPredictor({ model, config });
+  const predictor = createPredictor({ pipeline: createGenrePipeline({ model, limits: decodeLimitsFrom(config) }), config });
   const previewUrl = `${fake.audioBaseUrl}/preview/deezer/1000.mp3?token=t`;
   const stages: string[] = [];
   const result = await predictor.predictTrack({
@@ -103,7 +108,7 @@ test('createPredictor().predictTrack: downloads from the allowlisted host and ad
 });
 
 test('createPredictor().predictTrack: a preview on a host outside the allowlist is refused, not fetched', async () => {
-  const strict = createPredictor({ model, config: { ...config, PREVIEW_ALLOWED_HOSTS: [] } });
+  const strict = createPredictor({ pipeline: createGenrePipeline({ model, limits: decodeLimitsFrom(config) }), config: { ...config, PREVIEW_ALLOWED_HOSTS: [] } });
   const before = fake.requests.length;
   await assert.rejects(
     strict.predictTrack({

@@ -1,5 +1,5 @@
 // A tfjs IOHandler on the local filesystem. `model.save('file://…')` and `tf.loadLayersModel('file://…')`
-// need tfjs-node, which does not install everywhere (DESIGN.md); this handler writes and reads the
+// need tfjs-node, which does not install everywhere (its install downloads libtensorflow); this handler writes and reads the
 // same layout (model.json + weights.bin) with node:fs, so it works on every backend.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';

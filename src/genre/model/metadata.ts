@@ -3,7 +3,7 @@
 // judge it (data card, held-out metrics). Validated on load so a stale or hand-edited file fails
 // at startup with a precise message instead of producing silently wrong predictions.
 import { z } from 'zod';
-import type { MfccOptions } from '../../features/mfcc.js';
+import { RESAMPLERS } from '../../audio/decode.js';
 import { NORMALISATION_KINDS } from './segments.js';
 
 export const METADATA_FILE = 'metadata.json';
@@ -24,30 +24,25 @@ export const featureParamsSchema = z
     /** Frames per CNN input segment (≈ 3 s) and the hop between segment starts. */
     segmentFrames: positiveInt,
     segmentHopFrames: positiveInt,
-    /** Seconds decoded from the start of a clip, as in serving (MAX_AUDIO_SECONDS). */
+    /** Seconds decoded from the start of a clip; serving never reads more (MAX_AUDIO_SECONDS only lowers it). */
     clipSeconds: z.number().positive(),
+    /** Fewer decoded seconds than this is AUDIO_TOO_SHORT (fewer frames than a segment are padded). */
+    minSeconds: z.number().positive().default(1),
+    /** ffmpeg's resampler: it changes the samples, so it is part of what the network was trained on.
+     * 'auto' = soxr when the ffmpeg build has it (closest to librosa), else swr. */
+    resampler: z.enum(RESAMPLERS).default('auto'),
   })
+  .refine((f) => f.minSeconds <= f.clipSeconds, { message: 'need minSeconds ≤ clipSeconds' })
   .refine((f) => f.nMfcc <= f.nMels, { message: 'nMfcc must be ≤ nMels' })
   .refine((f) => f.fmax <= f.sampleRate / 2 && f.fmin < f.fmax, { message: 'need fmin < fmax ≤ sampleRate / 2' });
 export type FeatureParams = z.infer<typeof featureParamsSchema>;
 
-/**
- * The MFCC options of decoded audio under a model's feature parameters: the one mapping that
- * training (features.ts), serving (predict-audio.ts) and the predict CLI share, so no caller can
- * leave a parameter behind and compute features the model was not trained on.
- */
-export function mfccOptionsFor({ features, samples, sampleRate }: { features: FeatureParams; samples: Float32Array; sampleRate: number }): MfccOptions {
-  const { nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax } = features;
-  return { samples, sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax };
-}
-
-/** The front end: librosa defaults (sr 22050, n_fft 2048, hop 512, 128 mels) and the original's
- * 13 coefficients; 130 frames ≈ 3.02 s per segment, 50 % overlap. (`train` scores segments
- * without overlap by default, `--segment-hop 130`, as the bundled model 1.3.0 does; the test
- * fixtures keep 65.) */
+/** The front end `train` records unless told otherwise, the only place these defaults live:
+ * librosa defaults (sr 22050, n_fft 2048, hop 512, 128 mels), 13 coefficients, 130 frames ≈ 3.02 s
+ * per segment, scored without overlap (hop 130, as the bundled model). */
 export const DEFAULT_FEATURES: FeatureParams = {
   sampleRate: 22050, nFft: 2048, hopLength: 512, nMels: 128, nMfcc: 13, lifter: 0, fmin: 0, fmax: 11025,
-  segmentFrames: 130, segmentHopFrames: 65, clipSeconds: 30,
+  segmentFrames: 130, segmentHopFrames: 130, clipSeconds: 30, minSeconds: 1, resampler: 'auto',
 };
 
 const countsSchema = z.record(z.string(), z.number().int().min(0));

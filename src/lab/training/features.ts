@@ -1,14 +1,13 @@
-// Training/evaluation features: the SAME decodeAudio + computeMfcc as serving, cached per file
+// Training/evaluation features: the SAME extractFeatures as serving (genre/preprocess), cached per file
 // under .cache/features so repeated experiments skip ffmpeg and the STFT. The cache key covers the
 // file (absolute path, size, mtime), every MFCC parameter and a code version: changing any of them
 // misses the cache instead of reusing stale features.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { decodeAudio } from '../../audio/decode.js';
-import { computeMfcc } from '../../features/mfcc.js';
+import type { FeatureParams } from '../../genre/model/metadata.js';
+import { extractFeatures } from '../../genre/preprocess.js';
 import type { DatasetEntry } from '../datasets/manifest.js';
-import { mfccOptionsFor, type FeatureParams } from '../../genre/model/metadata.js';
 import type { MfccMatrix } from '../../types.js';
 
 /** Bump when decode or MFCC code changes in a way that alters the numbers. */
@@ -17,8 +16,10 @@ const HEADER_BYTES = 8;
 
 async function cacheKey(path: string, features: FeatureParams): Promise<string> {
   const info = await stat(path);
-  const { sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds } = features;
-  const key = JSON.stringify([FEATURE_CACHE_VERSION, resolve(path), info.size, info.mtimeMs, sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds]);
+  const { sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds, resampler } = features;
+  // The resampler joins the key only when it is not the default, so existing cache entries stay valid.
+  const key = JSON.stringify([FEATURE_CACHE_VERSION, resolve(path), info.size, info.mtimeMs, sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds,
+    ...(resampler === 'auto' ? [] : [resampler])]);
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
@@ -51,8 +52,7 @@ export async function extractFileMfcc({ path, features, cacheDir, timeoutMs = 30
     const cached = await readFile(file).then(decode, () => undefined);
     if (cached && cached.nMfcc === features.nMfcc) return cached;
   }
-  const audio = await decodeAudio({ input: path, sampleRate: features.sampleRate, maxSeconds: features.clipSeconds, minSeconds: 0.5, timeoutMs });
-  const mfcc = computeMfcc(mfccOptionsFor({ features, samples: audio.samples, sampleRate: audio.sampleRate }));
+  const { mfcc } = await extractFeatures({ input: path, features, limits: { timeoutMs } });
   if (file && cacheDir) {
     await mkdir(cacheDir, { recursive: true });
     // Write-then-rename: an interrupted run never leaves a truncated cache entry behind.

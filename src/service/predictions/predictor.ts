@@ -1,29 +1,27 @@
-// Binds the pipeline to one loaded model and this process's config: the object the job
-// processor calls. The preview download gets the provider's host allowlist, the byte cap and the
-// timeout here, so the stages never read config themselves.
+// Binds the genre pipeline to this process's config: the object the job processor calls. The
+// preview download gets the provider's host allowlist, the byte cap and the timeout here, so the
+// stages never read config themselves.
 import type { Dispatcher } from 'undici';
 import type { Config } from '../../config.js';
-import type { GenreModel } from '../../genre/model/load.js';
+import type { GenrePipeline } from '../../genre/pipeline.js';
 import { downloadPreview } from '../../previews/download.js';
 import { allowedPreviewHosts } from '../../previews/providers.js';
 import type { Predictor } from './processor.js';
-import { predictAudio, type DecodeConfig } from '../../genre/predict-audio.js';
 import { predictTrack } from './predict-track.js';
 
-export type PredictorConfig = DecodeConfig &
-  Pick<Config, 'PREVIEW_ALLOWED_HOSTS' | 'ALLOW_INSECURE_PREVIEWS' | 'MAX_PREVIEW_BYTES' | 'PREVIEW_DOWNLOAD_TIMEOUT_MS'>;
+export type PredictorConfig = Pick<Config, 'PREVIEW_ALLOWED_HOSTS' | 'ALLOW_INSECURE_PREVIEWS' | 'MAX_PREVIEW_BYTES' | 'PREVIEW_DOWNLOAD_TIMEOUT_MS'>;
 
 export function createPredictor({
-  model,
+  pipeline,
   config,
   dispatcher,
 }: {
-  model: GenreModel;
+  pipeline: GenrePipeline;
   config: PredictorConfig;
   dispatcher?: Dispatcher;
 }): Predictor {
-  const predictAudioBytes: Parameters<typeof predictTrack>[0]['predictAudioBytes'] = (args) =>
-    predictAudio({ ...args, model, config });
+  const predictAudioBytes: Parameters<typeof predictTrack>[0]['predictAudioBytes'] = ({ audio, logger, onProgress, signal }) =>
+    pipeline.predict(audio, { logger, onProgress, ...(signal ? { signal } : {}) });
   return {
     predictUpload: ({ audio, logger, onProgress, signal }) => predictAudioBytes({ audio, logger, onProgress, signal }),
     predictTrack: ({ match, logger, onProgress, signal }) =>

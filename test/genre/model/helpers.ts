@@ -13,7 +13,7 @@ export function validMetadata(overrides: Partial<GenreModelMetadata> = {}): Genr
     version: '1.2.3',
     createdAt: new Date('2026-11-23T10:00:00Z').toISOString(),
     labels: LABELS,
-    features: DEFAULT_FEATURES,
+    features: { ...DEFAULT_FEATURES, segmentHopFrames: 65 },
     normalisation: { kind: 'per-coefficient', mean: new Array<number>(13).fill(-5), std: new Array<number>(13).fill(20) },
     architecture: ARCHITECTURE,
     training: {},
