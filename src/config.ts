@@ -92,7 +92,7 @@ export const configSchema = z.object({
   SPOTIFY_CLIENT_SECRET: z.string().min(1).optional(),
   PROVIDER_TIMEOUT_MS: int(100, 120_000).default(5_000),
   PREVIEW_DOWNLOAD_TIMEOUT_MS: int(100, 300_000).default(10_000),
-  /** Provider quotas (DESIGN.md): the shared per-provider limiter never exceeds them in any window. */
+  /** Provider quotas (each provider's published limit): the shared per-provider limiter never exceeds them in any window. */
   DEEZER_RATE_LIMIT: rateLimitSetting.default({ requests: 50, perMs: 5_000 }),
   ITUNES_RATE_LIMIT: rateLimitSetting.default({ requests: 20, perMs: 60_000 }),
   SPOTIFY_RATE_LIMIT: rateLimitSetting.default({ requests: 60, perMs: 30_000 }),

@@ -1,4 +1,4 @@
-// MFCC exactly as librosa 0.11's librosa.feature.mfcc (see /work/shared/golden/README.md):
+// MFCC exactly as librosa 0.11's librosa.feature.mfcc (golden fixtures in test/fixtures/golden):
 // STFT power (stft.ts) → sparse Slaney mel bank (mel-filterbank.ts), both in mel-power.ts →
 // power_to_db over the whole matrix (power-to-db.ts) → ortho DCT-II + optional lifter (dct.ts).
 // Pure functions; the tables for a parameter set are built once and cached.

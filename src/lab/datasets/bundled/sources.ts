@@ -77,7 +77,7 @@ export const PACKAGE_SOURCES: readonly PackageSource[] = [
     paths: ['*/pak6-patch088.pk3'],
     archives: [{ path: 'pak6-patch088.pk3', members: 'music/*.ogg' }],
     licence: 'GPL-2+',
-    rules: [{ match: /OA\d+\.ogg$/, genre: 'Metal', why: 'guitar-driven metal arena soundtrack (DESIGN.md)' }],
+    rules: [{ match: /OA\d+\.ogg$/, genre: 'Metal', why: 'guitar-driven metal arena soundtrack' }],
   },
   {
     package: 'fretsonfire-songs-muldjord',
@@ -158,7 +158,7 @@ export const PACKAGE_SOURCES: readonly PackageSource[] = [
 
 /**
  * `dataset build-bundled --more-sources`: two more training packages found by searching Debian's
- * Contents index for music files with a genre in their name (sixth session). Few tracks, but from
+ * Contents index for music files with a genre in their name. Few tracks, but from
  * composers the default table has none of: more human-written jazz (the weakest genre) and a
  * second real EDM producer. Training only; measured on the selection split (docs/model.md).
  */
