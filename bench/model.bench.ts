@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initTfBackend, type BackendPreference } from '../src/genre/model/backend.js';
+import { initTrainingBackend } from '../src/lab/network/backend.js';
 import { buildGenreCnn, ARCHITECTURE } from '../src/lab/network/architecture.js';
 import { loadGenreModel } from '../src/genre/model/load.js';
 import { saveGenreModel } from '../src/lab/network/save.js';
@@ -87,7 +88,7 @@ export default async function modelBench(): Promise<void> {
   model.dispose();
 
   // One optimiser step at batch 32 on the full CNN: the unit the training time budget is built on.
-  const { tf } = await initTfBackend({ preferred });
+  const { tf } = await initTrainingBackend({ preferred });
   const cnn = buildGenreCnn({ tf, nMfcc: 13, segmentFrames: DEFAULT_FEATURES.segmentFrames, classes: LABELS.length });
   cnn.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const x = tf.randomNormal([32, 13, DEFAULT_FEATURES.segmentFrames, 1]);

@@ -6,7 +6,7 @@ import { loadConfig } from '../config.js';
 import { readDataset } from '../lab/datasets/manifest.js';
 import { InputError, isAppError } from '../errors.js';
 import { CNN_HEADS, type CnnHead } from '../lab/network/architecture.js';
-import { initTfBackend } from '../genre/model/backend.js';
+import { initTrainingBackend } from '../lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../genre/model/metadata.js';
 import { saveGenreModel } from '../lab/network/save.js';
 import { matchLabels, parseList, parseNumber, progressBar, readSourcesInfo } from './cli-helpers.js';
@@ -175,7 +175,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     const config = loadConfig();
     const features = { ...DEFAULT_FEATURES, segmentHopFrames: args.segmentHop };
-    const { tf, backend } = await initTfBackend({ preferred: args.backend ?? config.TF_BACKEND });
+    const { tf, backend } = await initTrainingBackend({ preferred: args.backend ?? config.TF_BACKEND });
     const entries = await readDataset({ location: args.data });
     const { matched, unmatched } = matchLabels({ entries: entries, labels: args.labels });
     for (const [genre, n] of unmatched) console.warn(`skipping ${n} clip(s) of genre "${genre}" (not in --labels)`);

@@ -4,7 +4,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Logger } from '../../logger.js';
 import { InternalError } from '../../errors.js';
-import { registerWasmTrainingKernels } from '../../lab/network/wasm-kernels/register.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export interface TfRuntime {
@@ -21,7 +20,6 @@ const attempts: Record<Exclude<BackendPreference, 'auto'>, () => Promise<void>> 
   },
   wasm: async () => {
     await import('@tensorflow/tfjs-backend-wasm');
-    registerWasmTrainingKernels();
   },
   cpu: async () => {},
 };

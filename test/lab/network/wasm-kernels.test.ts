@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initTfBackend } from '../../../src/genre/model/backend.js';
+import { initTrainingBackend } from '../../../src/lab/network/backend.js';
 
 // Every gradient is computed twice, on the reference cpu backend and on wasm with our kernels,
 // from the same random inputs; they must agree to float32 rounding.
@@ -17,7 +17,7 @@ function seeded(shape: number[], seed: number): Float32Array {
 }
 
 async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await initTfBackend({ preferred: backend });
+  await initTrainingBackend({ preferred: backend });
   const out = fn();
   const values = out.map((t) => t.dataSync() as Float32Array);
   tf.dispose(out);

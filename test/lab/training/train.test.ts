@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initTfBackend } from '../../../src/genre/model/backend.js';
+import { initTrainingBackend } from '../../../src/lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../../../src/genre/model/metadata.js';
 import { loadGenreModel } from '../../../src/genre/model/load.js';
 import { classifyMfcc } from '../../../src/genre/model/classify.js';
@@ -28,7 +28,7 @@ test('class weights equalise genres by clip count', () => {
 });
 
 test('training is deterministic for a seed (split, sampling, stretch, augmentation, masking, mixup, init, dropout)', async () => {
-  const { tf, backend } = await initTfBackend({ preferred: 'wasm' });
+  const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
   const once = () =>
     withSeededMathRandom(5, async () => {
       const result = await trainGenreModel({
