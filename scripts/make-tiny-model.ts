@@ -2,7 +2,9 @@
 // segment → 5 genres), for fast pipeline tests elsewhere. Their predictions mean nothing.
 // - test/fixtures/tiny-model/: one tiny network;
 // - test/fixtures/tiny-ensemble/: a model of two tiny networks ('centred' and 'standardised'
-//   member folders), the layout of the bundled model.
+//   member folders), the layout of the bundled model;
+// - test/fixtures/tiny-other-features/: one tiny network on a different front end (16 kHz, swr,
+//   20 coefficients, 64-frame segments, 10-s clips), which the code must serve from its metadata alone.
 // Deterministic (seeded initialisers, fixed date): re-running reproduces the committed files byte
 // for byte. Usage: npx tsx scripts/make-tiny-model.ts [fixturesDir]
 import { join } from 'node:path';
@@ -17,10 +19,10 @@ const { tf } = await initTfBackend({ preferred: 'cpu' });
 const { nMfcc, segmentFrames } = DEFAULT_FEATURES;
 const ARCHITECTURE = 'conv4-globalavgpool-dense (random weights, test fixture)';
 
-function tinyNetwork(seed: number): tfjs.Sequential {
+function tinyNetwork(seed: number, shape: { nMfcc: number; segmentFrames: number } = { nMfcc, segmentFrames }): tfjs.Sequential {
   const model = tf.sequential({ name: 'tiny_genre_cnn' });
   model.add(tf.layers.conv2d({
-    inputShape: [nMfcc, segmentFrames, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu',
+    inputShape: [shape.nMfcc, shape.segmentFrames, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu',
     kernelInitializer: tf.initializers.glorotUniform({ seed }), biasInitializer: 'zeros',
   }));
   model.add(tf.layers.globalAveragePooling2d({}));
@@ -61,3 +63,18 @@ await saveGenreModel({
   dir: join(fixturesDir, 'tiny-ensemble'),
 });
 console.log(`wrote ${join(fixturesDir, 'tiny-ensemble')} (2 × ${pair[0]!.countParams()} parameters)`);
+
+const otherFeatures = {
+  sampleRate: 16000, nFft: 1024, hopLength: 256, nMels: 64, nMfcc: 20, lifter: 0, fmin: 0, fmax: 8000,
+  segmentFrames: 64, segmentHopFrames: 32, clipSeconds: 10, minSeconds: 0.5, resampler: 'swr' as const,
+};
+const other = tinyNetwork(5, otherFeatures);
+await saveGenreModel({
+  networks: [other],
+  metadata: {
+    ...common, name: 'tiny-other-features', features: otherFeatures,
+    normalisation: { kind: 'per-coefficient', mean: new Array<number>(otherFeatures.nMfcc).fill(0), std: new Array<number>(otherFeatures.nMfcc).fill(10) },
+  },
+  dir: join(fixturesDir, 'tiny-other-features'),
+});
+console.log(`wrote ${join(fixturesDir, 'tiny-other-features')} (${other.countParams()} parameters)`);

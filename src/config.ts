@@ -68,7 +68,7 @@ export const configSchema = z.object({
   UPLOAD_TTL_S: int(10, 86_400).default(900),
   MAX_UPLOAD_BYTES: int(1024, 500 * 1024 * 1024).default(20 * 1024 * 1024),
   MAX_PREVIEW_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
-  /** Decode at most this many seconds from the start of the audio. */
+  /** Operational caps only: the model's metadata sets clip and minimum length; these lower/raise them, never change features. */
   MAX_AUDIO_SECONDS: z.coerce.number().min(1).max(600).default(30),
   MIN_AUDIO_SECONDS: z.coerce.number().min(0.1).max(60).default(1),
   FFMPEG_TIMEOUT_MS: int(100, 600_000).default(15_000),
