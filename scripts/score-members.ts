@@ -7,7 +7,7 @@ import { readDataset } from '../src/lab/datasets/manifest.js';
 import { createGenreModel, type GenreModel } from '../src/genre/model/genre-model.js';
 import { loadGenreModel } from '../src/genre/model/load.js';
 import type { MetricsSummary } from '../src/genre/model/metadata.js';
-import { matchLabels } from '../src/cli/cli-helpers.js';
+import { matchLabels } from '../src/lab/datasets/labels.js';
 import { evaluateClips } from '../src/lab/evaluation/evaluate.js';
 import { extractDatasetFeatures } from '../src/lab/training/features.js';
 import type { MfccMatrix } from '../src/types.js';

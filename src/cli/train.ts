@@ -1,22 +1,14 @@
-// `music-prediction train --data <tsv-or-folder> --out models/<name>`: features (cached) → seeded,
-// class-weighted training with early stopping and a wall-clock budget → model directory.
+// `music-prediction train --data <tsv-or-folder> --out models/<name>`: parses the options and calls
+// the lab's train() (features, seeded training with early stopping and a time budget, model directory).
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { readDataset } from '../lab/datasets/manifest.js';
-import { InputError, isAppError } from '../errors.js';
-import { CNN_HEADS, type CnnHead } from '../lab/network/architecture.js';
-import { initTrainingBackend } from '../lab/network/backend.js';
+import { isAppError } from '../errors.js';
 import { DEFAULT_FEATURES } from '../genre/model/metadata.js';
-import { saveGenreModel } from '../lab/network/save.js';
-import { matchLabels, parseList, parseNumber, progressBar, readSourcesInfo } from './cli-helpers.js';
-import { buildDataCard } from '../lab/training/data-card.js';
-import { evaluateClips } from '../lab/evaluation/evaluate.js';
-import { extractDatasetFeatures } from '../lab/training/features.js';
-import { holdOutSources, splitByGroup } from '../lab/training/split.js';
-import { NORMALISATION_NAMES, networkTrainingFacts, trainMembers, type NormalisationName } from '../lab/training/members.js';
-import type { EpochReport, LabelledClip } from '../lab/training/train.js';
-import { formatMetricsTable } from '../lab/evaluation/report.js';
+import { CNN_HEADS, type CnnHead } from '../lab/network/architecture.js';
+import { NORMALISATION_NAMES, type NormalisationName } from '../lab/training/members.js';
+import { train } from '../lab/train.js';
+import { parseList, parseNumber, progressBar } from './cli-helpers.js';
 import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction train --data <tsv-or-folder> --out <dir> [options]
@@ -158,94 +150,14 @@ function parseNormalisations(list: string | undefined, flags: Record<string, unk
   return names as NormalisationName[];
 }
 
-const fmt = (x: number | undefined, d = 3) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
-
-function epochLine(r: EpochReport, epochs: number): string {
-  return `epoch ${String(r.epoch).padStart(3)}/${epochs}  loss ${fmt(r.loss)}  acc ${fmt(r.accuracy)}  ` +
-    `val_loss ${fmt(r.valLoss)}  val_seg_acc ${fmt(r.valSegmentAccuracy)}  val_clip_acc ${fmt(r.valClipAccuracy)}  ` +
-    `val_bal_acc ${fmt(r.valBalancedAccuracy)}  ${r.seconds.toFixed(1)} s (${r.msPerStep.toFixed(0)} ms/step)${r.improved ? '  *' : ''}`;
-}
-
 async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandLine({ name: 'train', argv, parse, help: HELP });
   if ('exitCode' in parsed) return parsed.exitCode;
   const { args } = parsed;
-  const startedAt = Date.now();
-  const deadline = startedAt + args.maxMinutes * 60_000;
   try {
-    const config = loadConfig();
-    const features = { ...DEFAULT_FEATURES, segmentHopFrames: args.segmentHop };
-    const { tf, backend } = await initTrainingBackend({ preferred: args.backend ?? config.TF_BACKEND });
-    const entries = await readDataset({ location: args.data });
-    const { matched, unmatched } = matchLabels({ entries: entries, labels: args.labels });
-    for (const [genre, n] of unmatched) console.warn(`skipping ${n} clip(s) of genre "${genre}" (not in --labels)`);
-    const evalMatched = args.evalData ? matchLabels({ entries: await readDataset({ location: args.evalData }), labels: args.labels }).matched : [];
-    const split = holdOutSources({ entries: matched.map((m) => m.entry), sources: args.holdoutSources });
-    const { kept } = split;
-    // A separate evaluation set is only a test if it shares no source (and so no track) with training.
-    const trainedSources = new Set(kept.map((e) => e.source));
-    const shared = [...new Set(evalMatched.map((m) => m.entry.source).filter((src) => trainedSources.has(src)))];
-    if (shared.length > 0) throw new InputError('EVAL_DATA_OVERLAP', `--eval-data shares source(s) with --data: ${shared.join(', ')}`, 400);
-    const heldOut = [...split.heldOut, ...evalMatched.map((m) => m.entry)];
-    matched.push(...evalMatched);
-    const { train, validation } = splitByGroup({ entries: kept, valFraction: args.valFraction, seed: args.seed });
-    const labelOf = new Map(matched.map((m) => [m.entry, m.label]));
-    const withLabel = (list: typeof kept) => list.map((entry) => ({ entry, label: labelOf.get(entry)! }));
-    const missing = args.labels.filter((_, i) => !train.some((e) => labelOf.get(e) === i));
-    if (missing.length > 0) {
-      throw new InputError('EMPTY_TRAINING_SET', `no training clips for ${missing.join(', ')} (after hold-out and validation split)`, 400);
-    }
-    console.log(`dataset ${args.data}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
-
-    const t0 = Date.now();
-    const all = [...train, ...validation, ...heldOut];
-    const { clips, failures } = await extractDatasetFeatures({
-      entries: all, features, cacheDir: args.cacheDir, concurrency: 2,
-      onProgress: (done, total) => progressBar('features', done, total),
+    await train({ ...args, backend: args.backend ?? loadConfig().TF_BACKEND }, {
+      log: (line) => console.log(line), warn: (line) => console.warn(line), progress: progressBar,
     });
-    for (const f of failures.slice(0, 10)) console.warn(`skipped ${f.entry.path}: ${f.error}`);
-    if (failures.length > 10) console.warn(`… and ${failures.length - 10} more unreadable clips`);
-    console.log(`features: ${clips.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s (${failures.length} skipped)`);
-    const mfccOf = new Map(clips.map((c) => [c.entry, c.mfcc]));
-    const labelled = (list: typeof kept): LabelledClip[] =>
-      list.filter((e) => mfccOf.has(e)).map((e) => ({ mfcc: mfccOf.get(e)!, label: labelOf.get(e)!, source: e.source }));
-
-    const result = await trainMembers({
-      tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
-      epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-      learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
-      onMemberStart: (name, i) => {
-        if (args.normalisations.length > 1) console.log(`network ${i + 1}/${args.normalisations.length}: ${name}`);
-      },
-      onBatch: (step, steps, loss) => progressBar('  train', step, steps, `loss ${loss.toFixed(3)}`),
-      onEpoch: (r) => console.log(epochLine(r, args.epochs)),
-      onStopped: (why) => console.log(`stopped: ${why}; best weights restored`),
-    });
-    const heldOutEval = heldOut.length > 0 ? evaluateClips({ model: result.model, clips: labelled(heldOut) }) : undefined;
-    const metadata = result.model.metadata;
-    metadata.training = {
-      backend, ...networkTrainingFacts(result), seed: args.seed, batchSize: args.batchSize,
-      segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head,
-      holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
-    };
-    metadata.dataCard = buildDataCard({
-      labels: args.labels,
-      parts: { train: withLabel(train), validation: withLabel(validation), 'held-out': withLabel(heldOut) },
-      licences: await readSourcesInfo(args.data),
-      description: `Trained by \`music-prediction train --data ${args.data}\`; split by group (track), ${args.valFraction} of groups per genre for validation` +
-        (args.holdoutSources.length ? `; sources held out: ${args.holdoutSources.join(', ')}` : '') +
-        (args.evalData ? `; held-out evaluation set: ${args.evalData}` : ''),
-    });
-    metadata.metrics = {
-      ...(result.validation ? { validation: result.validation.metrics } : {}),
-      ...(heldOutEval ? { heldOut: heldOutEval.metrics } : {}),
-    };
-    await saveGenreModel({ networks: result.model.members.map((m) => m.layersModel), metadata, dir: args.out });
-    if (result.validation) console.log(formatMetricsTable({ title: 'validation (clip level, split by track)', metrics: result.validation.metrics, labels: args.labels }));
-    const heldOutSources = [...new Set(heldOut.map((e) => e.source))];
-    if (heldOutEval) console.log(formatMetricsTable({ title: `held-out sources (${heldOutSources.join(', ')})`, metrics: heldOutEval.metrics, labels: args.labels }));
-    console.log(`wrote ${args.out} in ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`);
-    result.model.dispose();
     return 0;
   } catch (err) {
     if (!isAppError(err)) throw err;

@@ -1,0 +1,141 @@
+// Making a model, as one function the CLI (and anything else) calls: dataset → split by track →
+// features (the serving extraction, cached) → seeded training of one or more networks → held-out
+// evaluation → model directory with its metadata (features, normalisation, data card, metrics).
+import type { BackendPreference } from '../genre/model/backend.js';
+import { DEFAULT_FEATURES } from '../genre/model/metadata.js';
+import { InputError } from '../errors.js';
+import { matchLabels, readSourcesInfo } from './datasets/labels.js';
+import { readDataset } from './datasets/manifest.js';
+import { evaluateClips } from './evaluation/evaluate.js';
+import { formatMetricsTable } from './evaluation/report.js';
+import type { CnnHead } from './network/architecture.js';
+import { initTrainingBackend } from './network/backend.js';
+import { saveGenreModel } from './network/save.js';
+import { buildDataCard } from './training/data-card.js';
+import { extractDatasetFeatures } from './training/features.js';
+import { networkTrainingFacts, trainMembers, type NormalisationName } from './training/members.js';
+import { holdOutSources, splitByGroup } from './training/split.js';
+import type { EpochReport, LabelledClip } from './training/train.js';
+
+type MemberOptions = Parameters<typeof trainMembers>[0];
+
+export interface TrainOptions {
+  data: string;
+  out: string;
+  labels: string[];
+  name: string;
+  version: string;
+  epochs: number;
+  batchSize: number;
+  segmentHop: number;
+  segmentsPerClip: number;
+  patience: number;
+  learningRate: number;
+  seed: number;
+  head: CnnHead;
+  normalisations: NormalisationName[];
+  augment: MemberOptions['augment'];
+  masking: MemberOptions['masking'];
+  balanceSources: boolean;
+  mixup: MemberOptions['mixup'];
+  stretch: MemberOptions['stretch'];
+  valFraction: number;
+  holdoutSources: string[];
+  evalData: string | undefined;
+  maxMinutes: number;
+  backend: BackendPreference;
+  cacheDir: string;
+}
+
+/** Where the run's lines go: the CLI prints them; progress is a one-line bar or nothing. */
+export interface TrainReport {
+  log(line: string): void;
+  warn(line: string): void;
+  progress(prefix: string, done: number, total: number, suffix?: string): void;
+}
+
+const fmt = (x: number | undefined, d = 3) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
+
+function epochLine(r: EpochReport, epochs: number): string {
+  return `epoch ${String(r.epoch).padStart(3)}/${epochs}  loss ${fmt(r.loss)}  acc ${fmt(r.accuracy)}  ` +
+    `val_loss ${fmt(r.valLoss)}  val_seg_acc ${fmt(r.valSegmentAccuracy)}  val_clip_acc ${fmt(r.valClipAccuracy)}  ` +
+    `val_bal_acc ${fmt(r.valBalancedAccuracy)}  ${r.seconds.toFixed(1)} s (${r.msPerStep.toFixed(0)} ms/step)${r.improved ? '  *' : ''}`;
+}
+
+/** Trains and writes a model directory to `args.out`; throws AppErrors for bad data. */
+export async function train(args: TrainOptions, report: TrainReport): Promise<void> {
+  const startedAt = Date.now();
+  const deadline = startedAt + args.maxMinutes * 60_000;
+  const features = { ...DEFAULT_FEATURES, segmentHopFrames: args.segmentHop };
+  const { tf, backend } = await initTrainingBackend({ preferred: args.backend });
+  const entries = await readDataset({ location: args.data });
+  const { matched, unmatched } = matchLabels({ entries: entries, labels: args.labels });
+  for (const [genre, n] of unmatched) report.warn(`skipping ${n} clip(s) of genre "${genre}" (not in --labels)`);
+  const evalMatched = args.evalData ? matchLabels({ entries: await readDataset({ location: args.evalData }), labels: args.labels }).matched : [];
+  const split = holdOutSources({ entries: matched.map((m) => m.entry), sources: args.holdoutSources });
+  const { kept } = split;
+  // A separate evaluation set is only a test if it shares no source (and so no track) with training.
+  const trainedSources = new Set(kept.map((e) => e.source));
+  const shared = [...new Set(evalMatched.map((m) => m.entry.source).filter((src) => trainedSources.has(src)))];
+  if (shared.length > 0) throw new InputError('EVAL_DATA_OVERLAP', `--eval-data shares source(s) with --data: ${shared.join(', ')}`, 400);
+  const heldOut = [...split.heldOut, ...evalMatched.map((m) => m.entry)];
+  matched.push(...evalMatched);
+  const { train, validation } = splitByGroup({ entries: kept, valFraction: args.valFraction, seed: args.seed });
+  const labelOf = new Map(matched.map((m) => [m.entry, m.label]));
+  const withLabel = (list: typeof kept) => list.map((entry) => ({ entry, label: labelOf.get(entry)! }));
+  const missing = args.labels.filter((_, i) => !train.some((e) => labelOf.get(e) === i));
+  if (missing.length > 0) {
+    throw new InputError('EMPTY_TRAINING_SET', `no training clips for ${missing.join(', ')} (after hold-out and validation split)`, 400);
+  }
+  report.log(`dataset ${args.data}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
+
+  const t0 = Date.now();
+  const all = [...train, ...validation, ...heldOut];
+  const { clips, failures } = await extractDatasetFeatures({
+    entries: all, features, cacheDir: args.cacheDir, concurrency: 2,
+    onProgress: (done, total) => report.progress('features', done, total),
+  });
+  for (const f of failures.slice(0, 10)) report.warn(`skipped ${f.entry.path}: ${f.error}`);
+  if (failures.length > 10) report.warn(`… and ${failures.length - 10} more unreadable clips`);
+  report.log(`features: ${clips.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s (${failures.length} skipped)`);
+  const mfccOf = new Map(clips.map((c) => [c.entry, c.mfcc]));
+  const labelled = (list: typeof kept): LabelledClip[] =>
+    list.filter((e) => mfccOf.has(e)).map((e) => ({ mfcc: mfccOf.get(e)!, label: labelOf.get(e)!, source: e.source }));
+
+  const result = await trainMembers({
+    tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
+    epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
+    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
+    onMemberStart: (name, i) => {
+      if (args.normalisations.length > 1) report.log(`network ${i + 1}/${args.normalisations.length}: ${name}`);
+    },
+    onBatch: (step, steps, loss) => report.progress('  train', step, steps, `loss ${loss.toFixed(3)}`),
+    onEpoch: (r) => report.log(epochLine(r, args.epochs)),
+    onStopped: (why) => report.log(`stopped: ${why}; best weights restored`),
+  });
+  const heldOutEval = heldOut.length > 0 ? evaluateClips({ model: result.model, clips: labelled(heldOut) }) : undefined;
+  const metadata = result.model.metadata;
+  metadata.training = {
+    backend, ...networkTrainingFacts(result), seed: args.seed, batchSize: args.batchSize,
+    segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head,
+    holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
+  };
+  metadata.dataCard = buildDataCard({
+    labels: args.labels,
+    parts: { train: withLabel(train), validation: withLabel(validation), 'held-out': withLabel(heldOut) },
+    licences: await readSourcesInfo(args.data),
+    description: `Trained by \`music-prediction train --data ${args.data}\`; split by group (track), ${args.valFraction} of groups per genre for validation` +
+      (args.holdoutSources.length ? `; sources held out: ${args.holdoutSources.join(', ')}` : '') +
+      (args.evalData ? `; held-out evaluation set: ${args.evalData}` : ''),
+  });
+  metadata.metrics = {
+    ...(result.validation ? { validation: result.validation.metrics } : {}),
+    ...(heldOutEval ? { heldOut: heldOutEval.metrics } : {}),
+  };
+  await saveGenreModel({ networks: result.model.members.map((m) => m.layersModel), metadata, dir: args.out });
+  if (result.validation) report.log(formatMetricsTable({ title: 'validation (clip level, split by track)', metrics: result.validation.metrics, labels: args.labels }));
+  const heldOutSources = [...new Set(heldOut.map((e) => e.source))];
+  if (heldOutEval) report.log(formatMetricsTable({ title: `held-out sources (${heldOutSources.join(', ')})`, metrics: heldOutEval.metrics, labels: args.labels }));
+  report.log(`wrote ${args.out} in ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`);
+  result.model.dispose();
+}
