@@ -1,3 +1,5 @@
+import { isAppError } from '../errors.js';
+
 /** A CLI sub-command: returns the process exit code; prints its own `--help`. */
 export interface CliCommand {
   run(argv: string[]): Promise<number>;
@@ -54,4 +56,14 @@ export function argumentlessCommand({ name, help, start }: { name: string; help:
       return 0;
     },
   };
+}
+
+/**
+ * The end every command shares when it fails: an AppError is one line `<code>: <message>` and exit
+ * 1 (the input is at fault) or 3 (anything else); other errors are bugs and propagate.
+ */
+export function failureExitCode(name: string, err: unknown): number {
+  if (!isAppError(err)) throw err;
+  console.error(`music-prediction ${name}: ${err.code}: ${err.message}`);
+  return err.permanent && err.status < 500 ? 1 : 3;
 }

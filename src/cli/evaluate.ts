@@ -4,14 +4,13 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { readDataset } from '../lab/datasets/manifest.js';
-import { isAppError } from '../errors.js';
 import { loadGenrePipeline } from '../genre/pipeline.js';
 import { parseList, progressBar } from './cli-helpers.js';
 import { matchLabels } from '../lab/datasets/labels.js';
 import { evaluateClips } from '../lab/evaluation/evaluate.js';
 import { extractDatasetFeatures } from '../lab/training/features.js';
 import { formatConfusion, formatMetricsTable, renderConfusionPng } from '../lab/evaluation/report.js';
-import { UsageError, type CliCommand, parseCommandLine } from './command.js';
+import { UsageError, failureExitCode, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction evaluate --model <dir> --data <tsv-or-folder> [options]
 
@@ -98,9 +97,7 @@ async function run(argv: string[]): Promise<number> {
     pipeline.dispose();
     return 0;
   } catch (err) {
-    if (!isAppError(err)) throw err;
-    console.error(`music-prediction evaluate: ${err.code}: ${err.message}`);
-    return err.permanent && err.status < 500 ? 1 : 3;
+    return failureExitCode('evaluate', err);
   }
 }
 

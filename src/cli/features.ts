@@ -5,11 +5,11 @@ import { parseArgs } from 'node:util';
 import type { MelEngine } from '../features/mel-power.js';
 import { resolveFfmpegPath } from '../audio/ffmpeg/ffmpeg-binary.js';
 import { loadConfig } from '../config.js';
-import { isAppError } from '../errors.js';
 import { renderMfccImage } from '../genre/mfcc-image.js';
 import { DEFAULT_FEATURES, type FeatureParams } from '../genre/model/metadata.js';
 import { decodeLimitsFrom, extractFeatures } from '../genre/preprocess.js';
-import { UsageError, type CliCommand, parseCommandLine } from './command.js';
+import { parseNumber } from './cli-helpers.js';
+import { UsageError, failureExitCode, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction features <audio-file> [options]
 
@@ -30,15 +30,6 @@ Options:
   -h, --help          show this help
 
 Environment: FFMPEG_PATH, MAX_UPLOAD_BYTES, MIN_AUDIO_SECONDS, FFMPEG_TIMEOUT_MS (see .env.example).`;
-
-function parseNumber(name: string, raw: string | undefined, fallback: number, { integer = true, min = 0 } = {}): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
-    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got "${raw}"`);
-  }
-  return value;
-}
 
 function parse(argv: string[]) {
   let parsed;
@@ -106,9 +97,7 @@ async function run(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (err) {
-    if (!isAppError(err)) throw err;
-    console.error(`music-prediction features: ${err.code}: ${err.message}`);
-    return err.permanent && err.status < 500 ? 1 : 3;
+    return failureExitCode('features', err);
   }
 }
 

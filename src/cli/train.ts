@@ -3,13 +3,13 @@
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { isAppError } from '../errors.js';
 import { DEFAULT_FEATURES } from '../genre/model/metadata.js';
 import { CNN_HEADS, type CnnHead } from '../lab/network/architecture.js';
 import { NORMALISATION_NAMES, type NormalisationName } from '../lab/training/members.js';
+import { GENRES } from '../lab/datasets/bundled/genres.js';
 import { train } from '../lab/train.js';
 import { parseList, parseNumber, progressBar } from './cli-helpers.js';
-import { UsageError, type CliCommand, parseCommandLine } from './command.js';
+import { UsageError, failureExitCode, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction train --data <tsv-or-folder> --out <dir> [options]
 
@@ -96,7 +96,7 @@ function parse(argv: string[]) {
   if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
   const head = s('head') ?? 'flatten';
   if (!(CNN_HEADS as readonly string[]).includes(head)) throw new UsageError(`--head must be one of ${CNN_HEADS.join(', ')}`);
-  const labels = s('labels') ? parseList(s('labels')) : ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz'];
+  const labels = s('labels') ? parseList(s('labels')) : [...GENRES];
   if (labels.length < 2 || new Set(labels.map((l) => l.toLowerCase())).size !== labels.length) throw new UsageError('--labels needs two or more distinct labels');
   const name = s('name') ?? basename(resolve(out));
   if (!/^[\w.-]+$/.test(name)) throw new UsageError(`model name "${name}" may only contain letters, digits, ".", "_" and "-"`);
@@ -160,9 +160,7 @@ async function run(argv: string[]): Promise<number> {
     });
     return 0;
   } catch (err) {
-    if (!isAppError(err)) throw err;
-    console.error(`music-prediction train: ${err.code}: ${err.message}`);
-    return err.permanent && err.status < 500 ? 1 : 3;
+    return failureExitCode('train', err);
   }
 }
 

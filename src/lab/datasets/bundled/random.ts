@@ -1,8 +1,7 @@
-/**
- * A seeded pseudo-random generator (mulberry32). Hand-written because the dataset must be
- * reproducible bit for bit from a seed, and Math.random cannot be seeded; 10 lines do not justify
- * a dependency.
- */
+// The dataset's seeded randomness: the training generator (mulberry32) with helpers for picking,
+// seeded by a number or a string, so the dataset is reproducible bit for bit.
+import { createRandom } from '../../training/random.js';
+
 export interface Rng {
   next(): number;
   int(min: number, maxInclusive: number): number;
@@ -12,14 +11,7 @@ export interface Rng {
 }
 
 export function createRng({ seed }: { seed: number | string }): Rng {
-  let state = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createRandom(typeof seed === 'number' ? seed >>> 0 : hashString(seed));
   return {
     next,
     int: (min, maxInclusive) => min + Math.floor(next() * (maxInclusive - min + 1)),
