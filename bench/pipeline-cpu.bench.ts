@@ -9,12 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeAudio } from '../src/audio/decode.js';
 import { closeWarmDecoders } from '../src/audio/ffmpeg/warm-decoder.js';
-import { computeMfcc } from '../src/features/mfcc.js';
 import { renderMfccImage } from '../src/genre/mfcc-image.js';
-import { classifyMfcc } from '../src/genre/model/classify.js';
-import { loadGenreModel } from '../src/genre/model/load.js';
+import { createGenrePipeline, loadGenrePipeline } from '../src/genre/pipeline.js';
 import { formatTimings, summarize, type Timing } from './lib.js';
 
 const RUNS = 20;
@@ -26,7 +23,8 @@ export default async function pipelineCpuBench(): Promise<void> {
     const mp3 = join(dir, 'clip.mp3');
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=30', '-af', 'pan=stereo|c0=c0|c1=0.5*c0', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '192k', mp3], { timeout: 60_000 });
     const input = readFileSync(mp3);
-    const model = await loadGenreModel({ dir: process.env.MODEL_DIR ?? 'models/genre-cnn', backend: 'wasm' });
+    const loaded = await loadGenrePipeline(process.env.MODEL_DIR ?? 'models/genre-cnn', { backend: 'wasm' });
+    const { model } = loaded;
     const modes = [
       { label: 'cold spawn', warmPool: false, spawnHelper: false },
       { label: 'warm pool, forked by this process', warmPool: true, spawnHelper: false },
@@ -34,6 +32,7 @@ export default async function pipelineCpuBench(): Promise<void> {
     ];
     const ffmpegPath = process.env.FFMPEG_PATH || undefined;
     for (const { label, warmPool, spawnHelper } of modes) {
+      const pipeline = createGenrePipeline({ model, limits: { warmPool, spawnHelper, ...(ffmpegPath ? { ffmpegPath } : {}) } });
       const cpu: Record<string, number[]> = { decode: [], mfcc: [], classify: [], image: [] };
       const stage = async <T>(name: string, run: () => Promise<T> | T, record: boolean): Promise<T> => {
         const start = process.cpuUsage();
@@ -45,9 +44,16 @@ export default async function pipelineCpuBench(): Promise<void> {
       for (let i = 0; i < WARM_UP + RUNS; i++) {
         await new Promise((resolve) => setTimeout(resolve, 400));
         const record = i >= WARM_UP;
-        const audio = await stage('decode', () => decodeAudio({ input, warmPool, spawnHelper, ffmpegPath }), record);
-        const mfcc = await stage('mfcc', () => computeMfcc({ samples: audio.samples, sampleRate: audio.sampleRate }), record);
-        await stage('classify', () => classifyMfcc({ model, mfcc }), record);
+        // One extract call; the decode's CPU is read when it hands over to the MFCC.
+        const start = process.cpuUsage();
+        let decoded = start;
+        const { mfcc } = await pipeline.extract(input, { onDecoded: () => { decoded = process.cpuUsage(); } });
+        const done = process.cpuUsage();
+        if (record) {
+          cpu.decode!.push((decoded.user + decoded.system - start.user - start.system) / 1000);
+          cpu.mfcc!.push((done.user + done.system - decoded.user - decoded.system) / 1000);
+        }
+        await stage('classify', () => pipeline.classify(mfcc), record);
         await stage('image', () => renderMfccImage({ mfcc }), record);
       }
       const rows: Timing[] = Object.entries(cpu).map(([name, samples]) => summarize(`${name} (process CPU ms)`, samples));
@@ -55,7 +61,7 @@ export default async function pipelineCpuBench(): Promise<void> {
       rows.push(summarize('all four stages (process CPU ms)', totals));
       console.log(formatTimings(`pipeline CPU per 30-s mp3 in one Node process, ${label} (model ${model.name}@${model.version})`, rows));
     }
-    model.dispose();
+    loaded.dispose();
   } finally {
     await closeWarmDecoders();
     rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,8 @@ export type StageProgress = (stage: string, percent: number) => void;
 export interface GenrePipeline {
   model: GenreModel;
   metadata: GenreModelMetadata;
-  extract(input: string | Buffer, options?: { signal?: AbortSignal }): Promise<ExtractedFeatures>;
+  /** onDecoded: called between the decode and the MFCC (progress, per-stage CPU in the bench). */
+  extract(input: string | Buffer, options?: { signal?: AbortSignal; onDecoded?: () => void }): Promise<ExtractedFeatures>;
   classify(mfcc: MfccMatrix): GenrePrediction;
   /** extract → classify → MFCC image, with stage timings and progress. */
   predict(input: string | Buffer, options?: { logger?: Logger; onProgress?: StageProgress; signal?: AbortSignal }): Promise<AudioPrediction>;
@@ -37,17 +38,15 @@ export async function loadGenrePipeline(modelDir: string, { backend = 'auto', lo
 /** A pipeline around an already loaded model (a freshly trained one, or one shared by tests). */
 export function createGenrePipeline({ model, limits = {} }: { model: GenreModel; limits?: DecodeLimits }): GenrePipeline {
   const features = model.metadata.features;
-  const extract: GenrePipeline['extract'] = (input, { signal } = {}) =>
-    extractFeatures({ input, features, limits, ...(signal ? { signal } : {}) });
+  const extract: GenrePipeline['extract'] = (input, { signal, onDecoded } = {}) =>
+    extractFeatures({ input, features, limits, ...(signal ? { signal } : {}), ...(onDecoded ? { onDecoded } : {}) });
   const classify = (mfcc: MfccMatrix) => classifyMfcc({ model, mfcc });
 
   const predict: GenrePipeline['predict'] = async (input, { logger, onProgress, signal } = {}) => {
     const t0 = performance.now();
     onProgress?.('decode', 10);
     // The decode's end is reported before the MFCC starts, so the 'mfcc' stage shows in between.
-    const { mfcc, durationSeconds, timingsMs: extractMs } = await extractFeatures({
-      input, features, limits, ...(signal ? { signal } : {}), onDecoded: () => onProgress?.('mfcc', 40),
-    });
+    const { mfcc, durationSeconds, timingsMs: extractMs } = await extract(input, { ...(signal ? { signal } : {}), onDecoded: () => onProgress?.('mfcc', 40) });
     const timingsMs: Record<string, number> = { ...extractMs };
     // The JPEG encode runs in libuv's thread pool (sharp), so it is started first and the network
     // runs on this thread meanwhile: at light load the two overlap on two cores. Its rejection is
