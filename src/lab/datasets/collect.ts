@@ -8,6 +8,7 @@ import { normalizeText } from '../../previews/normalize.js';
 import type { PreviewProvider } from '../../previews/provider.js';
 import { resolvePreview } from '../../previews/resolve.js';
 import type { PreviewMatch } from '../../types.js';
+import { MANIFEST_HEADER, tsvLine, tsvRows } from './tsv.js';
 
 export interface CollectRow {
   /** 1-based line of the CSV where the record starts (what misses.tsv reports). */
@@ -37,7 +38,7 @@ export interface CollectDownloadSettings {
   extraHosts: readonly string[];
 }
 
-const MANIFEST_HEADER = 'path\tgenre\tgroup\tsource\tartist\ttrack';
+const COLLECT_HEADER = `${MANIFEST_HEADER}\tartist\ttrack`;
 const MISSES_HEADER = 'row\tartist\ttrack\tgenre\treason';
 const GENRE = /^[\p{L}\p{N}][\p{L}\p{N} _-]{0,63}$/u;
 const AUDIO_EXT = new Set(['mp3', 'm4a', 'aac', 'ogg', 'wav', 'flac']);
@@ -126,7 +127,7 @@ export async function collectDataset({
   await mkdir(outDir, { recursive: true });
   const manifestPath = join(outDir, 'manifest.tsv');
   const missesPath = join(outDir, 'misses.tsv');
-  const manifest = await readTsv(manifestPath, MANIFEST_HEADER);
+  const manifest = await readTsv(manifestPath, COLLECT_HEADER);
   const misses = await readTsv(missesPath, MISSES_HEADER);
   const done = new Set([...manifest.map((c) => rowKey(c[4], c[5], c[1])), ...misses.map((c) => rowKey(c[1], c[2], c[3]))]);
   const paths = new Set(manifest.map((c) => c[0]));
@@ -220,10 +221,9 @@ async function readTsv(path: string, header: string): Promise<string[][]> {
     await writeFile(path, `${header}\n`);
     return [];
   }
-  return text.split('\n').slice(1).filter((l) => l.trim() !== '').map((l) => l.split('\t'));
+  return tsvRows(text).slice(1).map((r) => r.cols);
 }
 
-const tsvLine = (cols: string[]): string => `${cols.map((c) => c.replace(/[\t\r\n]+/g, ' ')).join('\t')}\n`;
 const rowKey = (artist = '', track = '', genre = ''): string => `${normalizeText(artist)}\u0000${normalizeText(track)}\u0000${genre.trim()}`;
 const safeId = (id: string): string => id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'unknown';
 

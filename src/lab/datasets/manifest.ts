@@ -1,6 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
+import { tsvRows } from './tsv.js';
 
 /** One labelled audio file. `group` is the source track (clips of one track share it: split by
  * group, never by clip); `source` is where it came from (a Debian package, a generator, a folder),
@@ -29,17 +30,15 @@ export async function readDataset({ location }: { location: string }): Promise<D
 async function readManifest(file: string): Promise<DatasetEntry[]> {
   const text = await readFile(file, 'utf8');
   const entries: DatasetEntry[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
-    if (line.trim() === '' || line.startsWith('#')) return;
-    const cols = line.split('\t');
-    if (index === 0 && cols[0] === 'path') return;
+  for (const { line, cols } of tsvRows(text)) {
+    if (line === 1 && cols[0] === 'path') continue;
     const [path, genre, group, source] = cols.map((c) => c.trim());
     if (!path || !genre) {
-      throw new InputError('BAD_MANIFEST', `${file}:${index + 1}: expected path<TAB>genre<TAB>group[<TAB>source]`, 400);
+      throw new InputError('BAD_MANIFEST', `${file}:${line}: expected path<TAB>genre<TAB>group[<TAB>source]`, 400);
     }
     const full = isAbsolute(path) ? path : join(dirname(file), path);
     entries.push({ path: full, genre, group: group || path, source: source || basename(file) });
-  });
+  }
   return entries;
 }
 

@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { MANIFEST_HEADER, tsvLine } from '../tsv.js';
 import type { Genre } from './genres.js';
 import { GENRES } from './genres.js';
 import type { Origin, SourceTrack } from './package-tracks.js';
@@ -21,9 +22,9 @@ export interface ClipRow {
 export async function writeManifest({ file, rows }: { file: string; rows: readonly ClipRow[] }): Promise<void> {
   const base = dirname(file);
   const lines = [...rows]
-    .map((r) => [relative(base, r.path), r.genre, r.group, r.source].join('\t'))
+    .map((r) => tsvLine([relative(base, r.path), r.genre, r.group, r.source]))
     .sort();
-  await writeAtomically({ file, text: ['path\tgenre\tgroup\tsource', ...lines].join('\n') + '\n' });
+  await writeAtomically({ file, text: [`${MANIFEST_HEADER}\n`, ...lines].join('') });
 }
 
 export interface SourceCard {
