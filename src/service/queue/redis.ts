@@ -3,6 +3,7 @@
 // down (no offline queue) so requests get a clear 503 instead of hanging.
 import { Redis } from 'ioredis';
 import { AppError, TransientError } from '../../errors.js';
+import { withTimeout } from '../../with-timeout.js';
 
 export function createRedisConnection({
   url,
@@ -31,16 +32,10 @@ export function createRedisConnection({
  * is down); failures and time-outs become a 503 the routes can answer with.
  */
 export async function withRedis<T>(what: string, call: () => Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    return await Promise.race([call(), timeout]);
+    return await withTimeout(call(), timeoutMs);
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new TransientError('QUEUE_UNAVAILABLE', `the job queue is unavailable (${what}): ${(err as Error).message}`, 503, { cause: err });
-  } finally {
-    clearTimeout(timer);
   }
 }

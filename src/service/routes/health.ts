@@ -1,6 +1,7 @@
 // Liveness, readiness and Prometheus metrics. None of them is rate limited: orchestrators and
 // scrapers call them often and must not be locked out by the public traffic limit.
 import type { FastifyInstance } from 'fastify';
+import { withTimeout } from '../../with-timeout.js';
 import type { AppMetrics } from '../metrics.js';
 
 /** A readiness check: resolves with a short detail (e.g. "wasm", "/usr/bin/ffmpeg") or throws. */
@@ -12,17 +13,11 @@ export interface ReadinessProbe {
 const PROBE_TIMEOUT_MS = 2_000;
 
 async function runProbe(probe: ReadinessProbe): Promise<{ ok: boolean; detail?: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
-  });
   try {
-    const detail = await Promise.race([probe.check(), timeout]);
+    const detail = await withTimeout(probe.check(), PROBE_TIMEOUT_MS);
     return detail === undefined ? { ok: true } : { ok: true, detail };
   } catch (err) {
     return { ok: false, detail: err instanceof Error ? err.message : String(err) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
