@@ -30,14 +30,14 @@ after(async () => {
 
 const config = loadConfig({ LOG_LEVEL: 'silent', ALLOW_INSECURE_PREVIEWS: 'true', PREVIEW_ALLOWED_HOSTS: '127.0.0.1', MAX_AUDIO_SECONDS: '30' });
 
-function predictAudio({ audio, model: m, config: c, onProgress }: { audio: Buffer; model: GenreModel; config: typeof config; logger: unknown; onProgress?: StageProgress }) {
+function pipelinePredict({ audio, model: m, config: c, onProgress }: { audio: Buffer; model: GenreModel; config: typeof config; logger: unknown; onProgress?: StageProgress }) {
   return createGenrePipeline({ model: m, limits: decodeLimitsFrom(c) }).predict(audio, onProgress ? { onProgress } : {});
 }
 
 test('pipeline.predict: real stages, model feature parameters, stage timings and ordered progress', async () => {
   const audio = await readFile(await audioFixture({ format: 'mp3', seconds: 7 }));
   const stages: string[] = [];
-  const result = await predictAudio({ audio, model, config, logger: silentLogger, onProgress: (stage) => stages.push(stage) });
+  const result = await pipelinePredict({ audio, model, config, logger: silentLogger, onProgress: (stage) => stages.push(stage) });
   assert.deepEqual(stages, ['decode', 'mfcc', 'classify', 'image']);
   assert.ok(model.labels.includes(result.first[0]) && model.labels.includes(result.second[0]));
   assert.ok(Math.abs(result.durationSeconds - 7) < 0.2, String(result.durationSeconds));
@@ -53,12 +53,12 @@ test('pipeline.predict with a model of two networks: the answer is the mean of i
   const pair = await loadGenreModel({ dir: 'test/fixtures/tiny-ensemble', backend: 'wasm' });
   try {
     const audio = await readFile(await audioFixture({ format: 'mp3', seconds: 7 }));
-    const both = await predictAudio({ audio, model: pair, config, logger: silentLogger });
+    const both = await pipelinePredict({ audio, model: pair, config, logger: silentLogger });
     // Each member alone, as a one-network model sharing the member's network and normalisation.
     const { members: specs, ...rest } = pair.metadata;
     const alone = await Promise.all(pair.members.map(async (member, i) => {
       const one = createGenreModel({ tf, members: [member], metadata: { ...rest, normalisation: specs![i]!.normalisation }, backend: pair.backend });
-      return predictAudio({ audio, model: one, config, logger: silentLogger });
+      return pipelinePredict({ audio, model: one, config, logger: silentLogger });
     }));
     for (const label of pair.labels) {
       const mean = (alone[0]!.probabilities[label]! + alone[1]!.probabilities[label]!) / 2;
@@ -72,7 +72,7 @@ test('pipeline.predict with a model of two networks: the answer is the mean of i
 
 test('pipeline.predict: bytes that are not audio → InputError NOT_AUDIO 415', async () => {
   await assert.rejects(
-    predictAudio({ audio: Buffer.from('definitely not audio '.repeat(100)), model, config, logger: silentLogger }),
+    pipelinePredict({ audio: Buffer.from('definitely not audio '.repeat(100)), model, config, logger: silentLogger }),
     (err: unknown) => err instanceof InputError && err.code === 'NOT_AUDIO' && err.status === 415,
   );
 });
@@ -80,9 +80,9 @@ test('pipeline.predict: bytes that are not audio → InputError NOT_AUDIO 415', 
 test('FFMPEG_WARM_POOL: uploads keep one ffmpeg started ahead; off, none; the pipeline\'s dispose kills it', async () => {
   await closeWarmDecoders();
   const audio = await readFile(await audioFixture({ format: 'mp3', seconds: 3 }));
-  await predictAudio({ audio, model, config: { ...config, FFMPEG_WARM_POOL: false }, logger: silentLogger });
+  await pipelinePredict({ audio, model, config: { ...config, FFMPEG_WARM_POOL: false }, logger: silentLogger });
   assert.deepEqual((await idleWarmDecoderPids()), []);
-  await predictAudio({ audio, model, config, logger: silentLogger });
+  await pipelinePredict({ audio, model, config, logger: silentLogger });
   const [pid] = (await idleWarmDecoderPids());
   assert.ok(pid !== undefined);
   const pipeline = await loadPipeline({ config: loadConfig({ LOG_LEVEL: 'silent', MODEL_DIR: 'test/fixtures/tiny-model', TF_BACKEND: 'wasm' }), logger: silentLogger });

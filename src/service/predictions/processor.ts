@@ -12,7 +12,7 @@ import type { ResultCache, UploadStore } from '../queue/redis-stores.js';
 
 export type StageProgress = (stage: string, percent: number) => void;
 
-/** The pipeline entry points, already bound to a model and config (see pipeline/predictor.ts). */
+/** The pipeline entry points, already bound to a model and config (see predictor.ts). */
 export interface Predictor {
   predictTrack(args: { match: PreviewMatch; logger: Logger; onProgress: StageProgress; signal?: AbortSignal }): Promise<TrackPrediction>;
   predictUpload(args: { audio: Buffer; logger: Logger; onProgress: StageProgress; signal?: AbortSignal }): Promise<AudioPrediction>;
