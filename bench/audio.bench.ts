@@ -1,6 +1,6 @@
 // Audio front end benchmark: MFCC of 30 s (the golden clip) with the SIMD WebAssembly mel power
 // (default) and the float64 TypeScript one, the mel power and the STFT alone, fft.js on the same
-// frames for scale (DESIGN.md measured it at ≈ 18 ms on a quiet machine), decode of a 30-s mp3
+// frames for scale, decode of a 30-s mp3
 // and m4a with the system and the bundled ffmpeg (cold spawn, and with the warm pool), the MFCC
 // image encode (sharp).
 // Run: npm run bench audio
