@@ -1,7 +1,6 @@
-// A fixed CPU-bound loop, timed before and after the benchmarks, printed with them. Why: the
-// 2-core VMs these figures come from change speed by up to ≈ 1.5× within an hour (same loop 136 →
-// 155 ms; docs/api.md), so a figure is only comparable with another taken at the
-// same probe speed. Two copies run at once as well: on a machine with two real cores they take
+// A fixed CPU-bound loop, timed before and after the benchmarks, printed with them. Why: shared
+// 2-core VMs change speed by up to ≈ 1.5× within an hour (docs/api.md), so a figure is only
+// comparable with another taken at the same probe speed. Two copies run at once as well: on a machine with two real cores they take
 // as long as one alone; when they take twice as long, the second core is not really there.
 import { Worker } from 'node:worker_threads';
 

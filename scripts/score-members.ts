@@ -1,5 +1,5 @@
 // Scores a model of several networks member by member and as a whole, at segment hop 65 and 130,
-// on the selection split's held-out sources: the members table in docs/model.md.
+// on the selection split's held-out sources (the member table in docs/experiments.md).
 // Usage: npx tsx scripts/score-members.ts <model-dir>… (data: data/bundled/train.tsv; sources:
 // SOURCES=a,b,c, default the selection split's three)
 import * as tf from '@tensorflow/tfjs';

@@ -18,7 +18,9 @@ import { registerErrorHandling } from './routes/errors.js';
 import { registerHealthRoutes, type ReadinessProbe } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerLegacyRoute } from './routes/legacy.js';
+import { registerOpenApi } from './routes/openapi.js';
 import { registerPredictRoute } from './routes/predict.js';
+import { registerSchemaCompilers } from './routes/validate.js';
 
 export interface AppDeps {
   config: Config;
@@ -62,6 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
   });
   registerErrorHandling(app);
+  registerSchemaCompilers(app);
+  await registerOpenApi(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {

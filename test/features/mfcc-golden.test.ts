@@ -1,4 +1,4 @@
-// Parity with librosa 0.11 on the golden clip (test/fixtures/golden: librosa's own output).
+// Parity with librosa 0.11 on the golden clip (test/fixtures/golden: arrays computed with librosa).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';

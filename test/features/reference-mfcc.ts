@@ -1,5 +1,5 @@
-// A deliberately naive float64 re-implementation of librosa's MFCC, straight from librosa's
-// formulas: O(N²) DFT, dense filterbank. Slow, so tests use it on short input
+// A deliberately naive float64 re-implementation of librosa's MFCC, straight from librosa 0.11's
+// definitions: O(N²) DFT, dense filterbank. Slow, so tests use it on short input
 // with small parameters; it checks the fast code on lengths and sizes the golden clip lacks.
 
 export function referencePowerSpectrogram(y: Float32Array, nFft: number, hop: number): Float64Array[] {

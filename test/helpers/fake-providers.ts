@@ -1,5 +1,5 @@
 // Local stand-ins for Deezer, iTunes and Spotify: real HTTP servers on 127.0.0.1 (random ports)
-// that answer with the REAL response shapes of the providers' public APIs and serve small
+// that answer with the real providers' response shapes (docs/previews.md) and serve small
 // generated audio files as previews, with switchable faults. Used by the preview, dataset, API,
 // widget and reliability tests.
 //

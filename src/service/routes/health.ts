@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { withTimeout } from '../../with-timeout.js';
 import type { AppMetrics } from '../metrics.js';
+import { json } from './schemas.js';
 
 /** A readiness check: resolves with a short detail (e.g. "wasm", "/usr/bin/ffmpeg") or throws. */
 export interface ReadinessProbe {
@@ -26,9 +27,22 @@ export function registerHealthRoutes(
   { probes, metrics, isShuttingDown }: { probes: readonly ReadinessProbe[]; metrics?: AppMetrics; isShuttingDown: () => boolean },
 ): void {
   const noLimit = { rateLimit: false };
-  app.get('/healthz', { config: noLimit }, async () => ({ status: 'ok' }));
+  const up = { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { const: 'ok' } } };
+  app.get(
+    '/healthz',
+    { config: noLimit, schema: { operationId: 'health', summary: 'Liveness (the process answers). Not rate limited.', response: { 200: json('Up.', up) } } },
+    async () => ({ status: 'ok' }),
+  );
 
-  app.get('/readyz', { config: noLimit }, async (_request, reply) => {
+  const readyzSchema = {
+    operationId: 'ready',
+    summary: 'Readiness (queue/Redis reachable, model loaded, ffmpeg found, TF backend). Not rate limited.',
+    response: {
+      200: json('Ready.', { $ref: 'Readiness#' }),
+      503: json('Not ready (a check failed, or the process is shutting down).', { $ref: 'Readiness#' }),
+    },
+  };
+  app.get('/readyz', { config: noLimit, schema: readyzSchema }, async (_request, reply) => {
     const results = await Promise.all(probes.map(async (p) => [p.name, await runProbe(p)] as const));
     const checks = Object.fromEntries(results);
     const ready = !isShuttingDown() && results.every(([, r]) => r.ok);
@@ -36,7 +50,12 @@ export function registerHealthRoutes(
   });
 
   if (metrics) {
-    app.get('/metrics', { config: noLimit }, async (_request, reply) => {
+    const metricsSchema = {
+      operationId: 'metrics',
+      summary: 'Prometheus metrics. Not rate limited.',
+      response: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    };
+    app.get('/metrics', { config: noLimit, schema: metricsSchema }, async (_request, reply) => {
       return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }

@@ -1,21 +1,38 @@
 // GET /jobs/:id — state, progress and the result (or error) of a prediction job.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { InputError, NotFoundError } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
 import { JOB_ID_PATTERN, type JobQueue } from '../queue/job-queue.js';
 import { formatPrediction } from './run-prediction.js';
-import { parseInput } from './validate.js';
+import { errorResponse, json, rateLimited, unavailable } from './schemas.js';
+import { withErrorCode, type ZodTypeProvider } from './validate.js';
 
-const paramsSchema = z.object({ id: z.string() });
+const params = withErrorCode(
+  z.object({ id: z.string().regex(JOB_ID_PATTERN, 'job ids are 32 lowercase hex characters') }),
+  'INVALID_JOB_ID',
+  'job id',
+);
+
+const schema = {
+  operationId: 'getJob',
+  summary: 'State, progress and result (or error) of a prediction job',
+  params,
+  response: {
+    200: json('The job.', { $ref: 'Job#' }),
+    400: errorResponse('Not a job id (INVALID_JOB_ID).'),
+    404: errorResponse('No such job, or it finished too long ago (JOB_NOT_FOUND).'),
+    429: rateLimited,
+    503: unavailable,
+  },
+};
 
 export function acceptedBody(jobId: string) {
   return { jobId, status: 'queued', location: `/jobs/${jobId}` };
 }
 
 export function registerJobRoutes(app: FastifyInstance, { queue }: { queue: JobQueue }): void {
-  app.get('/jobs/:id', async (request) => {
-    const { id } = parseInput(paramsSchema, request.params, 'job id');
-    if (!JOB_ID_PATTERN.test(id)) throw new InputError('INVALID_JOB_ID', 'job ids are 32 lowercase hex characters', 400);
+  app.withTypeProvider<ZodTypeProvider>().get('/jobs/:id', { schema }, async (request) => {
+    const { id } = request.params;
     const status = await queue.getStatus(id);
     if (!status) throw new NotFoundError('JOB_NOT_FOUND', `no job with id ${id} (finished jobs are kept for a limited time)`);
     return {

@@ -12,22 +12,41 @@ import type { PreviewProvider } from '../../previews/provider.js';
 import { trackJobKey, type JobQueue } from '../queue/job-queue.js';
 import { acceptedBody } from './jobs.js';
 import { JSON_CONTENT_TYPE, predictionBody, runPrediction } from './run-prediction.js';
-import { modeParam, parseInput, textParam } from './validate.js';
+import { accepted, errorResponse, json, rateLimited, syncTimeout, unavailable } from './schemas.js';
+import { modeParam, textParam, type ZodTypeProvider } from './validate.js';
 
 export function registerLegacyRoute(
   app: FastifyInstance,
   { config, queue, providers, metrics }: { config: Config; queue: JobQueue; providers: readonly PreviewProvider[]; metrics?: AppMetrics },
 ): void {
-  const querySchema = z.object({
-    artist: textParam(config.MAX_QUERY_CHARS),
-    track: textParam(config.MAX_QUERY_CHARS),
+  const querystring = z.object({
+    artist: textParam(config.MAX_QUERY_CHARS).describe('Artist name; trimmed, at most MAX_QUERY_CHARS characters.'),
+    track: textParam(config.MAX_QUERY_CHARS).describe('Track title; trimmed, at most MAX_QUERY_CHARS characters.'),
     mode: modeParam,
   });
+  const schema = {
+    operationId: 'legacyPrediction',
+    summary: "The 2017 widget contract (artist + track → genres of the track's preview)",
+    querystring,
+    response: {
+      200: json('A prediction (`response` true) or a miss (`response` false, no other field).', {
+        oneOf: [{ $ref: 'TrackPrediction#' }, { $ref: 'Miss#' }],
+      }),
+      202: accepted,
+      400: errorResponse('Bad query parameters (INVALID_QUERY).'),
+      422: errorResponse('The preview could not be used as audio (too short, not decodable).'),
+      429: rateLimited,
+      500: errorResponse('Internal error.'),
+      502: errorResponse('A provider or the preview download failed (PROVIDER_UNAVAILABLE, PREVIEW_UNAVAILABLE, PREVIEW_FORBIDDEN, PREVIEW_TOO_LARGE).'),
+      503: unavailable,
+      504: syncTimeout,
+    },
+  };
 
   const lookup = createPreviewLookup({ providers, ttlSeconds: config.LOOKUP_CACHE_TTL_S });
 
-  app.get('/d/music-prediction', async (request, reply) => {
-    const { artist, track, mode } = parseInput(querySchema, request.query, 'query');
+  app.withTypeProvider<ZodTypeProvider>().get('/d/music-prediction', { schema }, async (request, reply) => {
+    const { artist, track, mode } = request.query;
     const match = await lookup.find({ artist, track, logger: request.log as Logger });
     if (!match) return { response: false };
     const key = trackJobKey(match);

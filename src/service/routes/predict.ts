@@ -10,9 +10,40 @@ import type { AppMetrics } from '../metrics.js';
 import { uploadJobKey, type JobQueue } from '../queue/job-queue.js';
 import { acceptedBody } from './jobs.js';
 import { JSON_CONTENT_TYPE, predictionBody, runPrediction } from './run-prediction.js';
-import { modeParam, parseInput } from './validate.js';
+import { accepted, errorResponse, json, rateLimited, syncTimeout, unavailable } from './schemas.js';
+import { modeParam, type ZodTypeProvider } from './validate.js';
 
-const querySchema = z.object({ mode: modeParam });
+const schema = {
+  operationId: 'predictUpload',
+  summary: 'Genres of an uploaded audio file (any format ffmpeg decodes)',
+  querystring: z.object({ mode: modeParam }),
+  consumes: ['multipart/form-data'],
+  // Documents the request only: the parts are streamed and checked by readSingleFile.
+  body: {
+    type: 'object',
+    required: ['file'],
+    properties: {
+      file: {
+        type: 'string',
+        contentMediaType: 'application/octet-stream',
+        description: 'Exactly one file, at most MAX_UPLOAD_BYTES (default 20 MiB). Only the first MAX_AUDIO_SECONDS are analysed.',
+      },
+    },
+  },
+  response: {
+    200: json('The prediction.', { $ref: 'AudioPrediction#' }),
+    202: accepted,
+    400: errorResponse('Bad query or multipart body (INVALID_QUERY, MISSING_FILE, EMPTY_AUDIO, TOO_MANY_FILES, INVALID_MULTIPART, …).'),
+    410: errorResponse('The uploaded bytes expired before a worker took the job (UPLOAD_EXPIRED): upload again.'),
+    413: errorResponse('The file is larger than MAX_UPLOAD_BYTES (UPLOAD_TOO_LARGE).'),
+    415: errorResponse('Not multipart/form-data (NOT_MULTIPART, UNSUPPORTED_MEDIA_TYPE).'),
+    422: errorResponse('Not audio, or too short (NOT_AUDIO, AUDIO_TOO_SHORT, DECODE_TIMEOUT).'),
+    429: rateLimited,
+    500: errorResponse('Internal error.'),
+    503: unavailable,
+    504: syncTimeout,
+  },
+};
 
 async function readSingleFile(request: FastifyRequest): Promise<Buffer> {
   if (!request.isMultipart()) {
@@ -42,8 +73,8 @@ export function registerPredictRoute(
   app: FastifyInstance,
   { config, queue, metrics }: { config: Config; queue: JobQueue; metrics?: AppMetrics },
 ): void {
-  app.post('/predict', async (request, reply) => {
-    const { mode } = parseInput(querySchema, request.query, 'query');
+  app.withTypeProvider<ZodTypeProvider>().post('/predict', { schema }, async (request, reply) => {
+    const { mode } = request.query;
     const audio = await readSingleFile(request);
     const sha256 = createHash('sha256').update(audio).digest('hex');
     const key = uploadJobKey(sha256);
