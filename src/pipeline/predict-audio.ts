@@ -5,6 +5,7 @@
 // and measured; through the API it made uploads ~100 ms slower and sustained throughput ~15 % lower
 // on 2 cores, although decode + MFCC alone got 17 ms faster (docs/audio.md, "Streaming MFCC").
 import { decodeAudio } from '../audio/decode.js';
+import { assertUsableSamples } from '../audio/sample-check.js';
 import type { Config } from '../config.js';
 import { computeMfcc } from '../features/mfcc.js';
 import { renderMfccImage } from '../features/mfcc-image.js';
@@ -58,8 +59,14 @@ export async function predictAudio({
     warmPool: config.FFMPEG_WARM_POOL,
     spawnHelper: config.FFMPEG_SPAWN_HELPER,
     signal,
+  }).catch((err: unknown) => {
+    // What ffmpeg said (kept out of the client's message) goes to the log.
+    const cause = (err as { cause?: unknown }).cause;
+    logger.info({ code: (err as { code?: unknown }).code, detail: cause instanceof Error ? cause.message : undefined }, 'decode failed');
+    throw err;
   });
   timingsMs.decode = round(performance.now() - t0);
+  assertUsableSamples(decoded.samples);
 
   const mfcc = await timed('mfcc', 40, () => computeMfcc(mfccOptionsFor({ features, samples: decoded.samples, sampleRate: decoded.sampleRate })));
   // The JPEG encode runs in libuv's thread pool (sharp), so it is started first and the network
