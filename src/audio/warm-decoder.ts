@@ -34,7 +34,8 @@ const idle = new Map<string, WarmProcess>();
 const starting = new Map<string, Promise<void>>();
 
 function stdioPipes(child: ChildProcess): Socket[] {
-  return [child.stdin, child.stdout, child.stderr].filter((s) => s !== null) as unknown as Socket[];
+  // After a spawn that failed with EMFILE, Node leaves these undefined (not null).
+  return [child.stdin, child.stdout, child.stderr].filter((s) => s != null) as unknown as Socket[];
 }
 
 /** How a warm process ended, told to collectFfmpegOutput: a start error, a failed exit, or success. */
