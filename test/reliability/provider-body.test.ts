@@ -45,7 +45,7 @@ after(async () => {
 });
 
 for (const withLength of [false, true]) {
-  test(`a provider streaming an endless search answer (${withLength ? 'Content-Length 2 GiB' : 'no Content-Length'}) → 502, bounded read and memory`, async () => {
+  test(`a provider streaming an endless search answer (${withLength ? 'Content-Length 2 GiB' : 'no Content-Length'}) → 502, bounded read and memory`, async (ctx) => {
     declareLength = withLength;
     sent = 0;
     const rssBefore = process.memoryUsage().rss;
@@ -59,6 +59,7 @@ for (const withLength of [false, true]) {
     // hold a few MB more that the server counts as written.
     assert.ok(sent < 24 * 1024 * 1024, `the stand-in wrote ${sent} bytes`);
     const grewMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+    ctx.diagnostic(`${res.status} ${res.body.error.code} in ${ms.toFixed(0)} ms; stand-in wrote ${(sent / 2 ** 20).toFixed(1)} MiB; RSS +${grewMb.toFixed(1)} MB`);
     assert.ok(grewMb < 64, `RSS grew by ${grewMb.toFixed(1)} MB`);
     const health = await t.http.get('/healthz');
     assert.equal(health.status, 200);
