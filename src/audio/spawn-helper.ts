@@ -30,7 +30,7 @@ interface Helper {
 /** A start the helper has not confirmed by then is given up (and killed if it comes late). */
 const START_TIMEOUT_MS = 5000;
 /** A connection not accepted by then (EMFILE on accept) means the helper is retired. */
-const PAIR_TIMEOUT_MS = 2000;
+const PAIR_TIMEOUT_MS = 5000;
 
 let current: Helper | undefined;
 let nextId = 0;
