@@ -2,9 +2,9 @@ import { request, type Dispatcher } from 'undici';
 import { AppError, TransientError } from '../errors.js';
 
 /**
- * A search answer is JSON for at most a few dozen tracks: Deezer's and iTunes' 25 results are
- * 30–80 KB. Beyond this the provider is broken or hostile, and reading on would only cost memory
- * (a stand-in answering gigabytes killed the process before this cap).
+ * A search answer is JSON for at most a few dozen tracks (25 by default). Far beyond that the
+ * provider is broken or hostile, and reading on would only cost memory (a stand-in answering
+ * gigabytes killed the process before this cap).
  */
 export const MAX_PROVIDER_BODY_BYTES = 512 * 1024;
 
