@@ -4,22 +4,33 @@
 // The one exception is an MP4/M4A whose index sits after the audio (mp4-layout.ts): a pipe cannot
 // seek back to it, so that buffer is written to a private temp file that is always removed.
 // With `warmPool`, other Buffers go to a pre-spawned ffmpeg (warm-decoder.ts) with the very same
-// command line, which saves ffmpeg's start-up; the cold spawn stays the fallback.
+// command line, which saves ffmpeg's start-up; the cold spawn stays the fallback. fluent-ffmpeg
+// only builds the argument list: every process is spawned by warm-decoder.ts, which turns a
+// failed spawn (EMFILE, ENOENT …) into an error instead of fluent-ffmpeg's uncaught TypeError.
+// ffmpeg opens only the formats listed in INPUT_FORMATS and only the pipe (or our temp file), so an
+// uploaded playlist (ffconcat, HLS) is refused before it can name another file or a URL.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
-import { InputError, InternalError } from '../errors.js';
+import { AppError, InputError, TransientError } from '../errors.js';
 import type { DecodedAudio } from '../types.js';
 import { isExecutableFile, resolveFfmpegPath } from './ffmpeg/ffmpeg-binary.js';
+import { commandLineWorks } from './ffmpeg/command-check.js';
 import { ffmpegSupportsSoxr } from './ffmpeg/ffmpeg-capabilities.js';
-import { runFfmpeg } from './ffmpeg/ffmpeg-run.js';
+import { collectFfmpegOutput } from './ffmpeg/ffmpeg-run.js';
 import { needsSeekableInput } from './mp4-layout.js';
-import { decodeWithWarmProcess } from './ffmpeg/warm-decoder.js';
+import { decodeWithWarmProcess, spawnWarm } from './ffmpeg/warm-decoder.js';
 
 export const RESAMPLERS = ['auto', 'soxr', 'swr'] as const;
 export type Resampler = (typeof RESAMPLERS)[number];
+
+/**
+ * The demuxers ffmpeg may use (-format_whitelist; the names of `ffmpeg -demuxers` in 4.x and 5.x):
+ * the audio containers the service accepts. Not concat, hls, image or subtitle formats.
+ */
+export const INPUT_FORMATS = 'mp3,mov,mp4,m4a,3gp,3g2,mj2,wav,w64,ogg,flac,matroska,webm,aac,aiff,caf,asf,au,amr';
 
 export interface DecodeOptions {
   input: string | Buffer;
@@ -44,12 +55,14 @@ export interface DecodeOptions {
 
 /**
  * Right before a cold spawn: a binary deleted or made non-executable since it was resolved is
- * FFMPEG_UNAVAILABLE here, instead of a spawn error in fluent-ffmpeg (see ffmpeg-run.ts,
- * reportSpawnErrors). Bare names are left to spawn's PATH lookup.
+ * FFMPEG_UNAVAILABLE (503: another worker may still have one). Bare names are left to spawn's
+ * PATH lookup.
  */
 function assertRunnable(binary: string): void {
   if (binary.includes('/') && !isExecutableFile(binary)) {
-    throw new InternalError('FFMPEG_UNAVAILABLE', `cannot run ffmpeg: ${binary} is not an executable file`);
+    throw new TransientError('FFMPEG_UNAVAILABLE', 'the audio decoder (ffmpeg) cannot be run on this server', 503, {
+      cause: new Error(`${binary} is not an executable file`),
+    });
   }
 }
 
@@ -65,7 +78,7 @@ function resampleFilter({ sampleRate, useSoxr }: { sampleRate: number; useSoxr: 
 }
 
 /**
- * The argument list fluent-ffmpeg spawns `command` with once runFfmpeg pipes it to a stream, so a
+ * The argument list fluent-ffmpeg would spawn `command` with once piped to a stream, so a
  * warm process runs the very same command line. `_getArguments` is private, but fluent-ffmpeg is
  * archived (frozen), and the warm-vs-cold test compares decoded samples byte for byte. The output
  * target, `pipe:1`, only joins the list when .pipe() sets it, so it is added here.
@@ -101,6 +114,25 @@ function samplesView(raw: Buffer): Float32Array {
   return samples;
 }
 
+/** The decode command line for `source` (a `file:` path or the pipe). */
+function decodeCommand({ source, binary, sampleRate, maxSeconds, useSoxr }: {
+  source: string | Readable;
+  binary: string;
+  sampleRate: number;
+  maxSeconds: number;
+  useSoxr: boolean;
+}): ffmpeg.FfmpegCommand {
+  const protocol = typeof source === 'string' ? 'file' : 'pipe';
+  return ffmpeg(source)
+    .setFfmpegPath(binary)
+    .inputOptions(['-hide_banner', '-v', 'error', '-nostdin', '-protocol_whitelist', protocol, '-format_whitelist', INPUT_FORMATS])
+    .outputOptions(['-map', '0:a:0', '-vn', '-sn', '-dn', '-t', String(maxSeconds)])
+    .audioFilters([resampleFilter({ sampleRate, useSoxr }), 'aformat=sample_fmts=flt:channel_layouts=mono'])
+    .audioChannels(1)
+    .audioFrequency(sampleRate)
+    .format('f32le');
+}
+
 export async function decodeAudio({
   input, sampleRate = 22050, maxSeconds = 30, minSeconds = 1, maxBytes, timeoutMs = 15000, ffmpegPath, signal, resampler = 'auto', warmPool = false, spawnHelper = false,
 }: DecodeOptions): Promise<DecodedAudio> {
@@ -118,11 +150,13 @@ export async function decodeAudio({
   }
   const binary = ffmpegPath ?? resolveFfmpegPath({}).path;
   const useSoxr = resampler === 'soxr' || (resampler === 'auto' && (await ffmpegSupportsSoxr({ ffmpegPath: binary })));
+  const argsFor = (source: string | Readable) => commandArguments(decodeCommand({ source, binary, sampleRate, maxSeconds, useSoxr }));
 
   let tempDir: string | undefined;
   try {
     let source: string | Readable;
     let warmInput: Buffer | undefined;
+    let pipeInput: Buffer | undefined;
     if (typeof input === 'string') {
       // "file:" keeps a user-supplied name like "http://…" or "concat:…" from being a protocol.
       source = `file:${resolve(input)}`;
@@ -133,26 +167,30 @@ export async function decodeAudio({
       source = `file:${file}`;
     } else {
       source = Readable.from([input]);
+      pipeInput = input;
       if (warmPool) warmInput = input;
     }
-    const command = ffmpeg(source)
-      .setFfmpegPath(binary)
-      // Only the protocol we feed: an uploaded playlist (HLS, concat) must not open URLs or files.
-      .inputOptions(['-hide_banner', '-v', 'error', '-nostdin', '-protocol_whitelist', typeof source === 'string' ? 'file' : 'pipe'])
-      .outputOptions(['-map', '0:a:0', '-vn', '-sn', '-dn', '-t', String(maxSeconds)])
-      .audioFilters([resampleFilter({ sampleRate, useSoxr }), 'aformat=sample_fmts=flt:channel_layouts=mono'])
-      .audioChannels(1)
-      .audioFrequency(sampleRate)
-      .format('f32le');
+    const args = argsFor(source);
     // One second of slack over maxSeconds for ffmpeg's -t rounding.
     const maxOutputBytes = Math.ceil(maxSeconds * sampleRate + sampleRate) * 4;
-    const warm = warmInput
-      ? await decodeWithWarmProcess({ binary, args: commandArguments(command), input: warmInput, timeoutMs, signal, maxOutputBytes, viaHelper: spawnHelper })
-      : undefined;
-    let raw = warm;
-    if (raw === undefined) {
-      assertRunnable(binary);
-      raw = await runFfmpeg({ command, timeoutMs, signal, maxOutputBytes });
+    let raw: Buffer | undefined;
+    try {
+      raw = warmInput
+        ? await decodeWithWarmProcess({ binary, args, input: warmInput, timeoutMs, signal, maxOutputBytes, viaHelper: spawnHelper })
+        : undefined;
+      if (raw === undefined) {
+        assertRunnable(binary);
+        const cold = spawnWarm(binary, args);
+        cold.handOver(pipeInput ?? Buffer.alloc(0));
+        raw = await collectFfmpegOutput({ ffmpeg: cold, timeoutMs, signal, maxOutputBytes });
+      }
+    } catch (err) {
+      // A failure the stderr patterns could not place: ours only if our command line also fails
+      // on a known-good clip (command-check.ts).
+      if (err instanceof AppError && err.code === 'FFMPEG_FAILED' && !signal?.aborted && (await commandLineWorks({ binary, args: argsFor(Readable.from([])) }))) {
+        throw new InputError('UNSUPPORTED_AUDIO', 'this audio cannot be decoded (unsupported channel layout, sample format or encoding)', 422, { cause: err });
+      }
+      throw err;
     }
     const samples = samplesView(raw);
     const durationSeconds = samples.length / sampleRate;

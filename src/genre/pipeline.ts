@@ -39,14 +39,19 @@ export async function loadGenrePipeline(modelDir: string, { backend = 'auto', lo
 export function createGenrePipeline({ model, limits = {} }: { model: GenreModel; limits?: DecodeLimits }): GenrePipeline {
   const features = model.metadata.features;
   const extract: GenrePipeline['extract'] = (input, { signal, onDecoded } = {}) =>
-    extractFeatures({ input, features, limits, ...(signal ? { signal } : {}), ...(onDecoded ? { onDecoded } : {}) });
+    extractFeatures({ input, features, limits, refuseUnusable: true, ...(signal ? { signal } : {}), ...(onDecoded ? { onDecoded } : {}) });
   const classify = (mfcc: MfccMatrix) => classifyMfcc({ model, mfcc });
 
   const predict: GenrePipeline['predict'] = async (input, { logger, onProgress, signal } = {}) => {
     const t0 = performance.now();
     onProgress?.('decode', 10);
     // The decode's end is reported before the MFCC starts, so the 'mfcc' stage shows in between.
-    const { mfcc, durationSeconds, timingsMs: extractMs } = await extract(input, { ...(signal ? { signal } : {}), onDecoded: () => onProgress?.('mfcc', 40) });
+    const { mfcc, durationSeconds, timingsMs: extractMs } = await extract(input, { ...(signal ? { signal } : {}), onDecoded: () => onProgress?.('mfcc', 40) }).catch((err: unknown) => {
+      // What ffmpeg said stays out of the client's message; it goes to the log.
+      const cause = (err as { cause?: unknown }).cause;
+      logger?.info({ code: (err as { code?: unknown }).code, detail: cause instanceof Error ? cause.message : undefined }, 'extract failed');
+      throw err;
+    });
     const timingsMs: Record<string, number> = { ...extractMs };
     // The JPEG encode runs in libuv's thread pool (sharp), so it is started first and the network
     // runs on this thread meanwhile: at light load the two overlap on two cores. Its rejection is

@@ -2,6 +2,7 @@
 // length, minimum length, resampler, MFCC parameters) comes from the model's FeatureParams; the
 // caller only adds operational limits (bytes, time, the ffmpeg to run), which never change features.
 import { decodeAudio } from '../audio/decode.js';
+import { assertUsableSamples } from '../audio/sample-check.js';
 import type { MelEngine } from '../features/mel-power.js';
 import { computeMfcc } from '../features/mfcc.js';
 import type { Config } from '../config.js';
@@ -42,8 +43,10 @@ export function decodeWindow(features: FeatureParams, limits: DecodeLimits): { m
   return { maxSeconds, minSeconds };
 }
 
-export async function extractFeatures({ input, features, limits = {}, engine, signal, onDecoded }: {
+export async function extractFeatures({ input, features, limits = {}, engine, signal, onDecoded, refuseUnusable = false }: {
   input: string | Buffer;
+  /** Refuse silent or non-finite audio (422) instead of classifying it: on for predictions. */
+  refuseUnusable?: boolean;
   /** Called between the decode and the MFCC (progress reporting). */
   onDecoded?: () => void;
   features: FeatureParams;
@@ -65,6 +68,7 @@ export async function extractFeatures({ input, features, limits = {}, engine, si
     ...(signal ? { signal } : {}),
   });
   const t1 = performance.now();
+  if (refuseUnusable) assertUsableSamples(decoded.samples);
   onDecoded?.();
   const { nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax } = features;
   const mfcc = computeMfcc({

@@ -2,9 +2,17 @@ import { request, type Dispatcher } from 'undici';
 import { AppError, TransientError } from '../errors.js';
 
 /**
+ * A search answer is JSON for at most a few dozen tracks (25 by default). Far beyond that the
+ * provider is broken or hostile, and reading on would only cost memory (a stand-in answering
+ * gigabytes killed the process before this cap).
+ */
+export const MAX_PROVIDER_BODY_BYTES = 512 * 1024;
+
+/**
  * One JSON call to a provider API with a total time limit, mapped onto the documented errors:
  * timeout → PROVIDER_TIMEOUT (504); network failure → PROVIDER_UNAVAILABLE (503); HTTP 429 →
- * PROVIDER_QUOTA (503); other non-2xx or a body that is not JSON → PROVIDER_UNAVAILABLE (502).
+ * PROVIDER_QUOTA (503); other non-2xx or a body that is not JSON → PROVIDER_UNAVAILABLE (502); a
+ * body over `maxBytes` (declared or streamed) → PROVIDER_RESPONSE_TOO_LARGE (502), read no further.
  * A caller's own abort (client went away) is rethrown untouched.
  */
 export async function fetchProviderJson({
@@ -17,6 +25,7 @@ export async function fetchProviderJson({
   headers,
   body,
   passStatuses = [],
+  maxBytes = MAX_PROVIDER_BODY_BYTES,
 }: {
   provider: string;
   url: string;
@@ -28,6 +37,7 @@ export async function fetchProviderJson({
   body?: string;
   /** Non-2xx statuses the caller handles itself (answered with `json: null` if not JSON). */
   passStatuses?: readonly number[];
+  maxBytes?: number;
 }): Promise<{ status: number; json: unknown }> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -41,7 +51,7 @@ export async function fetchProviderJson({
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const text = await res.body.text();
+    const text = await readCappedText({ res, provider, maxBytes });
     if (passStatuses.includes(res.statusCode)) return { status: res.statusCode, json: parseOrNull(text) };
     if (res.statusCode === 429) {
       throw new TransientError('PROVIDER_QUOTA', `${provider}: rate limited by the provider (HTTP 429)`, 503);
@@ -63,6 +73,24 @@ export async function fetchProviderJson({
     const reason = err instanceof Error ? err.message : String(err);
     throw new TransientError('PROVIDER_UNAVAILABLE', `${provider}: unreachable (${reason})`, 503, { cause: err });
   }
+}
+
+/** The body as text, refused (and the connection dropped) as soon as it is known to exceed maxBytes. */
+async function readCappedText({ res, provider, maxBytes }: { res: Dispatcher.ResponseData; provider: string; maxBytes: number }): Promise<string> {
+  const tooLarge = () => {
+    res.body.destroy();
+    return new TransientError('PROVIDER_RESPONSE_TOO_LARGE', `${provider}: the provider's answer exceeds ${maxBytes} bytes`, 502);
+  };
+  const declared = Number(res.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 function parseOrNull(text: string): unknown {

@@ -113,7 +113,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   const probes: ReadinessProbe[] = [
-    { name: 'queue', check: async () => (await queue.ping(), queue.kind) },
+    {
+      name: 'queue',
+      check: async () => {
+        await queue.ping();
+        if ((await queue.liveWorkers?.()) === 0) throw new Error('no worker is consuming the queue');
+        return queue.kind;
+      },
+    },
     ...(deps.probes ?? []),
   ];
   registerHealthRoutes(app, { probes, metrics, isShuttingDown: () => shuttingDown });

@@ -1,6 +1,6 @@
 // Everything a process needs to RUN predictions (embedded API or worker): the model (it picks
 // the TensorFlow.js backend), ffmpeg, and the job processor bound to them, plus readiness probes for /readyz.
-import { resolveFfmpegPath } from '../audio/ffmpeg/ffmpeg-binary.js';
+import { isExecutableFile, resolveFfmpegPath } from '../audio/ffmpeg/ffmpeg-binary.js';
 import { closeWarmDecoders } from '../audio/ffmpeg/warm-decoder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -35,7 +35,15 @@ export async function loadPipeline({ config, logger }: { config: Config; logger:
     probes: [
       { name: 'model', check: async () => `${model.name}@${model.version}` },
       { name: 'backend', check: async () => model.backend },
-      { name: 'ffmpeg', check: async () => resolveFfmpegPath({ configured: config.FFMPEG_PATH }).path },
+      // Checked on every probe: a binary deleted or made non-executable after boot fails decodes.
+      // The detail names where ffmpeg came from, not its path (readiness is public).
+      {
+        name: 'ffmpeg',
+        check: async () => {
+          if (!isExecutableFile(ffmpeg.path)) throw new Error('ffmpeg is no longer an executable file');
+          return ffmpeg.source;
+        },
+      },
     ],
     dispose: async () => {
       await closeWarmDecoders();

@@ -86,7 +86,7 @@ test('random bytes, text, video without audio and a directory are NOT_AUDIO (415
   const video = join(dir, 'video-only.mp4');
   ffmpegSync(['-f', 'lavfi', '-i', 'testsrc=d=2:s=64x64', '-c:v', 'mpeg4', video]);
   await assert.rejects(decodeAudio({ input: video }), (err: unknown) =>
-    inputError('NOT_AUDIO', 415)(err) && /matches no streams/.test((err as Error).message));
+    inputError('NOT_AUDIO', 415)(err) && /no audio stream/.test((err as Error).message));
   await assert.rejects(decodeAudio({ input: dir }), inputError('NOT_AUDIO', 415));
 });
 

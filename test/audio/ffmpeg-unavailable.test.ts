@@ -1,17 +1,17 @@
-// Regression: once a process has decoded successfully (fluent-ffmpeg has cached its one-off
-// capability probe), an ffmpeg binary that has since been deleted or lost its exec bit made
-// fluent-ffmpeg throw an uncaught TypeError (processor.js:543) from the spawn-error handler,
-// which killed the process. It must be InternalError FFMPEG_UNAVAILABLE, from decodeAudio and
-// from runFfmpeg itself (where decode.ts's check before the spawn does not apply).
+// Regression: once a process has decoded successfully, an ffmpeg binary that has since been
+// deleted or lost its exec bit made fluent-ffmpeg throw an uncaught TypeError (processor.js:543)
+// from the spawn-error handler, which killed the process. It must be a 503 FFMPEG_UNAVAILABLE
+// (another worker may still have ffmpeg), from decodeAudio and from a spawn itself (where
+// decode.ts's check before the spawn does not apply).
 import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import ffmpeg from 'fluent-ffmpeg';
 import { decodeAudio } from '../../src/audio/decode.js';
 import { resolveFfmpegPath } from '../../src/audio/ffmpeg/ffmpeg-binary.js';
-import { runFfmpeg } from '../../src/audio/ffmpeg/ffmpeg-run.js';
-import { InternalError } from '../../src/errors.js';
+import { collectFfmpegOutput } from '../../src/audio/ffmpeg/ffmpeg-run.js';
+import { spawnWarm } from '../../src/audio/ffmpeg/warm-decoder.js';
+import { TransientError } from '../../src/errors.js';
 import { FORMATS, makeFixtureDir, makeTone } from './fixtures.js';
 
 let dir = '';
@@ -32,8 +32,10 @@ function wrapper(name: string): string {
 }
 
 function unavailable(err: unknown): boolean {
-  assert.ok(err instanceof InternalError, `expected InternalError, got ${String(err)}`);
+  assert.ok(err instanceof TransientError, `expected TransientError, got ${String(err)}`);
   assert.equal(err.code, 'FFMPEG_UNAVAILABLE', err.message);
+  assert.equal(err.status, 503);
+  assert.ok(!err.message.includes('/'), `no path in the client's message: ${err.message}`);
   return true;
 }
 
@@ -49,13 +51,15 @@ test('a deleted or non-executable ffmpeg after a successful decode is FFMPEG_UNA
   await assert.rejects(decodeAudio({ input: readFileSync(wav), ffmpegPath: binary }), unavailable);
 });
 
-test('runFfmpeg reports a spawn failure (ENOENT) as FFMPEG_UNAVAILABLE instead of crashing', async () => {
+test('a cold spawn reports a spawn failure (ENOENT) as FFMPEG_UNAVAILABLE instead of crashing', async () => {
   const binary = wrapper('ffmpeg-gone-too');
-  const command = (): ffmpeg.FfmpegCommand =>
-    ffmpeg(`file:${wav}`).setFfmpegPath(binary).inputOptions(['-v', 'error']).audioFilters(['aresample=8000']).audioChannels(1).format('f32le');
-  const raw = await runFfmpeg({ command: command(), timeoutMs: 20_000, maxOutputBytes: 1 << 20 });
+  const run = () => {
+    const ffmpeg = spawnWarm(binary, ['-v', 'error', '-i', `file:${wav}`, '-af', 'aresample=8000', '-ac', '1', '-f', 'f32le', 'pipe:1']);
+    ffmpeg.handOver(Buffer.alloc(0));
+    return collectFfmpegOutput({ ffmpeg, timeoutMs: 20_000, maxOutputBytes: 1 << 20 });
+  };
+  const raw = await run();
   assert.equal(raw.length, 2 * 8000 * 4);
   rmSync(binary);
-  await assert.rejects(runFfmpeg({ command: command(), timeoutMs: 20_000, maxOutputBytes: 1 << 20 }), (err: unknown) =>
-    unavailable(err) && /ENOENT/.test((err as Error).message));
+  await assert.rejects(run(), (err: unknown) => unavailable(err) && /ENOENT/.test(String((err as Error).cause)));
 });

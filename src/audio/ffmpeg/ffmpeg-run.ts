@@ -1,12 +1,11 @@
-// Runs ffmpeg whose output is raw bytes on stdout, and turns every way it can end into a typed
-// result: the bytes, or NOT_AUDIO / DECODE_TIMEOUT / FFMPEG_FAILED. Two kinds of process share
-// the collecting and the error mapping (collectFfmpegOutput): a fluent-ffmpeg command spawned now
-// (runFfmpeg, the cold path) and a pre-spawned process from the warm pool (warm-decoder.ts).
-// The wall-clock timer and the abort signal SIGKILL ffmpeg (a hung decoder ignores SIGTERM-less
-// politeness on a blocked pipe); ffmpeg's stderr is kept, bounded, for the error message.
-import type { ChildProcess } from 'node:child_process';
+// Collects the raw bytes ffmpeg writes on stdout, and turns every way it can end into a typed
+// result: the bytes, or NOT_AUDIO / DECODE_TIMEOUT / FFMPEG_FAILED / FFMPEG_UNAVAILABLE /
+// DECODER_OVERLOADED. Every process is spawned by warm-decoder.ts (ahead of time, through the
+// spawn helper, or cold). The wall-clock timer and the abort signal SIGKILL ffmpeg (a hung
+// decoder ignores SIGTERM-less politeness on a blocked pipe). ffmpeg's stderr is kept, bounded,
+// in the error's cause for the server's log: never in the message a client sees (it holds paths
+// and heap addresses).
 import { Writable } from 'node:stream';
-import type { FfmpegCommand } from 'fluent-ffmpeg';
 import { InputError, InternalError, TransientError } from '../../errors.js';
 
 const STDERR_CHARS = 600;
@@ -33,6 +32,8 @@ const NOT_AUDIO_PATTERNS = [
   /no such file/i,
   /Error while decoding stream/i,
   /Decoding requested, but no decoder found/i,
+  /Decoder \(codec [^)]*\) not found/i, // ffmpeg 5: e.g. a WAV with 0 bits per sample
+  /Format not on whitelist/i, // a playlist (ffconcat, HLS) or any demuxer we do not accept
   // Reliability fix (fuzz, issue 6): a FLAC whose STREAMINFO claims more samples than follow
   // ends ffmpeg's read of stdin with EIO ("pipe:0: Input/output error", exit 1), which answered
   // 500 FFMPEG_FAILED. On our pipe input that is a truncated/lying file, not a server fault.
@@ -61,14 +62,26 @@ export function ffmpegExitError({ code, signal, stderr }: { code: number | null;
   return new Error(`ffmpeg exited with code ${code}: ${lines.join('\n')}`);
 }
 
+/** Spawn errors of a machine out of descriptors or processes: try again later, elsewhere. */
+const OVERLOAD_CODES = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM']);
+
 function classifyFailure(err: Error, stderr: string | undefined): Error {
   const detail = lastChars(stderr);
-  const spawnFailure = /spawn|ENOENT|EACCES|Cannot find ffmpeg/i.test(err.message) && !detail;
-  if (spawnFailure) return new InternalError('FFMPEG_UNAVAILABLE', `cannot run ffmpeg: ${err.message}`, { cause: err });
-  if (!OUR_FAULT_PATTERNS.some((p) => p.test(detail)) && NOT_AUDIO_PATTERNS.some((p) => p.test(detail))) {
-    return new InputError('NOT_AUDIO', `input is not decodable audio: ${detail}`, 415, { cause: err });
+  // stderr and the original error stay in the cause, for the log.
+  const cause = detail ? new Error(`${err.message} — ${detail}`, { cause: err }) : err;
+  const code = (err as NodeJS.ErrnoException).code ?? /\b(E[A-Z]{3,})\b/.exec(err.message)?.[1];
+  const spawnFailure = !detail && (code !== undefined || /spawn|cannot be started|did not start/i.test(err.message));
+  if (spawnFailure && code !== undefined && OVERLOAD_CODES.has(code)) {
+    return new TransientError('DECODER_OVERLOADED', `cannot start the decoder right now (${code}); try again shortly`, 503, { cause });
   }
-  return new InternalError('FFMPEG_FAILED', `ffmpeg failed: ${err.message}${detail ? ` — ${detail}` : ''}`, { cause: err });
+  if (spawnFailure) return new TransientError('FFMPEG_UNAVAILABLE', 'the audio decoder (ffmpeg) cannot be run on this server', 503, { cause });
+  if (!OUR_FAULT_PATTERNS.some((p) => p.test(detail)) && NOT_AUDIO_PATTERNS.some((p) => p.test(detail))) {
+    const message = /matches no streams|does not contain any stream/i.test(detail)
+      ? 'the input has no audio stream'
+      : 'the input is not audio in a supported format (mp3, m4a/AAC, wav, ogg/opus, flac, webm …)';
+    return new InputError('NOT_AUDIO', message, 415, { cause });
+  }
+  return new InternalError('FFMPEG_FAILED', `ffmpeg failed (${err.message.split(':')[0]})`, { cause });
 }
 
 /** Collects stdout of a running ffmpeg; the timeout counts from this call (input handover). */
@@ -138,53 +151,4 @@ export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes 
       },
     });
   });
-}
-
-/**
- * fluent-ffmpeg 2.1.3 bug: when the spawn itself fails (ENOENT/EACCES: the binary was deleted or
- * made non-executable after fluent-ffmpeg cached its one-off capability probe, i.e. after a first
- * successful decode), its ChildProcess 'error' handler calls endCB(err) without the stdout/stderr
- * rings and throws a TypeError (processor.js:543) inside an event handler: an uncaught exception
- * that ends the whole process. Called on 'start' (emitted synchronously right after the spawn,
- * before the spawn error, which Node emits on a later tick), this swaps that handler for one
- * that reports the error to us. decode.ts also checks the binary right before the spawn.
- */
-function reportSpawnErrors(command: FfmpegCommand, onError: (err: Error, stderr: string | undefined) => void): void {
-  const child = (command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
-  if (child === undefined) return;
-  child.removeAllListeners('error');
-  child.on('error', (err) => onError(err, undefined));
-}
-
-/** A fluent-ffmpeg command as an FfmpegProcess: spawned by attach(), killable before its spawn. */
-function fluentProcess(command: FfmpegCommand): FfmpegProcess {
-  let started = false;
-  let killRequested = false;
-  return {
-    attach({ sink, onEnd, onError }) {
-      command
-        .on('start', () => {
-          started = true;
-          reportSpawnErrors(command, onError);
-          if (killRequested) command.kill('SIGKILL'); // timed out or aborted before the spawn
-        })
-        .on('error', (err: Error, _stdout: string | null, stderr: string | null) => onError(err, stderr ?? undefined))
-        .on('end', onEnd);
-      command.pipe(sink, { end: true });
-    },
-    kill() {
-      killRequested = true;
-      if (started) command.kill('SIGKILL');
-    },
-  };
-}
-
-/** Spawns a prepared fluent-ffmpeg command and collects its stdout (the cold path). */
-export function runFfmpeg({ command, timeoutMs, signal, maxOutputBytes }: {
-  command: FfmpegCommand;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  maxOutputBytes: number;
-}): Promise<Buffer> {
-  return collectFfmpegOutput({ ffmpeg: fluentProcess(command), timeoutMs, signal, maxOutputBytes });
 }

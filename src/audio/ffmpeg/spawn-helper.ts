@@ -29,6 +29,8 @@ interface Helper {
 
 /** A start the helper has not confirmed by then is given up (and killed if it comes late). */
 const START_TIMEOUT_MS = 5000;
+/** A connection not accepted by then (EMFILE on accept) means the helper is retired. */
+const PAIR_TIMEOUT_MS = 5000;
 
 let current: Helper | undefined;
 let nextId = 0;
@@ -53,41 +55,73 @@ function loaderArgs(): string[] {
 function startHelper(): Helper {
   const dir = mkdtempSync(join(tmpdir(), 'music-prediction-spawn-'));
   const path = join(dir, 'pair.sock');
+  // process.exit (the server's and worker's signal handlers end with it) skips the helper's own
+  // exit event: the directory must go here too, or every start leaves one in TMPDIR.
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeDir);
   const server = createServer({ allowHalfOpen: true });
   server.listen(path);
   server.unref();
   const proc = fork(helperModule(), [], { execArgv: loaderArgs(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
   const helper: Helper = { proc, server, path, dir, listeners: new Map(), pairing: Promise.resolve(), active: 0 };
   proc.on('message', (event: HelperEvent) => helper.listeners.get(event.id)?.(event));
+  let ended = false;
   const gone = (why: string) => {
     if (current === helper) current = undefined;
     for (const [id, listener] of helper.listeners) listener({ type: 'error', id, message: why });
     helper.listeners.clear();
+    if (ended) return;
+    ended = true;
     server.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
+    process.off('exit', removeDir);
   };
   proc.on('exit', (code, signal) => gone(`the spawn helper exited (${signal ?? code})`));
-  proc.on('error', (err) => gone(`the spawn helper failed: ${err.message}`));
+  proc.on('error', (err) => {
+    gone(`the spawn helper failed: ${err.message}`);
+    proc.kill('SIGKILL'); // no-op when it never started (EMFILE, EAGAIN)
+  });
+  // EMFILE/ENFILE on listen or accept: this helper can no longer pair sockets.
+  server.on('error', (err) => {
+    gone(`the spawn helper's socket failed: ${err.message}`);
+    proc.kill('SIGKILL');
+  });
   // Idle, the helper must not keep this process alive; a running decode refs it (see track()).
   proc.unref();
   proc.channel?.unref();
   return helper;
 }
 
-/** One connected pair: [ours, theirs]. One pairing at a time, so the accepted end is this connect's. */
+/**
+ * One connected pair: [ours, theirs]. One pairing at a time, so the accepted end is this connect's.
+ * A pairing that fails or is never accepted retires the helper (the next spawn starts a new one):
+ * a connection accepted late would otherwise be taken for the next pairing's.
+ */
 function socketPair(helper: Helper): Promise<[Socket, Socket]> {
   const paired = helper.pairing.then(() => new Promise<[Socket, Socket]>((resolve, reject) => {
     const ours = connect({ path: helper.path, allowHalfOpen: true });
-    const onConnection = (theirs: Socket) => {
+    const done = () => {
+      clearTimeout(timer);
       ours.off('error', onError);
+      ours.off('close', onClose);
+      helper.server.off('connection', onConnection);
+    };
+    const onConnection = (theirs: Socket) => {
+      done();
       resolve([ours, theirs]);
     };
     const onError = (err: Error) => {
-      helper.server.off('connection', onConnection);
+      done();
+      ours.destroy();
+      if (current === helper) current = undefined;
+      helper.proc.kill('SIGKILL');
       reject(err);
     };
-    helper.server.once('connection', onConnection);
+    const onClose = () => onError(new Error('the pairing connection closed before it was accepted'));
+    const timer = setTimeout(() => onError(new Error(`the pairing connection was not accepted within ${PAIR_TIMEOUT_MS} ms`)), PAIR_TIMEOUT_MS);
+    helper.server.on('connection', onConnection);
     ours.once('error', onError);
+    ours.once('close', onClose);
   }));
   helper.pairing = paired.catch(() => undefined);
   return paired;
@@ -192,4 +226,5 @@ export function stopSpawnHelper(): void {
   const helper = current;
   current = undefined;
   if (helper?.proc.connected) helper.proc.disconnect();
+  // Its exit event removes the socket directory; so does process.exit, whichever comes first.
 }

@@ -34,7 +34,8 @@ const idle = new Map<string, WarmProcess>();
 const starting = new Map<string, Promise<void>>();
 
 function stdioPipes(child: ChildProcess): Socket[] {
-  return [child.stdin, child.stdout, child.stderr].filter((s) => s !== null) as unknown as Socket[];
+  // After a spawn that failed with EMFILE, Node leaves these undefined (not null).
+  return [child.stdin, child.stdout, child.stderr].filter((s) => s != null) as unknown as Socket[];
 }
 
 /** How a warm process ended, told to collectFfmpegOutput: a start error, a failed exit, or success. */
@@ -44,7 +45,12 @@ function deliverEnding(ending: { error: Error } | ChildExit, { onEnd, onError }:
   else onEnd();
 }
 
-function spawnWarm(binary: string, args: string[]): WarmProcess {
+/**
+ * Spawns ffmpeg from this process. A failed spawn (ENOENT, EACCES, EMFILE, EAGAIN …) comes back as
+ * the ending of the process, never as an exception: with EMFILE Node gives the child no stdio.
+ * Also the cold path of decode.ts (handOver with the input, or an empty Buffer for a file input).
+ */
+export function spawnWarm(binary: string, args: string[]): WarmProcess {
   const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
   let spawnError: Error | undefined;
   let exit: ChildExit | undefined;
@@ -108,10 +114,19 @@ function fromHelper(spawned: HelperSpawn): WarmProcess {
   let diedOnItsOwn = false;
   let report: (() => void) | undefined;
   const waiting: Array<() => void> = [];
+  let attached = false;
+  // Both sockets are half-open ones (spawn-helper.ts): ffmpeg's end closing does not close ours, so
+  // each must be destroyed here or its descriptor stays open for good (one per decode).
+  const releaseStdout = () => {
+    if (!attached || spawned.stdout.readableEnded) spawned.stdout.destroy();
+    else spawned.stdout.once('end', () => spawned.stdout.destroy());
+  };
   spawned.onEvent((event) => {
     final = event;
     if (event.type === 'error' || (event.signal !== null && !killedByUs)) diedOnItsOwn = true;
-    if (event.type === 'error') [spawned.stdin, spawned.stdout].forEach((s) => s.destroy());
+    spawned.stdin.destroy(); // ffmpeg is gone: nothing more to write
+    if (event.type === 'error') spawned.stdout.destroy();
+    else releaseStdout(); // after the last bytes were read
     waiting.splice(0).forEach((resolve) => resolve());
     report?.();
   });
@@ -124,6 +139,7 @@ function fromHelper(spawned: HelperSpawn): WarmProcess {
       spawned.stdin.end(input);
     },
     attach(handlers) {
+      attached = true;
       spawned.stdout.pipe(handlers.sink, { end: true });
       report = () => {
         if (!final) return;
@@ -135,7 +151,9 @@ function fromHelper(spawned: HelperSpawn): WarmProcess {
     kill() {
       killedByUs = true;
       spawned.kill();
-      spawned.stdin.destroy(); // a wrapper's own children then read end-of-file too
+      // A wrapper's own children then read end-of-file too; the output is no longer wanted.
+      spawned.stdin.destroy();
+      spawned.stdout.destroy();
     },
     exited: () => new Promise<void>((resolve) => {
       if (final) return resolve();

@@ -35,6 +35,9 @@ type QueueConfig = Pick<
 
 export const JOB_NAME = 'predict';
 
+/** How long a worker count is reused: each synchronous request asks, CLIENT LIST is not free. */
+const WORKER_COUNT_TTL_MS = 1_500;
+
 /** The job options every producer uses, so retries and retention do not depend on who added the job. */
 export function defaultJobOptions(config: QueueConfig) {
   return {
@@ -78,6 +81,7 @@ export async function createBullmqQueue({
   const uploads = createRedisUploadStore({ redis, ...names, ttlSeconds: config.UPLOAD_TTL_S });
   const results = createRedisResultCache({ redis, ...names, ttlSeconds: config.RESULT_CACHE_TTL_S });
   const limited = <T>(what: string, call: () => Promise<T>) => withRedis(what, call, config.REDIS_TIMEOUT_MS);
+  let workerCount: { at: number; count: Promise<number | undefined> } | undefined;
   const listeners: Array<(event: FinishedEvent) => void> = [];
   const emit = (event: FinishedEvent) => listeners.forEach((l) => l(event));
   events.on('completed', ({ jobId, returnvalue }) => {
@@ -167,6 +171,14 @@ export async function createBullmqQueue({
       }),
     onFinished: (listener) => void listeners.push(listener),
     ping: () => limited('ping', async () => void (await redis.ping())),
+    liveWorkers() {
+      if (workerCount === undefined || Date.now() - workerCount.at > WORKER_COUNT_TTL_MS) {
+        // BullMQ names its workers' connections after the queue and counts them with CLIENT LIST.
+        const count = limited('workers', () => queue.getWorkersCount()).catch(() => undefined);
+        workerCount = { at: Date.now(), count };
+      }
+      return workerCount.count;
+    },
     async close() {
       // Bounded: with Redis gone, BullMQ's close would wait for a connection that never comes.
       await limited('close', async () => {

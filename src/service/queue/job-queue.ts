@@ -83,6 +83,11 @@ export interface JobQueue {
   onFinished(listener: (event: FinishedEvent) => void): void;
   /** Throws when the backing store is unreachable (readiness). */
   ping(): Promise<void>;
+  /**
+   * Workers consuming this queue in other processes (BullMQ), or undefined when unknown (Redis
+   * unreachable, CLIENT LIST not allowed) or not applicable (in-process queue).
+   */
+  liveWorkers?(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 

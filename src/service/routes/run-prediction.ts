@@ -3,6 +3,7 @@
 import type { Config } from '../../config.js';
 import type { AppMetrics } from '../metrics.js';
 import type { PredictionResult } from '../../genre/result.js';
+import { TransientError } from '../../errors.js';
 import type { JobQueue, SubmitRequest } from '../queue/job-queue.js';
 import { QueueFullError } from './errors.js';
 
@@ -38,6 +39,11 @@ export async function runPrediction({
   const cached = await queue.getCachedResult(request.data.key);
   metrics?.cacheLookups.inc({ result: cached ? 'hit' : 'miss' });
   if (cached) return { kind: 'result', result: cached.result, mfccJson: cached.mfccJson, cached: true };
+  // With no worker alive a synchronous request would only wait SYNC_WAIT_MS for its 504; an
+  // asynchronous one is still queued (workers may come back).
+  if (mode === 'sync' && (await queue.liveWorkers?.()) === 0) {
+    throw new TransientError('NO_WORKERS', 'no worker is running to process predictions; try again shortly', 503);
+  }
   const { id } = await admitOne(queue, async () => {
     if ((await queue.backlog()) >= config.MAX_QUEUE_BACKLOG) {
       // Rough drain time: retry after a few seconds rather than hammering a saturated queue.

@@ -1,0 +1,28 @@
+// Refuses decoded audio a prediction would be meaningless for, instead of answering a confident
+// genre for it (digital silence and all-NaN WAVs both came out "Jazz 0.935" with the bundled model).
+import { InputError } from '../errors.js';
+
+/**
+ * Below this RMS over the whole clip it is silence: the quietest first 30 s among 120 classical and
+ * jazz recordings measured −42.8 dBFS (median −17.4), 16-bit dither sits near −96 dBFS; so only
+ * digital silence or near-silence is refused.
+ */
+export const SILENCE_RMS_DBFS = -80;
+const SILENCE_RMS = 10 ** (SILENCE_RMS_DBFS / 20);
+
+/** INVALID_SAMPLES (422) for any NaN or ±Infinity, SILENT_AUDIO (422) for an RMS below SILENCE_RMS_DBFS. */
+export function assertUsableSamples(samples: Float32Array): void {
+  let sumSquares = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const x = samples[i]!;
+    sumSquares += x * x; // NaN or Infinity makes the sum non-finite
+  }
+  if (!Number.isFinite(sumSquares)) {
+    throw new InputError('INVALID_SAMPLES', 'the audio contains samples that are not numbers (NaN or infinity)', 422);
+  }
+  const rms = samples.length > 0 ? Math.sqrt(sumSquares / samples.length) : 0;
+  if (rms < SILENCE_RMS) {
+    const level = rms > 0 ? `${(20 * Math.log10(rms)).toFixed(1)} dBFS` : 'digital silence';
+    throw new InputError('SILENT_AUDIO', `the audio is silent (RMS ${level}, below ${SILENCE_RMS_DBFS} dBFS): nothing to classify`, 422);
+  }
+}

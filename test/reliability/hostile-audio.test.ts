@@ -1,0 +1,83 @@
+// Uploads that are "audio" only by their header, playlists naming other files, and audio with
+// nothing to classify: each gets a 4xx with a message of ours (no ffmpeg stderr, no heap address,
+// no path), never a 500 and never a genre. Embedded app, real ffmpeg and pipeline.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { decodeAudio } from '../../src/audio/decode.js';
+import { startTestApp, type TestApp } from '../service/harness.js';
+import { isolateTmpdir } from './helpers.js';
+
+const tmp = isolateTmpdir();
+let t: TestApp;
+
+before(async () => {
+  t = await startTestApp({ queueKind: 'inline', env: { JOB_ATTEMPTS: '1', RESULT_CACHE_TTL_S: '0' } });
+});
+after(async () => {
+  await t?.close();
+  tmp.remove();
+});
+
+/** A WAV whose header says what the test wants (format tag 1 = PCM, 3 = float). */
+function wav({ tag = 1, channels = 1, rate = 22_050, bits = 16, data }: { tag?: number; channels?: number; rate?: number; bits?: number; data: Buffer }): Buffer {
+  const header = Buffer.alloc(44);
+  const block = Math.max(1, (channels * bits) / 8);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(tag, 20);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * block, 28);
+  header.writeUInt16LE(block, 32);
+  header.writeUInt16LE(bits, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+function floats(count: number, value: (i: number) => number): Buffer {
+  const out = Buffer.alloc(count * 4);
+  for (let i = 0; i < count; i++) out.writeFloatLE(value(i), i * 4);
+  return out;
+}
+
+const SECONDS3 = 3 * 22_050;
+const CASES: Array<{ name: string; bytes: Buffer; status: number; code: string }> = [
+  { name: 'WAV with 0 bits per sample', bytes: wav({ bits: 0, data: Buffer.alloc(40_000, 0x11) }), status: 415, code: 'NOT_AUDIO' },
+  { name: 'WAV with 255 channels', bytes: wav({ channels: 255, data: Buffer.alloc(255 * 2 * 4_000, 0x21) }), status: 422, code: 'UNSUPPORTED_AUDIO' },
+  { name: 'ffconcat naming /etc/passwd', bytes: Buffer.from("ffconcat version 1.0\nfile '/etc/passwd'\nfile 'file:/etc/passwd'\n"), status: 415, code: 'NOT_AUDIO' },
+  { name: 'HLS playlist naming a file URL', bytes: Buffer.from('#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n'), status: 415, code: 'NOT_AUDIO' },
+  { name: 'digital silence (16-bit zeros)', bytes: wav({ data: Buffer.alloc(SECONDS3 * 2) }), status: 422, code: 'SILENT_AUDIO' },
+  { name: 'near-silence at −100 dBFS', bytes: wav({ tag: 3, bits: 32, data: floats(SECONDS3, (i) => 1e-5 * Math.sin(i / 3)) }), status: 422, code: 'SILENT_AUDIO' },
+  { name: 'float WAV of NaN', bytes: wav({ tag: 3, bits: 32, data: floats(SECONDS3, () => Number.NaN) }), status: 422, code: 'INVALID_SAMPLES' },
+  { name: 'float WAV of ±Infinity', bytes: wav({ tag: 3, bits: 32, data: floats(SECONDS3, (i) => (i % 2 ? Infinity : -Infinity)) }), status: 422, code: 'INVALID_SAMPLES' },
+  { name: 'a tone with one NaN in 1,000 samples, at 44.1 kHz (resampled)', bytes: wav({ tag: 3, bits: 32, rate: 44_100, data: floats(2 * SECONDS3, (i) => (i % 1000 ? 0.5 * Math.sin(i / 7) : Number.NaN)) }), status: 422, code: 'INVALID_SAMPLES' },
+];
+
+for (const c of CASES) {
+  test(`${c.name} → ${c.status} ${c.code}, a message of ours`, async () => {
+    const res = await t.http.post('/predict').attach('file', c.bytes, 'upload.wav');
+    assert.equal(res.status, c.status, JSON.stringify(res.body));
+    assert.equal(res.body.error.code, c.code);
+    const message = String(res.body.error.message);
+    assert.doesNotMatch(message, /0x[0-9a-f]{4,}|@ 0x|\/etc\/passwd|pipe:|\[[a-z_]+ @/i, message);
+  });
+}
+
+test('a quiet but real tone (−60 dBFS) is still classified', async () => {
+  const res = await t.http.post('/predict').attach('file', wav({ tag: 3, bits: 32, data: floats(SECONDS3, (i) => 0.0014 * Math.sin(i / 5)) }), 'quiet.wav');
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.response, true);
+});
+
+test('a playlist is refused by the format whitelist before any demuxer opens what it names', async () => {
+  for (const text of ["ffconcat version 1.0\nfile '/etc/passwd'\n", '#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n']) {
+    await assert.rejects(decodeAudio({ input: Buffer.from(text) }), (err: Error) => {
+      assert.equal((err as { code?: string }).code, 'NOT_AUDIO');
+      assert.match(String(err.cause), /Format not on whitelist/);
+      return true;
+    });
+  }
+});
