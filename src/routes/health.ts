@@ -1,5 +1,6 @@
-// Liveness, readiness and Prometheus metrics. None of them is rate limited: orchestrators and
-// scrapers call them often and must not be locked out by the public traffic limit.
+// Liveness, readiness and Prometheus metrics. They are exempt from the public traffic limit, so
+// orchestrators and scrapers are never locked out by it; /readyz and /metrics do real work per
+// call (probes, a metrics dump), so they have their own per-client limit instead (PROBE_RATE_LIMIT_MAX).
 import type { FastifyInstance } from 'fastify';
 import type { AppMetrics } from '../metrics.js';
 
@@ -28,12 +29,23 @@ async function runProbe(probe: ReadinessProbe): Promise<{ ok: boolean; detail?: 
 
 export function registerHealthRoutes(
   app: FastifyInstance,
-  { probes, metrics, isShuttingDown }: { probes: readonly ReadinessProbe[]; metrics?: AppMetrics; isShuttingDown: () => boolean },
+  {
+    probes,
+    metrics,
+    isShuttingDown,
+    probeRateLimit = false,
+  }: {
+    probes: readonly ReadinessProbe[];
+    metrics?: AppMetrics;
+    isShuttingDown: () => boolean;
+    probeRateLimit?: { max: number; timeWindow: number } | false;
+  },
 ): void {
   const noLimit = { rateLimit: false };
+  const probeLimit = { rateLimit: probeRateLimit };
   app.get('/healthz', { config: noLimit }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { config: noLimit }, async (_request, reply) => {
+  app.get('/readyz', { config: probeLimit }, async (_request, reply) => {
     const results = await Promise.all(probes.map(async (p) => [p.name, await runProbe(p)] as const));
     const checks = Object.fromEntries(results);
     const ready = !isShuttingDown() && results.every(([, r]) => r.ok);
@@ -41,7 +53,7 @@ export function registerHealthRoutes(
   });
 
   if (metrics) {
-    app.get('/metrics', { config: noLimit }, async (_request, reply) => {
+    app.get('/metrics', { config: probeLimit }, async (_request, reply) => {
       return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }
