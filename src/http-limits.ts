@@ -74,8 +74,9 @@ export function applyServerLimits(server: Server, config: LimitsConfig): ServerL
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-      res.end(JSON.stringify(tooLargeBody(config, declared)));
+      const body = JSON.stringify(tooLargeBody(config, declared));
+      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+      res.end(body);
       return;
     }
     res.writeContinue();

@@ -188,9 +188,6 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
       }
       await Promise.all([...jobs.values()].filter((e) => e.state === 'active').map((e) => e.settled));
       timers.forEach((t) => clearTimeout(t));
-      // ttlAutopurge keeps one timer per entry: cleared so nothing is left scheduled.
-      finished.clear();
-      cache.clear();
     },
   };
 }
