@@ -59,13 +59,13 @@ test('concurrent uploads are capped per client (429) and in total (503) from the
     const a1 = await upload('10.0.0.1');
     const a2 = await upload('10.0.0.1');
     const a3 = await upload('10.0.0.1');
-    const perClient = await a3.waitFor(/\{\"error\".*\}/s, 3_000);
+    const perClient = await a3.waitFor(/\{"error".*\}/s, 3_000);
     assert.match(perClient, /^HTTP\/1\.1 429/);
     assert.match(perClient, /retry-after: \d+/i);
     assert.match(perClient, /"code":"UPLOADS_PER_CLIENT"/);
     await upload('10.0.0.2'); // the third slot
     const c1 = await upload('10.0.0.3');
-    const busy = await c1.waitFor(/\{\"error\".*\}/s, 3_000);
+    const busy = await c1.waitFor(/\{"error".*\}/s, 3_000);
     assert.match(busy, /^HTTP\/1\.1 503/);
     assert.match(busy, /"code":"UPLOADS_BUSY"/);
     assert.equal(a1.received(), '', 'admitted uploads are still being received');
@@ -111,7 +111,7 @@ test('Expect: 100-continue with a 25 MB Content-Length → 413 UPLOAD_TOO_LARGE 
     const big = await openRaw(port);
     big.socket.write('POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n' +
       `Content-Length: ${25 * 1024 * 1024}\r\nExpect: 100-continue\r\n\r\n`);
-    const answer = await big.waitFor(/\{\"error\".*\}/s, 3_000);
+    const answer = await big.waitFor(/\{"error".*\}/s, 3_000);
     assert.match(answer, /^HTTP\/1\.1 413/, 'the first thing sent is the 413');
     assert.doesNotMatch(answer, /100 Continue/);
     assert.match(answer, /"code":"UPLOAD_TOO_LARGE"/);
@@ -127,7 +127,7 @@ test('Expect: 100-continue with a 25 MB Content-Length → 413 UPLOAD_TOO_LARGE 
     const plain = await openRaw(port);
     plain.socket.write('POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n' +
       `Content-Length: ${25 * 1024 * 1024}\r\n\r\n`);
-    assert.match(await plain.waitFor(/\{\"error\".*\}/s, 3_000), /^HTTP\/1\.1 413[\s\S]*"code":"UPLOAD_TOO_LARGE"/);
+    assert.match(await plain.waitFor(/\{"error".*\}/s, 3_000), /^HTTP\/1\.1 413[\s\S]*"code":"UPLOAD_TOO_LARGE"/);
   } finally {
     await t.close();
   }
