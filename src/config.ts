@@ -58,9 +58,9 @@ export const configSchema = z.object({
   /** BullMQ job lock, renewed by a live worker every half of it: a worker that dies holds its
    * job until the lock expires and the next stalled check sees it (at most lock + interval), which
    * the defaults keep inside SYNC_WAIT_MS. */
-  WORKER_LOCK_DURATION_MS: int(1_000, 600_000).default(10_000),
+  WORKER_LOCK_DURATION_MS: int(1_000, 600_000).default(8_000),
   /** How often workers look for jobs whose worker died (stalled-job recovery). */
-  WORKER_STALLED_INTERVAL_MS: int(1_000, 600_000).default(5_000),
+  WORKER_STALLED_INTERVAL_MS: int(1_000, 600_000).default(4_000),
   /** A job whose worker died this many times more fails ("stalled more than allowable limit"). */
   WORKER_MAX_STALLED_COUNT: int(0, 100).default(2),
   RESULT_CACHE_TTL_S: int(0, 30 * 86_400).default(86_400),
