@@ -43,7 +43,11 @@ export function tooLargeBody(config: Pick<Config, 'MAX_UPLOAD_BYTES'>, declared:
 }
 
 export interface ServerLimits {
-  /** Destroys the sockets of requests whose body is still arriving; returns how many. */
+  /**
+   * For shutdown: destroys the sockets of requests whose body is still arriving and of
+   * connections with no request in flight (node:http's closeIdleConnections leaves a socket
+   * that never sent a request open). Returns how many uploads were dropped.
+   */
   dropUnfinishedRequests(): number;
 }
 
@@ -83,8 +87,20 @@ export function applyServerLimits(server: Server, config: LimitsConfig): ServerL
     server.emit('request', req, res);
   });
 
+  // Requests in flight per socket, to find the sockets with none at shutdown.
+  const inFlight = new Map<Socket, number>();
+  server.on('connection', (socket: Socket) => {
+    if (socket.destroyed) return;
+    inFlight.set(socket, 0);
+    socket.once('close', () => inFlight.delete(socket));
+  });
   const receiving = new Set<IncomingMessage>();
-  server.on('request', (req: IncomingMessage) => {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    if (inFlight.has(socket)) {
+      inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+      res.once('close', () => inFlight.has(socket) && inFlight.set(socket, Math.max(0, (inFlight.get(socket) ?? 1) - 1)));
+    }
     if (req.complete) return;
     receiving.add(req);
     const done = () => receiving.delete(req);
@@ -101,6 +117,7 @@ export function applyServerLimits(server: Server, config: LimitsConfig): ServerL
         dropped++;
       }
       receiving.clear();
+      for (const [socket, requests] of inFlight) if (requests === 0) socket.destroy();
       return dropped;
     },
   };
