@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { startTestApp, type TestApp } from '../api/harness.js';
 import { fakeResult, sleep } from '../queue/helpers.js';
-import { openRaw, stalledUpload } from './raw-http.js';
+import { openRaw, stalledUpload, type RawExchange } from './raw-http.js';
 import { withinMs } from './helpers.js';
 
 async function listening(t: TestApp): Promise<number> {
@@ -27,9 +27,10 @@ test('a stalled upload is dropped by HTTP_IDLE_TIMEOUT_MS and its upload slot is
     process: async () => fakeResult(),
     env: { HTTP_IDLE_TIMEOUT_MS: '1000', SYNC_WAIT_MS: '500', MAX_CONCURRENT_UPLOADS: '1', MAX_CONCURRENT_UPLOADS_PER_CLIENT: '1' },
   });
+  let stalled: RawExchange | undefined;
   try {
     const port = await listening(t);
-    const stalled = await stalledUpload(port, { declaredBytes: 2_000_000, sentBytes: 500_000 });
+    stalled = await stalledUpload(port, { declaredBytes: 2_000_000, sentBytes: 500_000 });
     await sleep(200);
     assert.equal(await uploadsInProgress(t), 1);
     const closedAfterMs = await withinMs(5_000, 'stalled upload closed', stalled.closed);
@@ -38,6 +39,7 @@ test('a stalled upload is dropped by HTTP_IDLE_TIMEOUT_MS and its upload slot is
     // The one slot is free again: a whole upload goes through.
     await t.http.post('/predict?mode=async').attach('file', randomBytes(64), 'a.mp3').expect(202);
   } finally {
+    stalled?.socket.destroy(); // else a server without the time-out would hold close() forever
     await t.close();
   }
 });
@@ -106,9 +108,11 @@ test('MAX_CONNECTIONS_PER_CLIENT: sockets beyond the cap are closed at once; the
 
 test('Expect: 100-continue with a 25 MB Content-Length → 413 UPLOAD_TOO_LARGE before any 100 Continue; a small one continues', async () => {
   const t = await startTestApp({ queueKind: 'inline', process: async () => fakeResult() });
+  const sockets: RawExchange[] = [];
   try {
     const port = await listening(t);
     const big = await openRaw(port);
+    sockets.push(big);
     big.socket.write('POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n' +
       `Content-Length: ${25 * 1024 * 1024}\r\nExpect: 100-continue\r\n\r\n`);
     const answer = await big.waitFor(/\{"error".*\}/s, 3_000);
@@ -118,6 +122,7 @@ test('Expect: 100-continue with a 25 MB Content-Length → 413 UPLOAD_TOO_LARGE 
     await withinMs(3_000, 'connection closed after the 413', big.closed);
 
     const small = await openRaw(port);
+    sockets.push(small);
     small.socket.write('POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n' +
       'Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n');
     assert.match(await small.waitFor(/100 Continue/, 3_000), /^HTTP\/1\.1 100 Continue/);
@@ -125,10 +130,12 @@ test('Expect: 100-continue with a 25 MB Content-Length → 413 UPLOAD_TOO_LARGE 
 
     // Without Expect, a declared 25 MB body is refused before it is read as well.
     const plain = await openRaw(port);
+    sockets.push(plain);
     plain.socket.write('POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n' +
       `Content-Length: ${25 * 1024 * 1024}\r\n\r\n`);
     assert.match(await plain.waitFor(/\{"error".*\}/s, 3_000), /^HTTP\/1\.1 413[\s\S]*"code":"UPLOAD_TOO_LARGE"/);
   } finally {
+    sockets.forEach((raw) => raw.socket.destroy());
     await t.close();
   }
 });
