@@ -14,9 +14,9 @@ function resultOfSize(kb: number) {
   return { ...fakeResult(), mfcc: 'A'.repeat(kb * 1024) };
 }
 
-test('result cache and finished-job store stay within their byte and entry caps over 300 distinct jobs', async () => {
+for (const { kb, bound } of [{ kb: 60, bound: 'bytes' }, { kb: 1, bound: 'entries' }]) test(`result cache and finished-job store stay within their caps over 300 distinct jobs (${kb}-KiB images: the ${bound} cap binds)`, async () => {
   const config = testConfig({ INLINE_CACHE_MAX_BYTES: String(1024 * 1024), INLINE_CACHE_MAX_ENTRIES: '50', INLINE_CONCURRENCY: '4' });
-  const queue = createInlineQueue({ config, process: scriptedProcessor(async () => resultOfSize(60)).process, logger: silentLogger });
+  const queue = createInlineQueue({ config, process: scriptedProcessor(async () => resultOfSize(kb)).process, logger: silentLogger });
   const ids: string[] = [];
   let peak = { bytes: 0, entries: 0 };
   for (let i = 0; i < 300; i++) {
@@ -29,7 +29,7 @@ test('result cache and finished-job store stay within their byte and entry caps 
       entries: Math.max(peak.entries, m.cachedResults, m.finishedJobs),
     };
   }
-  console.log(`inline stores over 300 jobs of 60 KiB: peak ${peak.bytes} bytes, ${peak.entries} entries (caps 1 MiB, 50)`);
+  console.log(`inline stores over 300 jobs of ${kb} KiB: peak ${peak.bytes} bytes, ${peak.entries} entries (caps 1 MiB, 50)`);
   assert.ok(peak.bytes <= 1024 * 1024, `peak ${peak.bytes} bytes`);
   assert.ok(peak.entries <= 50, `peak ${peak.entries} entries`);
   // The oldest are gone, the newest still answer.
@@ -38,6 +38,7 @@ test('result cache and finished-job store stay within their byte and entry caps 
   assert.ok(await queue.getCachedResult('upload:299'));
   assert.equal((await queue.getStatus(ids[299]!))?.state, 'completed');
   assert.equal(queue.memory().queuedBytes, 0);
+  if (bound === 'entries') assert.equal(peak.entries, 50);
   await queue.close();
 });
 
