@@ -61,6 +61,11 @@ export default async function apiBench(): Promise<void> {
     MODEL_DIR,
     RATE_LIMIT_MAX: '0',
     MAX_QUEUE_BACKLOG: '10000',
+    // One client with many connections: the per-client caps would refuse most of it.
+    MAX_CONCURRENT_UPLOADS: '64',
+    MAX_CONCURRENT_UPLOADS_PER_CLIENT: '64',
+    MAX_CONNECTIONS_PER_CLIENT: '0',
+    CLIENT_LOOKUP_RATE_LIMIT: '100000/1s',
     LOG_LEVEL: 'silent',
     // Passed on to the worker processes, e.g. to compare a static ffmpeg build with the system one.
     ...(process.env.FFMPEG_PATH ? { FFMPEG_PATH: process.env.FFMPEG_PATH } : {}),

@@ -31,6 +31,10 @@ export default async function loadBench(): Promise<void> {
     TF_BACKEND: 'wasm',
     RATE_LIMIT_MAX: '0',
     MAX_QUEUE_BACKLOG: '10000',
+    // One client with many connections: the per-client caps would refuse most of it.
+    MAX_CONCURRENT_UPLOADS: '64',
+    MAX_CONCURRENT_UPLOADS_PER_CLIENT: '64',
+    MAX_CONNECTIONS_PER_CLIENT: '0',
     LOG_LEVEL: 'silent',
     // Every upload is unique: no cache hits, every request is a job on a worker.
     RESULT_CACHE_TTL_S: '0',

@@ -55,13 +55,22 @@ export const configSchema = z.object({
   JOB_BACKOFF_MS: int(0, 600_000).default(1_000),
   /** How long finished jobs stay readable at GET /jobs/:id. */
   JOB_RETENTION_S: int(10, 30 * 86_400).default(3_600),
-  /** BullMQ job lock: a worker that dies holds a job at most this long before it is retried. */
-  WORKER_LOCK_DURATION_MS: int(1_000, 600_000).default(30_000),
+  /** BullMQ job lock, renewed by a live worker every half of it: a worker that dies holds its
+   * job until the lock expires and the next stalled check sees it (at most lock + interval), which
+   * the defaults keep inside SYNC_WAIT_MS. */
+  WORKER_LOCK_DURATION_MS: int(1_000, 600_000).default(8_000),
   /** How often workers look for jobs whose worker died (stalled-job recovery). */
-  WORKER_STALLED_INTERVAL_MS: int(1_000, 600_000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: int(1_000, 600_000).default(4_000),
   /** A job whose worker died this many times more fails ("stalled more than allowable limit"). */
   WORKER_MAX_STALLED_COUNT: int(0, 100).default(2),
   RESULT_CACHE_TTL_S: int(0, 30 * 86_400).default(86_400),
+  /** Embedded mode: the in-process result cache and the finished-job store each hold at most this
+   * many bytes and entries (least recently used dropped first; entries also expire on time). */
+  INLINE_CACHE_MAX_BYTES: int(1024, 4 * 1024 ** 3).default(64 * 1024 * 1024),
+  INLINE_CACHE_MAX_ENTRIES: int(1, 1_000_000).default(1_000),
+  /** Upload bytes waiting or running in the queue (embedded: in memory; Redis mode: in Redis);
+   * an upload that would go beyond it is answered 503 QUEUE_BYTES_FULL with Retry-After. */
+  MAX_QUEUED_UPLOAD_BYTES: int(1024, 64 * 1024 ** 3).default(100 * 1024 * 1024),
   /** Artist/track → preview match (or miss) remembered per API process (0 = off); a hit never
    * outlives its preview URL's signed token (src/previews/lookup-cache.ts). */
   LOOKUP_CACHE_TTL_S: int(0, 86_400).default(600),
@@ -103,12 +112,33 @@ export const configSchema = z.object({
   /** Allows plain http and loopback preview URLs: for tests and local stand-in providers only. */
   ALLOW_INSECURE_PREVIEWS: bool.default(false),
   MAX_QUERY_CHARS: int(1, 2000).default(200),
+  /** Uploads being received or answered at once, in total and per client (counted when the
+   * request starts): memory held by uploads is at most MAX_CONCURRENT_UPLOADS × MAX_UPLOAD_BYTES. */
+  MAX_CONCURRENT_UPLOADS: int(1, 10_000).default(8),
+  MAX_CONCURRENT_UPLOADS_PER_CLIENT: int(1, 10_000).default(2),
+  /** Open sockets per remote address (0 = no cap); not applied with TRUST_PROXY, where the
+   * remote address is the proxy's. */
+  MAX_CONNECTIONS_PER_CLIENT: int(0, 100_000).default(32),
+  /** A socket that sends and receives nothing this long is closed (a stalled upload included);
+   * must exceed SYNC_WAIT_MS, during which a synchronous request's socket is quiet. */
+  HTTP_IDLE_TIMEOUT_MS: int(1_000, 3_600_000).default(30_000),
+  /** The whole request (headers and body) must arrive within this time. */
+  HTTP_REQUEST_TIMEOUT_MS: int(1_000, 3_600_000).default(120_000),
+  HTTP_HEADERS_TIMEOUT_MS: int(1_000, 600_000).default(10_000),
+  /** An idle keep-alive socket is closed after this long. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(5_000),
+  /** Provider searches (lookups not answered by the lookup cache) per client: a fair share of the
+   * per-process provider quota; beyond it 429 CLIENT_LOOKUP_LIMIT with Retry-After. */
+  CLIENT_LOOKUP_RATE_LIMIT: rateLimitSetting.default({ requests: 10, perMs: 5_000 }),
   RATE_LIMIT_MAX: int(0, 1_000_000).default(120),
   RATE_LIMIT_WINDOW_MS: int(100, 86_400_000).default(60_000),
   /** Comma list of origins allowed to call the API from a browser; `*` for any; empty for none. */
   CORS_ORIGINS: csv.default([]),
   TRUST_PROXY: bool.default(false),
   METRICS_ENABLED: bool.default(true),
+  /** Requests per RATE_LIMIT_WINDOW_MS per client to /metrics and /readyz (0 = unlimited): both do
+   * real work per call, and were exempt from RATE_LIMIT_MAX so scrapers are never locked out. */
+  PROBE_RATE_LIMIT_MAX: int(0, 1_000_000).default(60),
   SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(30_000),
 });
 
@@ -135,5 +165,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.data.SPOTIFY_CLIENT_ID !== undefined !== (parsed.data.SPOTIFY_CLIENT_SECRET !== undefined)) {
     throw new ConfigError(['SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET must be set together']);
   }
-  return Object.freeze(parsed.data);
+  const problems: string[] = [];
+  const c = parsed.data;
+  if (c.HTTP_IDLE_TIMEOUT_MS <= c.SYNC_WAIT_MS) problems.push('HTTP_IDLE_TIMEOUT_MS must exceed SYNC_WAIT_MS (a synchronous request\'s socket is quiet while it waits)');
+  if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  if (c.MAX_CONCURRENT_UPLOADS_PER_CLIENT > c.MAX_CONCURRENT_UPLOADS) problems.push('MAX_CONCURRENT_UPLOADS_PER_CLIENT must not exceed MAX_CONCURRENT_UPLOADS');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(c);
 }

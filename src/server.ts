@@ -42,8 +42,14 @@ export async function startServer({ config, logger }: { config: Config; logger: 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      beginShutdown();
+      beginShutdown(); // also drops uploads still being received
+      // In-flight requests (sync waits end within SYNC_WAIT_MS) get a grace; then every socket
+      // left is closed, so a client that never finishes cannot hold the exit until the deadline.
+      const graceMs = Math.min(config.SYNC_WAIT_MS + 1_000, Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 2_000));
+      const force = setTimeout(() => app.server.closeAllConnections(), graceMs);
+      force.unref();
       await app.close(); // stops accepting; waits for in-flight requests (including sync waits)
+      clearTimeout(force);
       await queue.close(); // inline: lets running jobs finish
       await dispose(); // then the pipeline: idle warm ffmpeg processes, the model
     })());

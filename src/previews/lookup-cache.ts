@@ -10,7 +10,9 @@ import type { PreviewProvider } from './provider.js';
 import { resolvePreview } from './resolve.js';
 
 export interface PreviewLookup {
-  find(args: { artist: string; track: string; logger?: Logger; signal?: AbortSignal }): Promise<PreviewMatch | null>;
+  /** `beforeSearch` runs only when a provider search starts (not for cached or shared lookups);
+   * throwing from it refuses the lookup (a per-client share of the provider quota). */
+  find(args: { artist: string; track: string; logger?: Logger; signal?: AbortSignal; beforeSearch?: () => void }): Promise<PreviewMatch | null>;
   /** Drops a remembered answer, e.g. when its preview turned out to be gone. */
   forget(args: { artist: string; track: string }): void;
 }
@@ -49,12 +51,17 @@ export function createPreviewLookup({ providers, ttlSeconds, now = Date.now, res
   now?: () => number;
   resolve?: typeof resolvePreview;
 }): PreviewLookup {
-  if (ttlSeconds <= 0) return { find: (args) => resolve({ ...args, providers }), forget: () => undefined };
+  if (ttlSeconds <= 0) {
+    return {
+      find: async ({ beforeSearch, ...args }) => (beforeSearch?.(), resolve({ ...args, providers })),
+      forget: () => undefined,
+    };
+  }
   // `{ match }` boxes: lru-cache cannot store null, and a miss is worth remembering too.
   // ttlResolution 0: read the clock on every check (the default caches it for 1 ms with a timer).
   const cache = new LRUCache<string, { match: PreviewMatch | null }>({ max: MAX_ENTRIES, ttl: ttlSeconds * 1000, ttlResolution: 0, perf: { now } });
   const pending = new Map<string, Promise<PreviewMatch | null>>();
-  const find: PreviewLookup['find'] = async ({ artist, track, logger, signal }) => {
+  const find: PreviewLookup['find'] = async ({ artist, track, logger, signal, beforeSearch }) => {
     const key = keyOf({ artist, track });
     const cached = cache.get(key);
     if (cached) {
@@ -63,6 +70,7 @@ export function createPreviewLookup({ providers, ttlSeconds, now = Date.now, res
     }
     let search = pending.get(key);
     if (!search) {
+      beforeSearch?.();
       search = resolve({ artist, track, providers, logger, signal }).then((match) => {
         const expiresIn = match ? previewTokenExpiresIn(match.previewUrl, now()) : undefined;
         const ttl = Math.min(ttlSeconds, expiresIn === undefined ? Infinity : expiresIn - TOKEN_MARGIN_S);

@@ -10,6 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { applyServerLimits, serverTimeouts } from './http-limits.js';
 import type { Logger } from '../logger.js';
 import type { AppMetrics } from './metrics.js';
 import type { PreviewProvider } from '../previews/provider.js';
@@ -21,6 +22,7 @@ import { registerLegacyRoute } from './routes/legacy.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerPredictRoute } from './routes/predict.js';
 import { registerSchemaCompilers } from './routes/validate.js';
+import { registerUploadSlots } from './routes/upload-slots.js';
 
 export interface AppDeps {
   config: Config;
@@ -36,7 +38,10 @@ export interface AppDeps {
 
 export interface App {
   app: FastifyInstance;
-  /** Marks the app as shutting down: /readyz answers 503 so load balancers stop sending traffic. */
+  /**
+   * Marks the app as shutting down: /readyz answers 503 so load balancers stop sending traffic,
+   * and uploads still being received are dropped (they cannot be answered before the exit).
+   */
   beginShutdown(): void;
 }
 
@@ -62,7 +67,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bodyLimit: 64 * 1024,
     // Per-request log lines only when debugging: at info level they would dominate the log.
     logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
+    // Silent, slow and idle clients are dropped (Node's defaults wait minutes, or forever).
+    ...serverTimeouts(config),
   });
+  const serverLimits = applyServerLimits(app.server, config);
   registerErrorHandling(app);
   registerSchemaCompilers(app);
   await registerOpenApi(app);
@@ -85,15 +93,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   const origins = config.CORS_ORIGINS;
   await app.register(cors, { origin: origins.includes('*') ? '*' : origins.length > 0 ? origins : false, methods: ['GET', 'POST'] });
-  if (config.RATE_LIMIT_MAX > 0) {
+  if (config.RATE_LIMIT_MAX > 0 || config.PROBE_RATE_LIMIT_MAX > 0) {
     // The widget's own static files (8 per page load) are cheap and would eat a visitor's budget.
     const isWidgetAsset = (url: string) => /^\/(?:$|\?|index\.html|favicon\.svg|widget(?:\.js|\.css|\/))/.test(url);
     await app.register(rateLimit, {
+      // Off globally when RATE_LIMIT_MAX is 0: then only the probe routes' own limit applies.
+      global: config.RATE_LIMIT_MAX > 0,
       max: config.RATE_LIMIT_MAX,
       timeWindow: config.RATE_LIMIT_WINDOW_MS,
       allowList: (request) => request.method === 'GET' && isWidgetAsset(request.url),
     });
   }
+  const uploadSlots = registerUploadSlots(app, config, (request) => request.method === 'POST' && request.url.startsWith('/predict'));
   await app.register(multipart, {
     limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 2, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 100 },
   });
@@ -123,7 +134,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     ...(deps.probes ?? []),
   ];
-  registerHealthRoutes(app, { probes, metrics, isShuttingDown: () => shuttingDown });
+  const probeRateLimit = config.PROBE_RATE_LIMIT_MAX > 0 ? { max: config.PROBE_RATE_LIMIT_MAX, timeWindow: config.RATE_LIMIT_WINDOW_MS } : false;
+  registerHealthRoutes(app, { probes, metrics, isShuttingDown: () => shuttingDown, probeRateLimit });
+  metrics?.trackUploads(uploadSlots.inUse);
   registerLegacyRoute(app, { config, queue, providers, metrics });
   registerPredictRoute(app, { config, queue, metrics });
   registerJobRoutes(app, { queue });
@@ -134,6 +147,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   return {
     app,
-    beginShutdown: () => void (shuttingDown = true),
+    beginShutdown: () => {
+      shuttingDown = true;
+      const dropped = serverLimits.dropUnfinishedRequests();
+      if (dropped > 0) logger.info({ dropped }, 'shutdown: dropped uploads still being received');
+    },
   };
 }

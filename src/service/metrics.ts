@@ -9,6 +9,8 @@ export interface AppMetrics {
   cacheLookups: Counter<'result'>;
   /** Records stage timings and failure codes of a finished job. */
   observeFinished(event: FinishedEvent): void;
+  /** Reports the uploads in progress (src/routes/upload-slots.ts) at each scrape. */
+  trackUploads(inUse: () => number): void;
 }
 
 export function createMetrics({ queue, defaultMetrics = true }: { queue: JobQueue; defaultMetrics?: boolean }): AppMetrics {
@@ -55,10 +57,20 @@ export function createMetrics({ queue, defaultMetrics = true }: { queue: JobQueu
       this.set(await queue.backlog().catch(() => Number.NaN));
     },
   });
+  let uploadsInUse = () => 0;
+  new Gauge({
+    name: 'music_prediction_uploads_in_progress',
+    help: 'Uploads being received or answered (capped by MAX_CONCURRENT_UPLOADS)',
+    registers: [registry],
+    collect() {
+      this.set(uploadsInUse());
+    },
+  });
   return {
     registry,
     httpDuration,
     cacheLookups,
+    trackUploads: (inUse) => void (uploadsInUse = inUse),
     observeFinished(event) {
       jobs.inc({ outcome: event.outcome });
       if (event.outcome === 'failed') {

@@ -64,6 +64,12 @@ export async function startTestApp({
     MODEL_DIR: TINY_MODEL_DIR,
     TF_BACKEND: 'wasm',
     RATE_LIMIT_MAX: '0',
+    // The other per-client limits are off too (tests come from one address); their tests set them.
+    PROBE_RATE_LIMIT_MAX: '0',
+    CLIENT_LOOKUP_RATE_LIMIT: '100000/1s',
+    MAX_CONCURRENT_UPLOADS: '10000',
+    MAX_CONCURRENT_UPLOADS_PER_CLIENT: '10000',
+    MAX_CONNECTIONS_PER_CLIENT: '0',
     MIN_AUDIO_SECONDS: '1',
     ...env,
   };

@@ -169,6 +169,13 @@ export async function createBullmqQueue({
         const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
         return Object.values(counts).reduce((a, b) => a + b, 0);
       }),
+    queuedBytes: () =>
+      limited('queued bytes', async () => {
+        // Upload bytes stay in Redis until their job finishes: the sizes are in the jobs' data.
+        // At most MAX_QUEUE_BACKLOG waiting jobs plus the running ones: a bounded read.
+        const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
+        return jobs.reduce((sum, job) => sum + (job?.data.kind === 'upload' ? job.data.bytes : 0), 0);
+      }),
     onFinished: (listener) => void listeners.push(listener),
     ping: () => limited('ping', async () => void (await redis.ping())),
     liveWorkers() {

@@ -2,6 +2,10 @@
 // process with bounded concurrency, and the same semantics as the BullMQ queue — dedup by key,
 // result cache with a TTL, retries with exponential backoff for transient failures, finished
 // jobs readable for JOB_RETENTION_S. Hand-written because it is small and BullMQ needs Redis.
+// Everything it keeps is bounded: finished jobs and cached results live in LRU caches capped in
+// bytes and entries that drop expired entries on time, and the upload bytes held by unfinished
+// jobs are counted (queuedBytes) so the API can refuse uploads beyond MAX_QUEUED_UPLOAD_BYTES.
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../../config.js';
 import { NotFoundError, TransientError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -10,7 +14,24 @@ import { jobIdForKey, type FinishedEvent, type JobQueue, type JobStatus, type Pr
 import type { JobProcessor } from '../predictions/processor.js';
 import type { CachedResult } from '../predictions/result-json.js';
 
-type InlineConfig = Pick<Config, 'INLINE_CONCURRENCY' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'JOB_RETENTION_S' | 'RESULT_CACHE_TTL_S'>;
+type InlineConfig = Pick<
+  Config,
+  'INLINE_CONCURRENCY' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'JOB_RETENTION_S' | 'RESULT_CACHE_TTL_S' | 'INLINE_CACHE_MAX_BYTES' | 'INLINE_CACHE_MAX_ENTRIES'
+>;
+
+/** What the in-memory stores hold now (tests and benchmarks check the bounds with it). */
+export interface InlineQueueMemory {
+  cachedResults: number;
+  cachedResultBytes: number;
+  finishedJobs: number;
+  finishedJobBytes: number;
+  queuedBytes: number;
+}
+
+export type InlineQueue = JobQueue & { memory(): InlineQueueMemory };
+
+/** Bookkeeping beside the image (labels, probabilities, segments, timings): a generous flat guess. */
+const RESULT_OVERHEAD_BYTES = 4096;
 
 interface Entry extends JobStatus {
   data: PredictionJobData;
@@ -19,9 +40,21 @@ interface Entry extends JobStatus {
   settle: () => void;
 }
 
-export function createInlineQueue({ config, process, logger }: { config: InlineConfig; process: JobProcessor; logger: Logger }): JobQueue {
+export function createInlineQueue({ config, process, logger }: { config: InlineConfig; process: JobProcessor; logger: Logger }): InlineQueue {
+  /** Jobs waiting, delayed or running: bounded by MAX_QUEUE_BACKLOG and MAX_QUEUED_UPLOAD_BYTES. */
   const jobs = new Map<string, Entry>();
-  const cache = new Map<string, CachedResult & { expiresAt: number }>();
+  const bounds = { max: config.INLINE_CACHE_MAX_ENTRIES, maxSize: config.INLINE_CACHE_MAX_BYTES, ttlAutopurge: true };
+  const finished = new LRUCache<string, Entry>({
+    ...bounds,
+    ttl: config.JOB_RETENTION_S * 1000,
+    sizeCalculation: (entry) => (entry.result?.mfcc.length ?? 0) + RESULT_OVERHEAD_BYTES,
+  });
+  const cache = new LRUCache<string, CachedResult>({
+    ...bounds,
+    ttl: Math.max(config.RESULT_CACHE_TTL_S, 1) * 1000,
+    sizeCalculation: (hit) => (hit.mfccJson?.length ?? hit.result.mfcc.length) + RESULT_OVERHEAD_BYTES,
+  });
+  let queuedBytes = 0;
   const pending: Entry[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const listeners: Array<(event: FinishedEvent) => void> = [];
@@ -40,9 +73,11 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
 
   function finish(entry: Entry, outcome: FinishedEvent) {
     entry.finishedAt = Date.now();
+    queuedBytes -= entry.audio?.length ?? 0;
     delete entry.audio;
     entry.settle();
-    later(config.JOB_RETENTION_S * 1000, () => jobs.get(entry.id) === entry && jobs.delete(entry.id));
+    if (jobs.get(entry.id) === entry) jobs.delete(entry.id);
+    finished.set(entry.id, entry);
     listeners.forEach((l) => l(outcome));
   }
 
@@ -61,7 +96,7 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
       if (config.RESULT_CACHE_TTL_S > 0) {
         // The image serialised once here, not on every cached answer (see result-json.ts).
         const mfccJson = Buffer.from(JSON.stringify(result.mfcc));
-        cache.set(entry.data.key, { result, mfccJson, expiresAt: Date.now() + config.RESULT_CACHE_TTL_S * 1000 });
+        cache.set(entry.data.key, { result, mfccJson });
       }
       Object.assign(entry, { state: 'completed', result });
       finish(entry, { id: entry.id, outcome: 'completed', timingsMs: result.timingsMs });
@@ -101,30 +136,28 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
     async submit({ data, audio }) {
       if (closed) throw new TransientError('SHUTTING_DOWN', 'the service is shutting down', 503);
       const id = jobIdForKey(data.key);
-      const existing = jobs.get(id);
+      const existing = jobs.get(id) ?? finished.get(id);
       if (existing && existing.state !== 'failed') return { id, deduplicated: true };
+      finished.delete(id);
       let settle!: () => void;
       const settled = new Promise<void>((resolve) => (settle = resolve));
       const entry: Entry = { id, data, audio, state: 'waiting', progress: null, attemptsMade: 0, createdAt: Date.now(), settled, settle };
       jobs.set(id, entry);
+      queuedBytes += audio?.length ?? 0;
       enqueue(entry);
       return { id, deduplicated: false };
     },
     async getCachedResult(key) {
-      const hit = cache.get(key);
-      if (!hit) return null;
-      if (hit.expiresAt > Date.now()) return { result: hit.result, mfccJson: hit.mfccJson };
-      cache.delete(key);
-      return null;
+      return cache.get(key) ?? null;
     },
     async getStatus(id) {
-      const entry = jobs.get(id);
+      const entry = jobs.get(id) ?? finished.get(id);
       if (!entry) return null;
       const { data: _data, audio: _audio, settled: _s, settle: _t, ...status } = entry;
       return status;
     },
     async waitForResult(id, timeoutMs) {
-      const entry = jobs.get(id);
+      const entry = jobs.get(id) ?? finished.get(id);
       if (!entry) throw new NotFoundError('JOB_NOT_FOUND', `no job with id ${id}`);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
@@ -135,6 +168,14 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
       throw toAppError(entry.error ?? toJobFailure(new Error('job ended without a result')));
     },
     backlog: async () => pending.length + delayed,
+    queuedBytes: async () => queuedBytes,
+    memory: () => ({
+      cachedResults: cache.size,
+      cachedResultBytes: cache.calculatedSize,
+      finishedJobs: finished.size,
+      finishedJobBytes: finished.calculatedSize,
+      queuedBytes,
+    }),
     onFinished: (listener) => void listeners.push(listener),
     ping: async () => undefined,
     async close() {

@@ -80,6 +80,8 @@ export interface JobQueue {
   waitForResult(id: string, timeoutMs: number): Promise<CachedResult>;
   /** Jobs waiting or delayed, not yet running. */
   backlog(): Promise<number>;
+  /** Upload bytes held for jobs not finished yet (waiting, delayed or running). */
+  queuedBytes(): Promise<number>;
   onFinished(listener: (event: FinishedEvent) => void): void;
   /** Throws when the backing store is unreachable (readiness). */
   ping(): Promise<void>;

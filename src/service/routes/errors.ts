@@ -5,10 +5,17 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, TransientError } from '../../errors.js';
 import { SyncWaitTimeout } from '../queue/failure.js';
 
-/** The queue has more waiting jobs than MAX_QUEUE_BACKLOG: try again later. */
-export class QueueFullError extends TransientError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('QUEUE_FULL', 'too many predictions are waiting; try again shortly', 503);
+/** A refusal the client should retry after `retryAfterSeconds` (sent as Retry-After). */
+export class RetryLaterError extends TransientError {
+  constructor(code: string, message: string, status: number, readonly retryAfterSeconds: number) {
+    super(code, message, status);
+  }
+}
+
+/** The queue has more waiting jobs than MAX_QUEUE_BACKLOG (or upload bytes than MAX_QUEUED_UPLOAD_BYTES): try again later. */
+export class QueueFullError extends RetryLaterError {
+  constructor(retryAfterSeconds: number, code = 'QUEUE_FULL', message = 'too many predictions are waiting; try again shortly') {
+    super(code, message, 503, retryAfterSeconds);
   }
 }
 
@@ -42,8 +49,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
     if (err instanceof AppError) {
       if (err.status >= 500) request.log.warn({ code: err.code, err }, 'request failed');
-      if (err instanceof QueueFullError) void reply.header('retry-after', String(err.retryAfterSeconds));
-      if (err.status === 503 && !(err instanceof QueueFullError)) void reply.header('retry-after', '5');
+      if (err instanceof RetryLaterError) void reply.header('retry-after', String(err.retryAfterSeconds));
+      else if (err.status === 503) void reply.header('retry-after', '5');
       const body = err instanceof SyncWaitTimeout ? { ...err.toBody(), jobId: err.jobId } : err.toBody();
       if (err instanceof SyncWaitTimeout) void reply.header('location', `/jobs/${err.jobId}`);
       return reply.code(err.status).send(body);

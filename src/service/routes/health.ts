@@ -1,5 +1,6 @@
-// Liveness, readiness and Prometheus metrics. None of them is rate limited: orchestrators and
-// scrapers call them often and must not be locked out by the public traffic limit.
+// Liveness, readiness and Prometheus metrics. They are exempt from the public traffic limit, so
+// orchestrators and scrapers are never locked out by it; /readyz and /metrics do real work per
+// call (probes, a metrics dump), so they have their own per-client limit instead (PROBE_RATE_LIMIT_MAX).
 import type { FastifyInstance } from 'fastify';
 import { withTimeout } from '../../with-timeout.js';
 import type { AppMetrics } from '../metrics.js';
@@ -24,9 +25,20 @@ async function runProbe(probe: ReadinessProbe): Promise<{ ok: boolean; detail?: 
 
 export function registerHealthRoutes(
   app: FastifyInstance,
-  { probes, metrics, isShuttingDown }: { probes: readonly ReadinessProbe[]; metrics?: AppMetrics; isShuttingDown: () => boolean },
+  {
+    probes,
+    metrics,
+    isShuttingDown,
+    probeRateLimit = false,
+  }: {
+    probes: readonly ReadinessProbe[];
+    metrics?: AppMetrics;
+    isShuttingDown: () => boolean;
+    probeRateLimit?: { max: number; timeWindow: number } | false;
+  },
 ): void {
   const noLimit = { rateLimit: false };
+  const probeLimit = { rateLimit: probeRateLimit };
   const up = { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { const: 'ok' } } };
   app.get(
     '/healthz',
@@ -36,13 +48,13 @@ export function registerHealthRoutes(
 
   const readyzSchema = {
     operationId: 'ready',
-    summary: 'Readiness (queue/Redis reachable, model loaded, ffmpeg found, TF backend). Not rate limited.',
+    summary: 'Readiness (queue/Redis reachable, model loaded, ffmpeg works, a worker is alive, TF backend). Rate limited per client with its own probe limit.',
     response: {
       200: json('Ready.', { $ref: 'Readiness#' }),
       503: json('Not ready (a check failed, or the process is shutting down).', { $ref: 'Readiness#' }),
     },
   };
-  app.get('/readyz', { config: noLimit, schema: readyzSchema }, async (_request, reply) => {
+  app.get('/readyz', { config: probeLimit, schema: readyzSchema }, async (_request, reply) => {
     const results = await Promise.all(probes.map(async (p) => [p.name, await runProbe(p)] as const));
     const checks = Object.fromEntries(results);
     const ready = !isShuttingDown() && results.every(([, r]) => r.ok);
@@ -52,10 +64,10 @@ export function registerHealthRoutes(
   if (metrics) {
     const metricsSchema = {
       operationId: 'metrics',
-      summary: 'Prometheus metrics. Not rate limited.',
+      summary: 'Prometheus metrics. Rate limited per client with its own probe limit.',
       response: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } } },
     };
-    app.get('/metrics', { config: noLimit, schema: metricsSchema }, async (_request, reply) => {
+    app.get('/metrics', { config: probeLimit, schema: metricsSchema }, async (_request, reply) => {
       return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }

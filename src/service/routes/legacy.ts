@@ -10,6 +10,7 @@ import type { AppMetrics } from '../metrics.js';
 import { createPreviewLookup } from '../../previews/lookup-cache.js';
 import type { PreviewProvider } from '../../previews/provider.js';
 import { trackJobKey, type JobQueue } from '../queue/job-queue.js';
+import { createClientLookupLimit } from './client-lookup-limit.js';
 import { acceptedBody } from './jobs.js';
 import { JSON_CONTENT_TYPE, predictionBody, runPrediction } from './run-prediction.js';
 import { accepted, errorResponse, json, rateLimited, syncTimeout, unavailable } from './schemas.js';
@@ -44,10 +45,11 @@ export function registerLegacyRoute(
   };
 
   const lookup = createPreviewLookup({ providers, ttlSeconds: config.LOOKUP_CACHE_TTL_S });
+  const share = createClientLookupLimit({ limit: config.CLIENT_LOOKUP_RATE_LIMIT });
 
   app.withTypeProvider<ZodTypeProvider>().get('/d/music-prediction', { schema }, async (request, reply) => {
     const { artist, track, mode } = request.query;
-    const match = await lookup.find({ artist, track, logger: request.log as Logger });
+    const match = await lookup.find({ artist, track, logger: request.log as Logger, beforeSearch: () => share.take(request.ip) });
     if (!match) return { response: false };
     const key = trackJobKey(match);
     try {

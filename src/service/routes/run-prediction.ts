@@ -31,7 +31,7 @@ export async function runPrediction({
   mode,
 }: {
   queue: JobQueue;
-  config: Pick<Config, 'MAX_QUEUE_BACKLOG' | 'SYNC_WAIT_MS'>;
+  config: Pick<Config, 'MAX_QUEUE_BACKLOG' | 'SYNC_WAIT_MS' | 'MAX_QUEUED_UPLOAD_BYTES'>;
   metrics?: AppMetrics;
   request: SubmitRequest;
   mode: 'sync' | 'async';
@@ -48,6 +48,11 @@ export async function runPrediction({
     if ((await queue.backlog()) >= config.MAX_QUEUE_BACKLOG) {
       // Rough drain time: retry after a few seconds rather than hammering a saturated queue.
       throw new QueueFullError(5);
+    }
+    // Job counts alone let 200 queued 20-MB uploads hold 4 GB: their bytes are bounded too.
+    const bytes = request.audio?.length ?? 0;
+    if (bytes > 0 && (await queue.queuedBytes()) + bytes > config.MAX_QUEUED_UPLOAD_BYTES) {
+      throw new QueueFullError(5, 'QUEUE_BYTES_FULL', 'too many upload bytes are waiting to be predicted; try again shortly');
     }
     return queue.submit(request);
   });

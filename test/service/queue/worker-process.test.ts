@@ -51,6 +51,42 @@ test('worker killed with SIGKILL mid-job → another worker completes it; the cl
   }
 });
 
+test('default lock settings: a worker SIGKILLed mid-job is recovered inside SYNC_WAIT_MS; the synchronous client gets 200', async () => {
+  const t = await startTestApp({ queueKind: 'bullmq', inProcessWorker: false });
+  // The service's own WORKER_LOCK_DURATION_MS / WORKER_STALLED_INTERVAL_MS / SYNC_WAIT_MS defaults.
+  const env = { ...t.env, REDIS_URL, WORKER_CONCURRENCY: '1', SHUTDOWN_TIMEOUT_MS: '10000' };
+  const first = spawnEntry('src/worker.ts', env);
+  let second: ReturnType<typeof spawnEntry> | undefined;
+  try {
+    await first.waitForLog(isReady);
+    t.fake.setBehaviour({ preview: { fault: 'slow', times: 1 }, slowMs: 60_000 });
+    const started = Date.now();
+    // .then() sends it now (supertest sends on the first then).
+    const answer = t.http.get('/d/music-prediction?artist=Coolio&track=Gangsta%27s%20Paradise').then((r) => r);
+    const until = Date.now() + 15_000;
+    while (!t.fake.requests.some((r) => r.server === 'audio') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(t.fake.requests.some((r) => r.server === 'audio'), 'the first worker is mid-download');
+    // A second worker is up before the first dies, as in a deployment with more than one.
+    second = spawnEntry('src/worker.ts', env);
+    await second.waitForLog(isReady);
+    first.proc.kill('SIGKILL');
+    const killedAt = Date.now();
+    await first.exited;
+    const jobStartedMs = killedAt - started;
+    const res = await answer;
+    const recoveredMs = Date.now() - killedAt;
+    console.log(`worker SIGKILL ${jobStartedMs} ms into the request → answer ${recoveredMs} ms after the kill (SYNC_WAIT_MS ${t.config.SYNC_WAIT_MS})`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.response, true);
+    assert.ok(second.logs.some((l) => l.msg === 'job done'), 'the second worker ran it');
+  } finally {
+    first.proc.kill('SIGKILL');
+    second?.proc.kill('SIGTERM');
+    await second?.exited;
+    await t.close();
+  }
+});
+
 test('worker sent SIGTERM mid-job finishes the job, then exits 0', async () => {
   const t = await startTestApp({ queueKind: 'bullmq', inProcessWorker: false });
   const worker = spawnEntry('src/worker.ts', workerEnv(t.env));
