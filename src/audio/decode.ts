@@ -1,19 +1,15 @@
 // decode: any common audio file (path or Buffer) → mono float32 samples at `sampleRate`, through
-// ffmpeg. fluent-ffmpeg (archived upstream in 2025) is used ONLY here, so replacing it later
-// touches one file. Samples come back as raw f32le on ffmpeg's stdout; Buffers go in on stdin.
+// ffmpeg (this folder is the only code that runs it). Samples come back as raw f32le on ffmpeg's stdout; Buffers go in on stdin.
 // The one exception is an MP4/M4A whose index sits after the audio (mp4-layout.ts): a pipe cannot
 // seek back to it, so that buffer is written to a private temp file that is always removed.
 // With `warmPool`, other Buffers go to a pre-spawned ffmpeg (warm-decoder.ts) with the very same
-// command line, which saves ffmpeg's start-up; the cold spawn stays the fallback. fluent-ffmpeg
-// only builds the argument list: every process is spawned by warm-decoder.ts, which turns a
-// failed spawn (EMFILE, ENOENT …) into an error instead of fluent-ffmpeg's uncaught TypeError.
+// command line, which saves ffmpeg's start-up; the cold spawn stays the fallback. Every process is
+// spawned by warm-decoder.ts, which turns a failed spawn (EMFILE, ENOENT …) into an error.
 // ffmpeg opens only the formats listed in INPUT_FORMATS and only the pipe (or our temp file), so an
 // uploaded playlist (ffconcat, HLS) is refused before it can name another file or a URL.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import ffmpeg from 'fluent-ffmpeg';
 import { AppError, InputError, TransientError } from '../errors.js';
 import type { DecodedAudio } from '../types.js';
 import { isExecutableFile, resolveFfmpegPath } from './ffmpeg/ffmpeg-binary.js';
@@ -77,16 +73,6 @@ function resampleFilter({ sampleRate, useSoxr }: { sampleRate: number; useSoxr: 
   return `aresample=${sampleRate}:rematrix_maxval=1${useSoxr ? ':resampler=soxr' : ''}`;
 }
 
-/**
- * The argument list fluent-ffmpeg would spawn `command` with once piped to a stream, so a
- * warm process runs the very same command line. `_getArguments` is private, but fluent-ffmpeg is
- * archived (frozen), and the warm-vs-cold test compares decoded samples byte for byte. The output
- * target, `pipe:1`, only joins the list when .pipe() sets it, so it is added here.
- */
-function commandArguments(command: ffmpeg.FfmpegCommand): string[] {
-  return [...(command as unknown as { _getArguments(): unknown[] })._getArguments().map(String), 'pipe:1'];
-}
-
 async function inputSize(input: string | Buffer): Promise<number> {
   if (typeof input !== 'string') return input.length;
   try {
@@ -114,23 +100,26 @@ function samplesView(raw: Buffer): Float32Array {
   return samples;
 }
 
-/** The decode command line for `source` (a `file:` path or the pipe). */
-function decodeCommand({ source, binary, sampleRate, maxSeconds, useSoxr }: {
-  source: string | Readable;
-  binary: string;
+/**
+ * The decode command line for `source` (`file:<path>` or `pipe:0`), output as raw mono f32le on
+ * stdout. Written out by hand (fluent-ffmpeg has no public way to get its argument list without
+ * spawning, and its spawn path crashes on EMFILE); test/audio/decode-arguments.test.ts pins it.
+ */
+export function decodeArguments({ source, sampleRate, maxSeconds, useSoxr }: {
+  source: string;
   sampleRate: number;
   maxSeconds: number;
   useSoxr: boolean;
-}): ffmpeg.FfmpegCommand {
-  const protocol = typeof source === 'string' ? 'file' : 'pipe';
-  return ffmpeg(source)
-    .setFfmpegPath(binary)
-    .inputOptions(['-hide_banner', '-v', 'error', '-nostdin', '-protocol_whitelist', protocol, '-format_whitelist', INPUT_FORMATS])
-    .outputOptions(['-map', '0:a:0', '-vn', '-sn', '-dn', '-t', String(maxSeconds)])
-    .audioFilters([resampleFilter({ sampleRate, useSoxr }), 'aformat=sample_fmts=flt:channel_layouts=mono'])
-    .audioChannels(1)
-    .audioFrequency(sampleRate)
-    .format('f32le');
+}): string[] {
+  const protocol = source.startsWith('file:') ? 'file' : 'pipe';
+  const filters = [resampleFilter({ sampleRate, useSoxr }), 'aformat=sample_fmts=flt:channel_layouts=mono'];
+  return [
+    '-hide_banner', '-v', 'error', '-nostdin', '-protocol_whitelist', protocol, '-format_whitelist', INPUT_FORMATS,
+    '-i', source,
+    '-ac', '1', '-ar', String(sampleRate), '-filter:a', filters.join(','),
+    '-map', '0:a:0', '-vn', '-sn', '-dn', '-t', String(maxSeconds),
+    '-f', 'f32le', 'pipe:1',
+  ];
 }
 
 export async function decodeAudio({
@@ -150,11 +139,11 @@ export async function decodeAudio({
   }
   const binary = ffmpegPath ?? resolveFfmpegPath({}).path;
   const useSoxr = resampler === 'soxr' || (resampler === 'auto' && (await ffmpegSupportsSoxr({ ffmpegPath: binary })));
-  const argsFor = (source: string | Readable) => commandArguments(decodeCommand({ source, binary, sampleRate, maxSeconds, useSoxr }));
+  const argsFor = (source: string) => decodeArguments({ source, sampleRate, maxSeconds, useSoxr });
 
   let tempDir: string | undefined;
   try {
-    let source: string | Readable;
+    let source: string;
     let warmInput: Buffer | undefined;
     let pipeInput: Buffer | undefined;
     if (typeof input === 'string') {
@@ -166,7 +155,7 @@ export async function decodeAudio({
       await writeFile(file, input, { mode: 0o600 });
       source = `file:${file}`;
     } else {
-      source = Readable.from([input]);
+      source = 'pipe:0';
       pipeInput = input;
       if (warmPool) warmInput = input;
     }
@@ -187,7 +176,7 @@ export async function decodeAudio({
     } catch (err) {
       // A failure the stderr patterns could not place: ours only if our command line also fails
       // on a known-good clip (command-check.ts).
-      if (err instanceof AppError && err.code === 'FFMPEG_FAILED' && !signal?.aborted && (await commandLineWorks({ binary, args: argsFor(Readable.from([])) }))) {
+      if (err instanceof AppError && err.code === 'FFMPEG_FAILED' && !signal?.aborted && (await commandLineWorks({ binary, args: argsFor('pipe:0') }))) {
         throw new InputError('UNSUPPORTED_AUDIO', 'this audio cannot be decoded (unsupported channel layout, sample format or encoding)', 422, { cause: err });
       }
       throw err;

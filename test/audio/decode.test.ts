@@ -148,7 +148,7 @@ async function assertGone(pid: number): Promise<void> {
 }
 
 test('the wall-clock timeout SIGKILLs a hanging ffmpeg: DECODE_TIMEOUT (422)', async () => {
-  await decodeAudio({ input: files.wav }); // fluent-ffmpeg's one-off capability probe uses the real binary
+  await decodeAudio({ input: files.wav }); // the one-off soxr capability probe uses the real binary
   const fake = hangingFfmpeg('hang-timeout');
   const started = Date.now();
   await assert.rejects(decodeAudio({ input: files.wav, ffmpegPath: fake.path, resampler: 'swr', timeoutMs: 400 }), inputError('DECODE_TIMEOUT', 422));

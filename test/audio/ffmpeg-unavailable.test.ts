@@ -1,6 +1,6 @@
 // Regression: once a process has decoded successfully, an ffmpeg binary that has since been
-// deleted or lost its exec bit made fluent-ffmpeg throw an uncaught TypeError (processor.js:543)
-// from the spawn-error handler, which killed the process. It must be a 503 FFMPEG_UNAVAILABLE
+// deleted or lost its exec bit made the spawn library throw an uncaught TypeError from its
+// spawn-error handler, which killed the process. It must be a 503 FFMPEG_UNAVAILABLE
 // (another worker may still have ffmpeg), from decodeAudio and from a spawn itself (where
 // decode.ts's check before the spawn does not apply).
 import assert from 'node:assert/strict';

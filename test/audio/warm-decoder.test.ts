@@ -20,7 +20,7 @@ const files = {} as Record<'mp3' | 'wav' | 'ogg' | 'opus' | 'flac', Buffer>;
 before(async () => {
   ({ dir, cleanup } = makeFixtureDir());
   for (const format of ['mp3', 'wav', 'ogg', 'opus', 'flac'] as const) files[format] = readFileSync(makeTone(join(dir, `tone.${format}`), 3, FORMATS[format]));
-  await decodeAudio({ input: files.wav }); // fluent-ffmpeg's one-off capability probe uses the real binary
+  await decodeAudio({ input: files.wav }); // the one-off soxr capability probe uses the real binary
 });
 afterEach(() => closeWarmDecoders());
 after(() => cleanup());

@@ -53,11 +53,11 @@ export interface FfmpegProcess {
   kill(): void;
 }
 
-/** The Error fluent-ffmpeg reports for a failed exit, worded the same for pre-spawned processes. */
+/** The Error for a failed ffmpeg exit: its last stderr lines, which the decode-error patterns read. */
 export function ffmpegExitError({ code, signal, stderr }: { code: number | null; signal: NodeJS.Signals | null; stderr: string }): Error | undefined {
   if (signal) return new Error(`ffmpeg was killed with signal ${signal}`);
   if (!code) return undefined;
-  // fluent-ffmpeg's utils.extractError: the last stderr lines after any starting with ' ' or '['.
+  // The last stderr lines after any starting with ' ' or '[' (ffmpeg's own context lines).
   const lines = stderr.split(/\r\n|\r|\n/).reduce<string[]>((kept, line) => (line.startsWith(' ') || line.startsWith('[') ? [] : [...kept, line]), []);
   return new Error(`ffmpeg exited with code ${code}: ${lines.join('\n')}`);
 }
@@ -119,8 +119,7 @@ export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes 
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    // emitClose: false — fluent-ffmpeg treats a closed output stream as a failure after 20 ms,
-    // which can race a slow process exit on a loaded machine.
+    // emitClose: false: the sink's close must not race a slow process exit on a loaded machine.
     const sink = new Writable({
       emitClose: false,
       write(chunk: Buffer, _encoding, callback) {

@@ -2,8 +2,8 @@
 // 60–95 ms just starting (it links ~215 shared libraries) before it reads a byte. One process per
 // command line (binary, sample rate, max seconds, resampler…) is started AHEAD of the job and
 // waits, blocked reading pipe:0; a decode takes it, writes the bytes, and a replacement starts
-// in the background as soon as that decode is done. Hand-written: no library pre-spawns ffmpeg (fluent-ffmpeg and the
-// others spawn per command). The pool never fails a request: a missing or dead idle process means
+// in the background as soon as that decode is done. Hand-written: no library pre-spawns ffmpeg (they spawn per
+// command). The pool never fails a request: a missing or dead idle process means
 // "use the cold path" (undefined), and so does one that dies under a decode without our kill.
 // With `viaHelper`, the processes are started by a small helper process (spawn-helper.ts), so
 // this one never forks: see there for why that matters.
