@@ -24,10 +24,13 @@ kernel_ok() {
 kernel_ok || { log "skipped: this kernel lacks the namespaces, cgroups or overlay file system Docker needs"; exit 0; }
 
 # Debian's packages, not whatever `docker` is first on PATH: CI machines start from a bare Debian.
-if [ ! -x /usr/bin/docker ] || [ ! -x /usr/sbin/dockerd ] || ! command -v docker-compose >/dev/null || ! command -v debootstrap >/dev/null; then
-  log "installing docker.io docker-compose debootstrap (apt-get)"
+missing=()
+[ -x /usr/bin/docker ] && [ -x /usr/sbin/dockerd ] || missing+=(docker.io)
+for tool in docker-compose debootstrap curl jq ffmpeg; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing ${missing[*]} (apt-get)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io docker-compose debootstrap >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 docker() { /usr/bin/docker "$@"; }
 export -f docker
