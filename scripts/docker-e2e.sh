@@ -34,7 +34,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 docker() { /usr/bin/docker "$@"; }
 export -f docker
-compose() { docker-compose -p "$project" -f docker-compose.yml -f scripts/docker-e2e/host-network.yml "$@"; }
+# docker-compose.yml with the override merged in; compose 1.29 refuses published ports under host
+# networking (Docker itself only ignores them), so they are dropped from the merged file.
+merged=/tmp/music-prediction-e2e-compose.yml
+docker-compose -f docker-compose.yml -f scripts/docker-e2e/host-network.yml config | python3 -c '
+import sys, yaml
+c = yaml.safe_load(sys.stdin)
+for service in c["services"].values():
+    if service.get("network_mode") == "host": service.pop("ports", None)
+yaml.safe_dump(c, sys.stdout)' >"$merged"
+compose() { docker-compose -p "$project" --project-directory . -f "$merged" "$@"; }
 
 started_dockerd=""
 stack_up=""
@@ -73,7 +82,7 @@ t=$(now)
 nice -n 15 docker build --network host -t "$image" . >/tmp/music-prediction-e2e-build.log 2>&1 \
   || { tail -40 /tmp/music-prediction-e2e-build.log; log "image build failed"; exit 1; }
 build_s=$(secs "$t" "$(now)")
-grep -E "minimal ffmpeg unavailable|tfjs-node unavailable" /tmp/music-prediction-e2e-build.log | sort -u | sed 's/^/docker-e2e: build: /' || true
+grep -E "^(minimal ffmpeg|tfjs-node) unavailable" /tmp/music-prediction-e2e-build.log | sed 's/^/docker-e2e: build: /' || true
 
 compose down -v --remove-orphans >/dev/null 2>&1 || true
 stack_up=1
