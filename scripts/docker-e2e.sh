@@ -103,7 +103,7 @@ size=$(docker image inspect -f '{{.Size}}' "$image")
 log "image $image: $((size / 1000000)) MB; base images $base_s s; build $build_s s"
 log "largest layers:"
 docker history --format '{{.Size}}\t{{.CreatedBy}}' "$image" | sort -h -r | head -6 | cut -c1-110 | sed 's/^/  /'
-docker run --rm --network none --entrypoint sh "$image" -c 'du -sh /usr/local/bin/node /usr/local/bin/ffmpeg-audio \
+docker run --rm --network none --user root --entrypoint sh "$image" -c 'du -sh /usr/local/bin/node /usr/local/bin/ffmpeg-audio \
   /usr/lib/x86_64-linux-gnu /var/cache/apt /app/dist /app/models /app/node_modules; du -s /app/node_modules/* /app/node_modules/@*/* |
   sort -n | tail -4 | cut -f2 | xargs du -sh' | sed 's/^/  du /'
 log "passed"
