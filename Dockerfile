@@ -15,14 +15,17 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 # it starts in ≈ 10 ms instead of ≈ 120 (215 shared libraries) and decodes byte-identically, which
 # doubled sustained predictions/s on a 2-core VM (docs/api.md). The script checks the byte identity
 # against Debian's ffmpeg before it finishes; if it fails for any reason, the image falls back to
-# Debian's binary (same path, same behaviour, only slower).
+# Debian's binary (same path, same behaviour, only slower). /opt/ffmpeg/runtime-packages names the
+# Debian packages the chosen binary needs at run time: the minimal build links libsoxr (and its
+# libgomp) besides libc, while Debian's ffmpeg needs its whole package (≈ 700 MB with its libraries).
 FROM ${NODE_IMAGE} AS ffmpeg
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg ca-certificates curl xz-utils build-essential nasm pkg-config libsoxr-dev \
  && rm -rf /var/lib/apt/lists/*
 COPY scripts/build-ffmpeg.sh /tmp/build-ffmpeg.sh
-RUN bash /tmp/build-ffmpeg.sh /opt/ffmpeg \
- || (echo "minimal ffmpeg unavailable: the image uses Debian's ffmpeg" && mkdir -p /opt/ffmpeg/bin && cp /usr/bin/ffmpeg /opt/ffmpeg/bin/ffmpeg)
+RUN (bash /tmp/build-ffmpeg.sh /opt/ffmpeg && echo "libsoxr0 libgomp1" >/opt/ffmpeg/runtime-packages) \
+ || (echo "minimal ffmpeg unavailable: the image uses Debian's ffmpeg" && mkdir -p /opt/ffmpeg/bin && cp /usr/bin/ffmpeg /opt/ffmpeg/bin/ffmpeg \
+     && echo ffmpeg >/opt/ffmpeg/runtime-packages)
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
@@ -42,20 +45,26 @@ RUN npm rebuild @tensorflow/tfjs-node \
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# Not in the image: source maps (≈ 200 MB, mostly TensorFlow.js; Node runs without them) and the
+# optional @ffmpeg-installer binary (67 MB; the image has its own ffmpeg, FFMPEG_PATH below).
 RUN npm run build \
- && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/@ffmpeg-installer \
+ && find node_modules -name '*.map' -type f -delete
 
 FROM ${NODE_IMAGE} AS runtime
-RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg ca-certificates \
- && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     FFMPEG_PATH=/usr/local/bin/ffmpeg-audio
-# Debian's ffmpeg above stays: it brings the minimal build's two libraries (libsoxr, libgomp) and
-# is the fallback's binary.
 COPY --from=ffmpeg /opt/ffmpeg/bin/ffmpeg /usr/local/bin/ffmpeg-audio
+COPY --from=ffmpeg /opt/ffmpeg/runtime-packages /tmp/ffmpeg-runtime-packages
+# The libraries of the ffmpeg stage's binary (or Debian's whole ffmpeg, for the fallback); the binary
+# must start, or the build fails here rather than at the first upload.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates $(cat /tmp/ffmpeg-runtime-packages) \
+ && rm -rf /var/lib/apt/lists/* /tmp/ffmpeg-runtime-packages \
+ && /usr/local/bin/ffmpeg-audio -hide_banner -version >/dev/null
 WORKDIR /app
 # Root owns the files; the service runs as the image's unprivileged `node` user and only reads them.
 COPY --from=build /app/package.json ./package.json

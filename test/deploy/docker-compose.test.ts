@@ -31,6 +31,12 @@ const appServices = { api: api!, worker: worker! };
 const withDefaults = (value: string | number | boolean) =>
   String(value).replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_, _name: string, fallback?: string) => fallback ?? '');
 
+test('top-level keys that Debian bookworm\'s docker-compose 1.29 also reads (no `name:`)', () => {
+  // Compose v1 rejects any other top-level key, and bookworm ships no compose v2 plugin.
+  const keys = Object.keys(parse(text) as object).filter((key) => !key.startsWith('x-'));
+  for (const key of keys) assert.ok(['services', 'volumes', 'networks', 'configs', 'secrets'].includes(key), `top-level ${key}`);
+});
+
 test('three services: redis, api and worker', () => {
   assert.deepEqual(Object.keys(compose.services).sort(), ['api', 'redis', 'worker']);
 });

@@ -34,7 +34,8 @@ async function select(preferred: BackendPreference, logger?: Logger): Promise<Tf
       await attempts[name]();
       if (!(await tf.setBackend(name))) throw new Error('setBackend returned false');
       await tf.ready();
-      logger?.info({ backend: name, preferred }, `TensorFlow.js backend: ${name}`);
+      // A fallback says why the preferred backends did not start (e.g. tfjs-node not installed).
+      logger?.info({ backend: name, preferred, ...(failures.length > 0 ? { unavailable: failures } : {}) }, `TensorFlow.js backend: ${name}`);
       return { tf, backend: name };
     } catch (err) {
       const reason = err instanceof Error ? err.message.split('\n')[0]! : String(err);
