@@ -3,7 +3,7 @@
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { readDataset } from '../datasets/manifest.js';
+import { readDataset, type DatasetEntry } from '../datasets/manifest.js';
 import { InputError, isAppError } from '../errors.js';
 import { CNN_HEADS, type CnnHead } from '../model/architecture.js';
 import { initTfBackend } from '../model/backend.js';
@@ -19,13 +19,26 @@ import type { EpochReport, LabelledClip } from '../training/train.js';
 import { formatMetricsTable } from '../training/report.js';
 import { UsageError, type CliCommand, parseCommandLine } from './command.js';
 
-const HELP = `Usage: music-prediction train --data <tsv-or-folder> --out <dir> [options]
+const HELP = `Usage: music-prediction train --data <tsv-or-folder> [--data …] --out <dir> [options]
 
 Trains the genre CNN on 3-s MFCC segments (same decode + MFCC code as the service) and writes
 model.json, weights.bin and metadata.json (labels, features, normalisation, data card, metrics).
 
 Options:
-  --data <path>             TSV manifest (path, genre, group, source) or <root>/<genre>/ folder
+  --data <path>             TSV manifest (path, genre, group, source; or a header row naming
+                            them) or <root>/<genre>/ folder; repeat (or give a,b) to train on
+                            several at once (paths relative to each manifest)
+  --other-label <name>      add an output <name> trained on the clips whose genre is "other" or
+                            "other:<anything>" (music that is none of the labels); serving reports
+                            it as otherScore and ranks the labels without it (default: none)
+  --n-mfcc <n>              MFCC coefficients the network reads (default 13; the API's image
+                            always shows the first 13)
+  --windows <n>             30-s windows per long file: a 90-s file gives up to 3 training
+                            clips (default 1: the first 30 s only)
+  --temperature <t>         calibration temperature stored for serving (fit it on held-out
+                            sources: scripts/cross-source/; default none)
+  --other-threshold <x>     otherScore at which an answer is flagged uncertain (needs
+                            --other-label; default none)
   --out <dir>               output model directory (e.g. models/genre-cnn)
   --labels <a,b,…>          labels in output order (default Hiphop,EDM,Classical,Metal,Jazz)
   --epochs <n>              maximum epochs (default 30)
@@ -75,7 +88,7 @@ Options:
   -h, --help                show this help`;
 
 function parse(argv: string[]) {
-  const stringOptions = ['data', 'out', 'labels', 'epochs', 'batch-size', 'segment-hop', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
+  const stringOptions = ['out', 'other-label', 'n-mfcc', 'windows', 'temperature', 'other-threshold', 'labels', 'epochs', 'batch-size', 'segment-hop', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
     'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head', 'mixup', 'stretch',
     'normalisation', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
@@ -85,6 +98,7 @@ function parse(argv: string[]) {
       options: {
         ...Object.fromEntries(stringOptions.map((k) => [k, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
+        data: { type: 'string', multiple: true },
         'centre-segments': { type: 'boolean' },
         'standardise-segments': { type: 'boolean' },
         'standardise-timbre': { type: 'boolean' },
@@ -97,19 +111,24 @@ function parse(argv: string[]) {
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const s = (k: (typeof stringOptions)[number]) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   if (v['help']) return { help: true as const };
-  const data = s('data');
+  const data = ((v['data'] as unknown as string[] | undefined) ?? []).flatMap((d) => parseList(d));
   const out = s('out');
-  if (!data || !out) throw new UsageError('--data and --out are required');
+  if (data.length === 0 || !out) throw new UsageError('--data and --out are required');
   const backend = s('backend');
   if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
   const head = s('head') ?? 'flatten';
   if (!(CNN_HEADS as readonly string[]).includes(head)) throw new UsageError(`--head must be one of ${CNN_HEADS.join(', ')}`);
-  const labels = s('labels') ? parseList(s('labels')) : ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz'];
+  const otherLabel = s('other-label');
+  const labels = [...(s('labels') ? parseList(s('labels')) : ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz']), ...(otherLabel ? [otherLabel] : [])];
   if (labels.length < 2 || new Set(labels.map((l) => l.toLowerCase())).size !== labels.length) throw new UsageError('--labels needs two or more distinct labels');
   const name = s('name') ?? basename(resolve(out));
   if (!/^[\w.-]+$/.test(name)) throw new UsageError(`model name "${name}" may only contain letters, digits, ".", "_" and "-"`);
   return {
-    help: false as const, data, out, labels, name,
+    help: false as const, data, out, labels, name, otherLabel,
+    nMfcc: parseNumber('n-mfcc', s('n-mfcc'), DEFAULT_FEATURES.nMfcc, { min: 1, max: DEFAULT_FEATURES.nMels }),
+    windows: parseNumber('windows', s('windows'), 1, { min: 1, max: 20 }),
+    temperature: s('temperature') === undefined ? undefined : parseNumber('temperature', s('temperature'), 1, { integer: false, min: 0.01, max: 100 }),
+    otherThreshold: s('other-threshold') === undefined ? undefined : parseNumber('other-threshold', s('other-threshold'), 1, { integer: false, min: 0, max: 1 }),
     version: s('model-version') ?? '1.0.0',
     epochs: parseNumber('epochs', s('epochs'), 30, { min: 1, max: 1000 }),
     batchSize: parseNumber('batch-size', s('batch-size'), 32, { min: 1, max: 4096 }),
@@ -175,12 +194,13 @@ async function run(argv: string[]): Promise<number> {
   const deadline = startedAt + args.maxMinutes * 60_000;
   try {
     const config = loadConfig();
-    const features = { ...DEFAULT_FEATURES, segmentHopFrames: args.segmentHop, clipSeconds: config.MAX_AUDIO_SECONDS };
+    if (args.otherThreshold !== undefined && !args.otherLabel) throw new UsageError('--other-threshold needs --other-label');
+    const features = { ...DEFAULT_FEATURES, nMfcc: args.nMfcc, segmentHopFrames: args.segmentHop, clipSeconds: config.MAX_AUDIO_SECONDS };
     const { tf, backend } = await initTfBackend({ preferred: args.backend ?? config.TF_BACKEND });
-    const entries = await readDataset({ location: args.data });
-    const { matched, unmatched } = matchLabels({ entries: entries, labels: args.labels });
+    const entries = (await Promise.all(args.data.map((location) => readDataset({ location })))).flat();
+    const { matched, unmatched } = matchLabels({ entries, labels: args.labels, otherLabel: args.otherLabel });
     for (const [genre, n] of unmatched) console.warn(`skipping ${n} clip(s) of genre "${genre}" (not in --labels)`);
-    const evalMatched = args.evalData ? matchLabels({ entries: await readDataset({ location: args.evalData }), labels: args.labels }).matched : [];
+    const evalMatched = args.evalData ? matchLabels({ entries: await readDataset({ location: args.evalData }), labels: args.labels, otherLabel: args.otherLabel }).matched : [];
     const split = holdOutSources({ entries: matched.map((m) => m.entry), sources: args.holdoutSources });
     const { kept } = split;
     // A separate evaluation set is only a test if it shares no source (and so no track) with training.
@@ -196,20 +216,22 @@ async function run(argv: string[]): Promise<number> {
     if (missing.length > 0) {
       throw new InputError('EMPTY_TRAINING_SET', `no training clips for ${missing.join(', ')} (after hold-out and validation split)`, 400);
     }
-    console.log(`dataset ${args.data}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
+    console.log(`dataset ${args.data.join(', ')}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
 
     const t0 = Date.now();
     const all = [...train, ...validation, ...heldOut];
     const { clips, failures } = await extractDatasetFeatures({
-      entries: all, features, cacheDir: args.cacheDir, concurrency: 2,
+      entries: all, features, cacheDir: args.cacheDir, concurrency: 2, windows: args.windows,
       onProgress: (done, total) => progressBar('features', done, total),
     });
     for (const f of failures.slice(0, 10)) console.warn(`skipped ${f.entry.path}: ${f.error}`);
     if (failures.length > 10) console.warn(`… and ${failures.length - 10} more unreadable clips`);
     console.log(`features: ${clips.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s (${failures.length} skipped)`);
-    const mfccOf = new Map(clips.map((c) => [c.entry, c.mfcc]));
+    // Every window of a file is a clip of its own (same group, so a file stays on one side of a split).
+    const mfccOf = new Map(clips.map((c) => [c.entry, [c.mfcc, ...(c.extraWindows ?? [])]]));
     const labelled = (list: typeof kept): LabelledClip[] =>
-      list.filter((e) => mfccOf.has(e)).map((e) => ({ mfcc: mfccOf.get(e)!, label: labelOf.get(e)!, source: e.source }));
+      list.filter((e) => mfccOf.has(e)).flatMap((e) => mfccOf.get(e)!.map((mfcc) => ({ mfcc, label: labelOf.get(e)!, source: e.source })));
+    const secondsOf = (e: DatasetEntry) => (mfccOf.get(e) ?? []).reduce((sum, m) => sum + (m.frames * features.hopLength) / features.sampleRate, 0);
 
     const result = await trainMembers({
       tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
@@ -232,11 +254,19 @@ async function run(argv: string[]): Promise<number> {
     metadata.dataCard = buildDataCard({
       labels: args.labels,
       parts: { train: withLabel(train), validation: withLabel(validation), 'held-out': withLabel(heldOut) },
-      licences: await readSourcesInfo(args.data),
-      description: `Trained by \`music-prediction train --data ${args.data}\`; split by group (track), ${args.valFraction} of groups per genre for validation` +
+      licences: Object.assign({}, ...(await Promise.all(args.data.map((d) => readSourcesInfo(d))))),
+      secondsOf,
+      description: `Trained by \`music-prediction train ${args.data.map((d) => `--data ${d}`).join(' ')}\`; split by group (track), ${args.valFraction} of groups per genre for validation` +
         (args.holdoutSources.length ? `; sources held out: ${args.holdoutSources.join(', ')}` : '') +
         (args.evalData ? `; held-out evaluation set: ${args.evalData}` : ''),
     });
+    if (args.otherLabel) metadata.otherLabel = args.otherLabel;
+    if (args.temperature !== undefined) {
+      metadata.calibration = {
+        temperature: args.temperature, ...(args.otherThreshold === undefined ? {} : { otherThreshold: args.otherThreshold }),
+        fittedOn: 'pooled predictions on held-out sources of networks trained with this recipe (scripts/cross-source/)',
+      };
+    }
     metadata.metrics = {
       ...(result.validation ? { validation: result.validation.metrics } : {}),
       ...(heldOutEval ? { heldOut: heldOutEval.metrics } : {}),
