@@ -2,7 +2,9 @@
 // segment → 5 genres), for fast pipeline tests elsewhere. Their predictions mean nothing.
 // - test/fixtures/tiny-model/: one tiny network;
 // - test/fixtures/tiny-ensemble/: a model of two tiny networks ('centred' and 'standardised'
-//   member folders), the layout of the bundled model.
+//   member folders), the layout of the bundled model;
+// - test/fixtures/tiny-other/: one tiny network reading 20 coefficients with a sixth output
+//   "Other" (none of the five) and a calibration (temperature, other threshold).
 // Deterministic (seeded initialisers, fixed date): re-running reproduces the committed files byte
 // for byte. Usage: npx tsx scripts/make-tiny-model.ts [fixturesDir]
 import { join } from 'node:path';
@@ -17,14 +19,14 @@ const { tf } = await initTfBackend({ preferred: 'cpu' });
 const { nMfcc, segmentFrames } = DEFAULT_FEATURES;
 const ARCHITECTURE = 'conv4-globalavgpool-dense (random weights, test fixture)';
 
-function tinyNetwork(seed: number): tfjs.Sequential {
+function tinyNetwork(seed: number, coefficients = nMfcc, outputs = labels.length): tfjs.Sequential {
   const model = tf.sequential({ name: 'tiny_genre_cnn' });
   model.add(tf.layers.conv2d({
-    inputShape: [nMfcc, segmentFrames, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu',
+    inputShape: [coefficients, segmentFrames, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu',
     kernelInitializer: tf.initializers.glorotUniform({ seed }), biasInitializer: 'zeros',
   }));
   model.add(tf.layers.globalAveragePooling2d({}));
-  model.add(tf.layers.dense({ units: labels.length, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
+  model.add(tf.layers.dense({ units: outputs, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
   return model;
 }
 
@@ -60,3 +62,17 @@ await saveGenreModel({
   dir: join(fixturesDir, 'tiny-ensemble'),
 });
 console.log(`wrote ${join(fixturesDir, 'tiny-ensemble')} (2 × ${pair[0]!.countParams()} parameters)`);
+
+const wide = 20;
+const withOther = tinyNetwork(5, wide, labels.length + 1);
+await saveGenreModel({
+  networks: [withOther],
+  metadata: {
+    ...common, name: 'tiny-random-other', labels: [...labels, 'Other'], otherLabel: 'Other',
+    features: { ...DEFAULT_FEATURES, nMfcc: wide },
+    normalisation: { kind: 'per-coefficient-centred', mean: new Array<number>(wide).fill(0), std: new Array<number>(wide).fill(10) },
+    calibration: { temperature: 1.5, otherThreshold: 0.1, fittedOn: 'not fitted: test fixture' },
+  },
+  dir: join(fixturesDir, 'tiny-other'),
+});
+console.log(`wrote ${join(fixturesDir, 'tiny-other')} (${withOther.countParams()} parameters)`);

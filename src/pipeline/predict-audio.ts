@@ -7,6 +7,7 @@
 import { decodeAudio } from '../audio/decode.js';
 import type { Config } from '../config.js';
 import { computeMfcc } from '../features/mfcc.js';
+import { imageCoefficients } from '../features/image-coefficients.js';
 import { renderMfccImage } from '../features/mfcc-image.js';
 import type { Logger } from '../logger.js';
 import { classifyMfcc } from '../model/classify.js';
@@ -67,7 +68,7 @@ export async function predictAudio({
   // is then no longer added to the job's). Its rejection is handled by the await below, or
   // dropped when classify throws first.
   const imageStarted = performance.now();
-  const pendingImage = renderMfccImage({ mfcc }).then((image) => {
+  const pendingImage = renderMfccImage({ mfcc: imageCoefficients(mfcc) }).then((image) => {
     timingsMs.image = round(performance.now() - imageStarted);
     return image;
   });
