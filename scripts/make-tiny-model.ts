@@ -5,6 +5,8 @@
 //   member folders), the layout of the bundled model;
 // - test/fixtures/tiny-other-features/: one tiny network on a different front end (16 kHz, swr,
 //   20 coefficients, 64-frame segments, 10-s clips), which the code must serve from its metadata alone.
+// - test/fixtures/tiny-other/: one tiny network reading 20 coefficients with a sixth output
+//   "Other" (none of the five) and a calibration (temperature, other threshold).
 // Deterministic (seeded initialisers, fixed date): re-running reproduces the committed files byte
 // for byte. Usage: npx tsx scripts/make-tiny-model.ts [fixturesDir]
 import { join } from 'node:path';
@@ -19,14 +21,14 @@ const { tf } = await initTfBackend({ preferred: 'cpu' });
 const { nMfcc, segmentFrames } = DEFAULT_FEATURES;
 const ARCHITECTURE = 'conv4-globalavgpool-dense (random weights, test fixture)';
 
-function tinyNetwork(seed: number, shape: { nMfcc: number; segmentFrames: number } = { nMfcc, segmentFrames }): tfjs.Sequential {
+function tinyNetwork(seed: number, shape: { nMfcc: number; segmentFrames: number } = { nMfcc, segmentFrames }, outputs = labels.length): tfjs.Sequential {
   const model = tf.sequential({ name: 'tiny_genre_cnn' });
   model.add(tf.layers.conv2d({
     inputShape: [shape.nMfcc, shape.segmentFrames, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu',
     kernelInitializer: tf.initializers.glorotUniform({ seed }), biasInitializer: 'zeros',
   }));
   model.add(tf.layers.globalAveragePooling2d({}));
-  model.add(tf.layers.dense({ units: labels.length, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
+  model.add(tf.layers.dense({ units: outputs, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }));
   return model;
 }
 
@@ -78,3 +80,16 @@ await saveGenreModel({
   dir: join(fixturesDir, 'tiny-other-features'),
 });
 console.log(`wrote ${join(fixturesDir, 'tiny-other-features')} (${other.countParams()} parameters)`);
+const wide = 20;
+const withOther = tinyNetwork(5, { nMfcc: wide, segmentFrames }, labels.length + 1);
+await saveGenreModel({
+  networks: [withOther],
+  metadata: {
+    ...common, name: 'tiny-random-other', labels: [...labels, 'Other'], otherLabel: 'Other',
+    features: { ...DEFAULT_FEATURES, nMfcc: wide },
+    normalisation: { kind: 'per-coefficient-centred', mean: new Array<number>(wide).fill(0), std: new Array<number>(wide).fill(10) },
+    calibration: { temperature: 1.5, otherThreshold: 0.1, fittedOn: 'not fitted: test fixture' },
+  },
+  dir: join(fixturesDir, 'tiny-other'),
+});
+console.log(`wrote ${join(fixturesDir, 'tiny-other')} (${withOther.countParams()} parameters)`);

@@ -29,6 +29,10 @@ export interface GenrePrediction {
   /** Mean over segments, one entry per label in the model's label order. */
   probabilities: Record<string, number>;
   segments: SegmentPrediction[];
+  /** Models with a "none of the genres" output: its calibrated probability, and whether it
+   * reaches the model's threshold (the answer's genres are then a guess). */
+  otherScore?: number;
+  uncertain?: boolean;
 }
 
 export type ProviderName = 'deezer' | 'itunes' | 'spotify';

@@ -10,7 +10,7 @@ const PALETTE_SIZE = 8;
  * @param {{ result: { first: [string, number], second: [string, number], mfcc?: string,
  *   probabilities?: Record<string, number>, segments?: { start: number, end: number,
  *   probabilities: Record<string, number> }[], track?: { artist?: string, title?: string },
- *   source?: string } }} args
+ *   source?: string, uncertain?: boolean, otherScore?: number } }} args
  * @returns {HTMLElement}
  */
 export function renderResult({ result }) {
@@ -19,13 +19,22 @@ export function renderResult({ result }) {
   const colourOf = (label) => `mp-genre-${Math.max(0, labels.indexOf(label)) % PALETTE_SIZE}`;
 
   return h('div', { class: 'mp-result' },
-    h('p', { class: 'mp-best' }, 'The best prediction of the model:'),
+    uncertainNote(result),
+    h('p', { class: 'mp-best' }, result.uncertain === true ? 'Its closest genres, for what they are worth:' : 'The best prediction of the model:'),
     h('ol', { class: 'mp-top', 'data-testid': 'top-genres' },
       topLine(result.first, colourOf, 'first'),
       topLine(result.second, colourOf, 'second')),
     matchedTrack(result),
     probabilityBars({ probabilities, colourOf }),
     result.mfcc ? mfccFigure({ result, labels, colourOf }) : null);
+}
+
+// Models with a "none of the five" output flag music that sounds like none of their genres: say
+// so in words instead of presenting a confident wrong genre.
+function uncertainNote(result) {
+  if (result.uncertain !== true) return null;
+  return h('p', { class: 'mp-uncertain', role: 'status', 'data-testid': 'uncertain' },
+    "This doesn't sound like any of the five genres we know.");
 }
 
 function topLine([label, p], colourOf, rank) {

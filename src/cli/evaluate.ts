@@ -61,7 +61,7 @@ async function run(argv: string[]): Promise<number> {
     const { model } = pipeline;
     let entries = await readDataset({ location: args.data });
     if (args.sources.length > 0) entries = entries.filter((e) => args.sources.includes(e.source));
-    const { matched, unmatched } = matchLabels({ entries, labels: model.labels });
+    const { matched, unmatched } = matchLabels({ entries, labels: model.labels, otherLabel: model.metadata.otherLabel });
     for (const [genre, n] of unmatched) console.warn(`skipping ${n} clip(s) of genre "${genre}" (not a label of ${model.name})`);
     const labelOf = new Map(matched.map((m) => [m.entry, m.label]));
     const { clips, failures } = await extractDatasetFeatures({

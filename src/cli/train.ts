@@ -11,13 +11,26 @@ import { train } from '../lab/train.js';
 import { parseList, parseNumber, progressBar } from './cli-helpers.js';
 import { UsageError, failureExitCode, type CliCommand, parseCommandLine } from './command.js';
 
-const HELP = `Usage: music-prediction train --data <tsv-or-folder> --out <dir> [options]
+const HELP = `Usage: music-prediction train --data <tsv-or-folder> [--data …] --out <dir> [options]
 
 Trains the genre CNN on 3-s MFCC segments (same decode + MFCC code as the service) and writes
 model.json, weights.bin and metadata.json (labels, features, normalisation, data card, metrics).
 
 Options:
-  --data <path>             TSV manifest (path, genre, group, source) or <root>/<genre>/ folder
+  --data <path>             TSV manifest (path, genre, group, source; or a header row naming
+                            them) or <root>/<genre>/ folder; repeat (or give a,b) to train on
+                            several at once (paths relative to each manifest)
+  --other-label <name>      add an output <name> trained on the clips whose genre is "other" or
+                            "other:<anything>" (music that is none of the labels); serving reports
+                            it as otherScore and ranks the labels without it (default: none)
+  --n-mfcc <n>              MFCC coefficients the network reads (default 13; the API's image
+                            always shows the first 13)
+  --windows <n>             30-s windows per long file: a 90-s file gives up to 3 training
+                            clips (default 1: the first 30 s only)
+  --temperature <t>         calibration temperature stored for serving (fit it on held-out
+                            sources; default none)
+  --other-threshold <x>     otherScore at which an answer is flagged uncertain (needs
+                            --other-label; default none)
   --out <dir>               output model directory (e.g. models/genre-cnn)
   --labels <a,b,…>          labels in output order (default Hiphop,EDM,Classical,Metal,Jazz)
   --epochs <n>              maximum epochs (default 30)
@@ -67,7 +80,7 @@ Options:
   -h, --help                show this help`;
 
 function parse(argv: string[]) {
-  const stringOptions = ['data', 'out', 'labels', 'epochs', 'batch-size', 'segment-hop', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
+  const stringOptions = ['out', 'other-label', 'n-mfcc', 'windows', 'temperature', 'other-threshold', 'labels', 'epochs', 'batch-size', 'segment-hop', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
     'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head', 'mixup', 'stretch',
     'normalisation', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
@@ -77,6 +90,7 @@ function parse(argv: string[]) {
       options: {
         ...Object.fromEntries(stringOptions.map((k) => [k, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
+        data: { type: 'string', multiple: true },
         'centre-segments': { type: 'boolean' },
         'standardise-segments': { type: 'boolean' },
         'standardise-timbre': { type: 'boolean' },
@@ -89,19 +103,25 @@ function parse(argv: string[]) {
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const s = (k: (typeof stringOptions)[number]) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   if (v['help']) return { help: true as const };
-  const data = s('data');
+  const data = ((v['data'] as unknown as string[] | undefined) ?? []).flatMap((d) => parseList(d));
   const out = s('out');
-  if (!data || !out) throw new UsageError('--data and --out are required');
+  if (data.length === 0 || !out) throw new UsageError('--data and --out are required');
   const backend = s('backend');
   if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
   const head = s('head') ?? 'flatten';
   if (!(CNN_HEADS as readonly string[]).includes(head)) throw new UsageError(`--head must be one of ${CNN_HEADS.join(', ')}`);
-  const labels = s('labels') ? parseList(s('labels')) : [...GENRES];
+  const otherLabel = s('other-label');
+  if (s('other-threshold') !== undefined && !otherLabel) throw new UsageError('--other-threshold needs --other-label');
+  const labels = [...(s('labels') ? parseList(s('labels')) : [...GENRES]), ...(otherLabel ? [otherLabel] : [])];
   if (labels.length < 2 || new Set(labels.map((l) => l.toLowerCase())).size !== labels.length) throw new UsageError('--labels needs two or more distinct labels');
   const name = s('name') ?? basename(resolve(out));
   if (!/^[\w.-]+$/.test(name)) throw new UsageError(`model name "${name}" may only contain letters, digits, ".", "_" and "-"`);
   return {
-    help: false as const, data, out, labels, name,
+    help: false as const, data, out, labels, name, otherLabel,
+    nMfcc: parseNumber('n-mfcc', s('n-mfcc'), DEFAULT_FEATURES.nMfcc, { min: 1, max: DEFAULT_FEATURES.nMels }),
+    windows: parseNumber('windows', s('windows'), 1, { min: 1, max: 20 }),
+    temperature: s('temperature') === undefined ? undefined : parseNumber('temperature', s('temperature'), 1, { integer: false, min: 0.01, max: 100 }),
+    otherThreshold: s('other-threshold') === undefined ? undefined : parseNumber('other-threshold', s('other-threshold'), 1, { integer: false, min: 0, max: 1 }),
     version: s('model-version') ?? '1.0.0',
     epochs: parseNumber('epochs', s('epochs'), 30, { min: 1, max: 1000 }),
     batchSize: parseNumber('batch-size', s('batch-size'), 32, { min: 1, max: 4096 }),

@@ -5,6 +5,7 @@
 // measured slower through the API (docs/audio.md, "Streaming MFCC").
 import type { GenrePrediction, MfccMatrix } from '../types.js';
 import type { Logger } from '../logger.js';
+import { imageCoefficients } from './image-coefficients.js';
 import { renderMfccImage } from './mfcc-image.js';
 import type { BackendPreference } from './model/backend.js';
 import { classifyMfcc } from './model/classify.js';
@@ -57,7 +58,7 @@ export function createGenrePipeline({ model, limits = {} }: { model: GenreModel;
     // runs on this thread meanwhile: at light load the two overlap on two cores. Its rejection is
     // handled by the await below, or dropped when classify throws first.
     const imageStarted = performance.now();
-    const pendingImage = renderMfccImage({ mfcc }).then((image) => {
+    const pendingImage = renderMfccImage({ mfcc: imageCoefficients(mfcc) }).then((image) => {
       timingsMs.image = round(performance.now() - imageStarted);
       return image;
     });

@@ -70,10 +70,41 @@ export async function extractFeatures({ input, features, limits = {}, engine, si
   const t1 = performance.now();
   if (refuseUnusable) assertUsableSamples(decoded.samples);
   onDecoded?.();
-  const { nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax } = features;
-  const mfcc = computeMfcc({
-    samples: decoded.samples, sampleRate: decoded.sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, ...(engine ? { engine } : {}),
-  });
+  const mfcc = mfccWith(features, decoded.samples, decoded.sampleRate, engine);
   const round = (x: number) => Math.round(x * 100) / 100;
   return { mfcc, durationSeconds: decoded.durationSeconds, timingsMs: { decode: round(t1 - t0), mfcc: round(performance.now() - t1) } };
+}
+
+function mfccWith(features: FeatureParams, samples: Float32Array, sampleRate: number, engine?: MelEngine): MfccMatrix {
+  const { nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax } = features;
+  return computeMfcc({ samples, sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, ...(engine ? { engine } : {}) });
+}
+
+/**
+ * Up to `windows` consecutive clipSeconds-long windows of one long file, each turned into MFCCs on
+ * its own exactly as an upload of that length would be (the dB range is relative to each window's
+ * peak). For training: a 90-s recording holds three previews' worth of music. A later window
+ * shorter than `minExtraSeconds` is dropped.
+ */
+export async function extractFeatureWindows({ input, features, windows, limits = {}, minExtraSeconds }: {
+  input: string | Buffer;
+  features: FeatureParams;
+  windows: number;
+  limits?: DecodeLimits;
+  minExtraSeconds: number;
+}): Promise<MfccMatrix[]> {
+  const decoded = await decodeAudio({
+    input, sampleRate: features.sampleRate, resampler: features.resampler,
+    maxSeconds: features.clipSeconds * windows, minSeconds: features.minSeconds,
+    ...(limits.timeoutMs !== undefined ? { timeoutMs: limits.timeoutMs } : {}),
+    ...(limits.ffmpegPath !== undefined ? { ffmpegPath: limits.ffmpegPath } : {}),
+  });
+  const length = Math.round(features.clipSeconds * decoded.sampleRate);
+  const out: MfccMatrix[] = [];
+  for (let start = 0; start < decoded.samples.length && out.length < windows; start += length) {
+    const samples = decoded.samples.subarray(start, Math.min(decoded.samples.length, start + length));
+    if (start > 0 && samples.length < minExtraSeconds * decoded.sampleRate) break;
+    out.push(mfccWith(features, samples, decoded.sampleRate));
+  }
+  return out;
 }

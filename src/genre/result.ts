@@ -12,6 +12,9 @@ export interface AudioPrediction {
   second: LabelAndCertainty;
   probabilities: Record<string, number>;
   segments: SegmentPrediction[];
+  /** Models with a "none of the five" output only (GenrePrediction). */
+  otherScore?: number;
+  uncertain?: boolean;
   /** MFCC image, base64 JPEG without a data: prefix (what the 2017 widget expects). */
   mfcc: string;
   durationSeconds: number;

@@ -5,7 +5,7 @@ import type { BackendPreference } from '../genre/model/backend.js';
 import { DEFAULT_FEATURES } from '../genre/model/metadata.js';
 import { InputError } from '../errors.js';
 import { matchLabels, readSourcesInfo } from './datasets/labels.js';
-import { readDataset } from './datasets/manifest.js';
+import { readDataset, type DatasetEntry } from './datasets/manifest.js';
 import { evaluateClips } from './evaluation/evaluate.js';
 import { formatMetricsTable } from './evaluation/report.js';
 import type { CnnHead } from './network/architecture.js';
@@ -20,7 +20,15 @@ import type { EpochReport, LabelledClip } from './training/train.js';
 type MemberOptions = Parameters<typeof trainMembers>[0];
 
 export interface TrainOptions {
-  data: string;
+  /** One or more manifests/folders, trained on together. */
+  data: string[];
+  /** An extra output trained on `other`/`other:*` clips (none of the labels); last in `labels`. */
+  otherLabel?: string | undefined;
+  nMfcc: number;
+  /** 30-s windows taken from each long file. */
+  windows: number;
+  temperature?: number | undefined;
+  otherThreshold?: number | undefined;
   out: string;
   labels: string[];
   name: string;
@@ -66,12 +74,12 @@ function epochLine(r: EpochReport, epochs: number): string {
 export async function train(args: TrainOptions, report: TrainReport): Promise<void> {
   const startedAt = Date.now();
   const deadline = startedAt + args.maxMinutes * 60_000;
-  const features = { ...DEFAULT_FEATURES, segmentHopFrames: args.segmentHop };
+  const features = { ...DEFAULT_FEATURES, nMfcc: args.nMfcc, segmentHopFrames: args.segmentHop };
   const { tf, backend } = await initTrainingBackend({ preferred: args.backend });
-  const entries = await readDataset({ location: args.data });
-  const { matched, unmatched } = matchLabels({ entries: entries, labels: args.labels });
+  const entries = (await Promise.all(args.data.map((location) => readDataset({ location })))).flat();
+  const { matched, unmatched } = matchLabels({ entries, labels: args.labels, otherLabel: args.otherLabel });
   for (const [genre, n] of unmatched) report.warn(`skipping ${n} clip(s) of genre "${genre}" (not in --labels)`);
-  const evalMatched = args.evalData ? matchLabels({ entries: await readDataset({ location: args.evalData }), labels: args.labels }).matched : [];
+  const evalMatched = args.evalData ? matchLabels({ entries: await readDataset({ location: args.evalData }), labels: args.labels, otherLabel: args.otherLabel }).matched : [];
   const split = holdOutSources({ entries: matched.map((m) => m.entry), sources: args.holdoutSources });
   const { kept } = split;
   // A separate evaluation set is only a test if it shares no source (and so no track) with training.
@@ -87,20 +95,22 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   if (missing.length > 0) {
     throw new InputError('EMPTY_TRAINING_SET', `no training clips for ${missing.join(', ')} (after hold-out and validation split)`, 400);
   }
-  report.log(`dataset ${args.data}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
+  report.log(`dataset ${args.data.join(', ')}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
 
   const t0 = Date.now();
   const all = [...train, ...validation, ...heldOut];
   const { clips, failures } = await extractDatasetFeatures({
-    entries: all, features, cacheDir: args.cacheDir, concurrency: 2,
+    entries: all, features, cacheDir: args.cacheDir, concurrency: 2, windows: args.windows,
     onProgress: (done, total) => report.progress('features', done, total),
   });
   for (const f of failures.slice(0, 10)) report.warn(`skipped ${f.entry.path}: ${f.error}`);
   if (failures.length > 10) report.warn(`… and ${failures.length - 10} more unreadable clips`);
   report.log(`features: ${clips.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s (${failures.length} skipped)`);
-  const mfccOf = new Map(clips.map((c) => [c.entry, c.mfcc]));
+  // Every window of a file is a clip of its own (same group, so a file stays on one side of a split).
+  const mfccOf = new Map(clips.map((c) => [c.entry, [c.mfcc, ...(c.extraWindows ?? [])]]));
   const labelled = (list: typeof kept): LabelledClip[] =>
-    list.filter((e) => mfccOf.has(e)).map((e) => ({ mfcc: mfccOf.get(e)!, label: labelOf.get(e)!, source: e.source }));
+    list.filter((e) => mfccOf.has(e)).flatMap((e) => mfccOf.get(e)!.map((mfcc) => ({ mfcc, label: labelOf.get(e)!, source: e.source })));
+  const secondsOf = (e: DatasetEntry) => (mfccOf.get(e) ?? []).reduce((sum, m) => sum + (m.frames * features.hopLength) / features.sampleRate, 0);
 
   const result = await trainMembers({
     tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
@@ -123,11 +133,19 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   metadata.dataCard = buildDataCard({
     labels: args.labels,
     parts: { train: withLabel(train), validation: withLabel(validation), 'held-out': withLabel(heldOut) },
-    licences: await readSourcesInfo(args.data),
-    description: `Trained by \`music-prediction train --data ${args.data}\`; split by group (track), ${args.valFraction} of groups per genre for validation` +
+    licences: Object.assign({}, ...(await Promise.all(args.data.map((d) => readSourcesInfo(d))))),
+    secondsOf,
+    description: `Trained by \`music-prediction train ${args.data.map((d) => `--data ${d}`).join(' ')}\`; split by group (track), ${args.valFraction} of groups per genre for validation` +
       (args.holdoutSources.length ? `; sources held out: ${args.holdoutSources.join(', ')}` : '') +
       (args.evalData ? `; held-out evaluation set: ${args.evalData}` : ''),
   });
+  if (args.otherLabel) metadata.otherLabel = args.otherLabel;
+  if (args.temperature !== undefined) {
+    metadata.calibration = {
+      temperature: args.temperature, ...(args.otherThreshold === undefined ? {} : { otherThreshold: args.otherThreshold }),
+      fittedOn: 'pooled predictions on held-out sources of networks trained with this recipe',
+    };
+  }
   metadata.metrics = {
     ...(result.validation ? { validation: result.validation.metrics } : {}),
     ...(heldOutEval ? { heldOut: heldOutEval.metrics } : {}),

@@ -120,3 +120,28 @@ test('createPredictor().predictTrack: a preview on a host outside the allowlist 
   );
   assert.equal(fake.requests.length, before);
 });
+
+test('predictAudio with a 20-coefficient model with an other output: the image stays 13 rows, five genres ranked, otherScore calibrated', async () => {
+  const wide = await loadGenreModel({ dir: 'test/fixtures/tiny-other', backend: 'wasm' });
+  const narrow = await loadGenreModel({ dir: 'test/fixtures/tiny-model', backend: 'wasm' });
+  try {
+    const audio = await readFile(await audioFixture({ format: 'mp3', seconds: 7 }));
+    const result = await pipelinePredict({ audio, model: wide, config, logger: silentLogger });
+    const reference = await pipelinePredict({ audio, model: narrow, config, logger: silentLogger });
+    // The 2017 image: the same 13-coefficient JPEG whatever the model reads (12 px per coefficient).
+    const { default: sharp } = await import('sharp');
+    assert.equal((await sharp(Buffer.from(result.mfcc, 'base64')).metadata()).height, 13 * 12);
+    assert.equal(result.mfcc, reference.mfcc);
+    assert.deepEqual(Object.keys(result.probabilities), ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz']);
+    assert.ok(Math.abs(Object.values(result.probabilities).reduce((a, b) => a + b) - 1) < 1e-6);
+    assert.notEqual(result.first[0], 'Other');
+    assert.ok(typeof result.otherScore === 'number' && result.otherScore > 0 && result.otherScore < 1);
+    assert.equal(result.uncertain, result.otherScore >= 0.1);
+    for (const segment of result.segments) assert.deepEqual(Object.keys(segment.probabilities), Object.keys(result.probabilities));
+    assert.equal(reference.otherScore, undefined);
+    assert.equal(reference.uncertain, undefined);
+  } finally {
+    wide.dispose();
+    narrow.dispose();
+  }
+});

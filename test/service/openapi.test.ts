@@ -145,3 +145,20 @@ test('504 with a job id conforms (sync wait beyond SYNC_WAIT_MS)', async () => {
     t.fake.setBehaviour({});
   }
 });
+
+test('a model with a "none of the five" output: otherScore and uncertain are documented and conform', async () => {
+  const other = await startTestApp({ queueKind: 'inline', env: { MODEL_DIR: 'test/fixtures/tiny-other' } });
+  try {
+    const mp3 = await readFile(await audioFixture({ format: 'mp3', seconds: 3, frequencyHz: 300 }));
+    const res = await other.http.post('/predict').attach('file', mp3, 'a.mp3');
+    assert.equal(res.status, 200);
+    assert.equal(typeof res.body.otherScore, 'number');
+    assert.equal(res.body.uncertain, res.body.otherScore >= 0.1);
+    assert.deepEqual(Object.keys(res.body.probabilities), ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz']);
+    conforms('/predict', 'post', res);
+    const schema = (doc as unknown as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } }).components.schemas;
+    assert.ok(schema.AudioPrediction!.properties.otherScore && schema.AudioPrediction!.properties.uncertain);
+  } finally {
+    await other.close();
+  }
+});

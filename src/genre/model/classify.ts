@@ -4,15 +4,8 @@
 import { InputError, InternalError } from '../../errors.js';
 import type { GenrePrediction, LabelAndCertainty, MfccMatrix, SegmentPrediction } from '../../types.js';
 import type { GenreModel } from './genre-model.js';
+import { calibrateScores } from './calibration.js';
 import { planSegments } from './segments.js';
-
-function toRecord(labels: readonly string[], values: ArrayLike<number>, offset = 0): Record<string, number> {
-  const record: Record<string, number> = {};
-  labels.forEach((label, i) => {
-    record[label] = values[offset + i]!;
-  });
-  return record;
-}
 
 function checkMfcc(mfcc: MfccMatrix, nMfcc: number): void {
   if (mfcc.nMfcc !== nMfcc) {
@@ -35,8 +28,8 @@ export function scoreSegments({ model, mfcc }: { model: GenreModel; mfcc: MfccMa
 }
 
 export function classifyMfcc({ model, mfcc }: { model: GenreModel; mfcc: MfccMatrix }): GenrePrediction {
-  const { labels } = model;
-  const { hopLength, sampleRate, segmentFrames } = model.metadata.features;
+  const { labels, metadata } = model;
+  const { hopLength, sampleRate, segmentFrames } = metadata.features;
   const { starts, probabilities } = scoreSegments({ model, mfcc });
   const secondsPerFrame = hopLength / sampleRate;
   const clipEnd = mfcc.frames * secondsPerFrame;
@@ -45,12 +38,17 @@ export function classifyMfcc({ model, mfcc }: { model: GenreModel; mfcc: MfccMat
   const mean = new Float64Array(labels.length);
   const segments: SegmentPrediction[] = starts.map((start, s) => {
     for (let i = 0; i < labels.length; i++) mean[i]! += probabilities[s * labels.length + i]! / starts.length;
+    const row = probabilities.subarray(s * labels.length, (s + 1) * labels.length);
     return {
       start: round(start * secondsPerFrame),
       end: round(Math.min(clipEnd, (start + segmentFrames) * secondsPerFrame)),
-      probabilities: toRecord(labels, probabilities, s * labels.length),
+      probabilities: calibrateScores({ probabilities: row, metadata }).genres,
     };
   });
-  const ranked = labels.map((label, i): LabelAndCertainty => [label, mean[i]!]).sort((a, b) => b[1] - a[1]);
-  return { first: ranked[0]!, second: ranked[1]!, probabilities: toRecord(labels, mean), segments };
+  const { genres, otherScore, uncertain } = calibrateScores({ probabilities: mean, metadata });
+  const ranked = Object.entries(genres).map(([label, p]): LabelAndCertainty => [label, p]).sort((a, b) => b[1] - a[1]);
+  return {
+    first: ranked[0]!, second: ranked[1]!, probabilities: genres, segments,
+    ...(otherScore === undefined ? {} : { otherScore }), ...(uncertain === undefined ? {} : { uncertain }),
+  };
 }

@@ -68,6 +68,16 @@ const normalisationSchema = z.object({
   std: z.array(z.number().positive()),
 });
 
+/** Applied by serving to the clip's mean probabilities (calibration.ts): a temperature fitted on
+ * held-out sources, and the otherScore from which an answer is flagged `uncertain`. */
+const calibrationSchema = z.object({
+  temperature: z.number().positive().max(100),
+  otherThreshold: z.number().min(0).max(1).optional(),
+  /** How they were fitted and what they measured (free-form, for people). */
+  fittedOn: z.string().optional(),
+  report: z.record(z.string(), z.unknown()).optional(),
+});
+
 /** One network of a model made of several: its own folder (model.json + weights.bin) inside the
  * model directory and its own input normalisation. The model's output is the mean of the members'. */
 const memberSchema = z.object({
@@ -96,14 +106,28 @@ export const metadataSchema = z
       description: z.string(),
       clipsPerGenre: countsSchema,
       sources: z.array(
-        z.object({ name: z.string(), licence: z.string().default('unknown'), clipsPerGenre: countsSchema, role: z.enum(['train', 'validation', 'held-out']) }),
+        z.object({
+          name: z.string(), licence: z.string().default('unknown'), clipsPerGenre: countsSchema, role: z.enum(['train', 'validation', 'held-out']),
+          minutesPerGenre: z.record(z.string(), z.number().min(0)).optional(),
+        }),
       ),
       licences: z.array(z.string()).default([]),
     }),
     metrics: z.object({ validation: metricsSchema.optional(), heldOut: metricsSchema.optional() }).default({}),
+    /** The output (one of `labels`) trained on music that is none of the genres: serving reports it
+     * as `otherScore` and ranks the other labels without it. Absent: every output is a genre. */
+    otherLabel: z.string().min(1).optional(),
+    calibration: calibrationSchema.optional(),
   })
   .superRefine((m, ctx) => {
     if (new Set(m.labels).size !== m.labels.length) ctx.addIssue({ code: 'custom', path: ['labels'], message: 'labels must be unique' });
+    if (m.otherLabel !== undefined && !m.labels.includes(m.otherLabel)) {
+      ctx.addIssue({ code: 'custom', path: ['otherLabel'], message: `must be one of the labels (${m.labels.join(', ')})` });
+    }
+    if (m.otherLabel !== undefined && m.labels.length < 3) ctx.addIssue({ code: 'custom', path: ['labels'], message: 'an otherLabel needs two more labels besides it' });
+    if (m.calibration?.otherThreshold !== undefined && m.otherLabel === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['calibration', 'otherThreshold'], message: 'needs an otherLabel' });
+    }
     if ((m.normalisation === undefined) === (m.members === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['normalisation'], message: 'give either normalisation (one network) or members (several), not both or neither' });
     }

@@ -5,8 +5,14 @@ import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import type { DatasetEntry } from './manifest.js';
 
-/** Maps each entry's genre onto a label (case-insensitive); entries of other genres are returned apart. */
-export function matchLabels({ entries, labels }: { entries: readonly DatasetEntry[]; labels: readonly string[] }): {
+/** Genres that mean "none of the genres": `other` or `other:<the source's own label>`. */
+export function isOtherGenre(genre: string): boolean {
+  return /^other(:|$)/i.test(genre);
+}
+
+/** Maps each entry's genre onto a label (case-insensitive); entries of other genres are returned
+ * apart. With `otherLabel` (one of `labels`), every `other`/`other:*` genre maps onto it. */
+export function matchLabels({ entries, labels, otherLabel }: { entries: readonly DatasetEntry[]; labels: readonly string[]; otherLabel?: string }): {
   matched: { entry: DatasetEntry; label: number }[];
   unmatched: Map<string, number>;
 } {
@@ -14,7 +20,7 @@ export function matchLabels({ entries, labels }: { entries: readonly DatasetEntr
   const matched: { entry: DatasetEntry; label: number }[] = [];
   const unmatched = new Map<string, number>();
   for (const entry of entries) {
-    const label = index.get(entry.genre.toLowerCase());
+    const label = otherLabel !== undefined && isOtherGenre(entry.genre) ? index.get(otherLabel.toLowerCase()) : index.get(entry.genre.toLowerCase());
     if (label === undefined) unmatched.set(entry.genre, (unmatched.get(entry.genre) ?? 0) + 1);
     else matched.push({ entry, label });
   }

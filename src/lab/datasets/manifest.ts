@@ -11,6 +11,8 @@ export interface DatasetEntry {
   genre: string;
   group: string;
   source: string;
+  /** What the source says about rights, when the manifest has a `licence` column. */
+  licence?: string;
 }
 
 export const AUDIO_EXTENSIONS = new Set(['.mp3', '.m4a', '.aac', '.wav', '.ogg', '.oga', '.opus', '.flac', '.au', '.aiff', '.aif']);
@@ -18,7 +20,7 @@ export const AUDIO_EXTENSIONS = new Set(['.mp3', '.m4a', '.aac', '.wav', '.ogg',
 /**
  * Reads a dataset from a folder tree `<root>/<genre>/**\/*.<audio>` (the GTZAN layout) or from a
  * TSV manifest `path<TAB>genre<TAB>group[<TAB>source]` (relative paths resolve against the
- * manifest's folder; `#` lines and a `path` header are skipped).
+ * manifest's folder; `#` lines are skipped; a header row starting with `path` may name the columns).
  */
 export async function readDataset({ location }: { location: string }): Promise<DatasetEntry[]> {
   const info = await stat(location).catch(() => {
@@ -30,16 +32,33 @@ export async function readDataset({ location }: { location: string }): Promise<D
 async function readManifest(file: string): Promise<DatasetEntry[]> {
   const text = await readFile(file, 'utf8');
   const entries: DatasetEntry[] = [];
-  for (const { line, cols } of tsvRows(text)) {
-    if (line === 1 && cols[0] === 'path') continue;
-    const [path, genre, group, source] = cols.map((c) => c.trim());
+  // A header row (first column "path") may name the columns in any order, with extra columns
+  // (e.g. path, genre, source, group, licence, …); without one the order is path, genre, group, source.
+  let columns = { path: 0, genre: 1, group: 2, source: 3, licence: -1 };
+  for (const { line, cols: raw } of tsvRows(text)) {
+    const cols = raw.map((c) => c.trim());
+    if (line === 1 && cols[0] === 'path') {
+      columns = headerColumns(cols, file);
+      continue;
+    }
+    const [path, genre, group, source, licence] = [cols[columns.path], cols[columns.genre], cols[columns.group], cols[columns.source], cols[columns.licence]];
     if (!path || !genre) {
       throw new InputError('BAD_MANIFEST', `${file}:${line}: expected path<TAB>genre<TAB>group[<TAB>source]`, 400);
     }
     const full = isAbsolute(path) ? path : join(dirname(file), path);
-    entries.push({ path: full, genre, group: group || path, source: source || basename(file) });
+    entries.push({ path: full, genre, group: group || path, source: source || basename(file), ...(licence ? { licence: licence.replace(/^"|"$/g, '').replace(/""/g, '"') } : {}) });
   }
   return entries;
+}
+
+function headerColumns(header: string[], file: string): { path: number; genre: number; group: number; source: number; licence: number } {
+  const at = (name: string, fallback: number) => {
+    const i = header.indexOf(name);
+    return i >= 0 ? i : fallback;
+  };
+  if (!header.includes('genre')) throw new InputError('BAD_MANIFEST', `${file}:1: the header names no "genre" column`, 400);
+  // -1 → undefined cell → defaults (the file's own path as group, the manifest's name as source).
+  return { path: 0, genre: header.indexOf('genre'), group: at('group', -1), source: at('source', -1), licence: at('licence', -1) };
 }
 
 async function readFolder(root: string): Promise<DatasetEntry[]> {

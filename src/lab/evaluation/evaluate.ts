@@ -1,6 +1,7 @@
 // Clip-level evaluation, scored exactly like serving: scoreSegments (same segment grid and
 // normalisation as classifyMfcc), clip probability = mean over segments, prediction = argmax.
 import type { GenreModel } from '../../genre/model/genre-model.js';
+import { calibrateScores } from '../../genre/model/calibration.js';
 import { scoreSegments } from '../../genre/model/classify.js';
 import type { MetricsSummary } from '../../genre/model/metadata.js';
 import type { MfccMatrix } from '../../types.js';
@@ -18,6 +19,20 @@ export interface Evaluation {
   segmentLoss: number;
   segmentAccuracy: number;
   clips: EvaluatedClip[];
+}
+
+/**
+ * The label an answer shows: argmax of the raw outputs, or, for a model with an other output, the
+ * best genre (its `first`) unless the answer is flagged uncertain, which counts as the other
+ * label. So a five-genre clip wrongly flagged is an error, as it is to a user.
+ */
+export function servedLabel(model: GenreModel, mean: readonly number[]): number {
+  const { otherLabel } = model.metadata;
+  if (otherLabel === undefined) return mean.indexOf(Math.max(...mean));
+  const { genres, uncertain } = calibrateScores({ probabilities: mean, metadata: model.metadata });
+  if (uncertain) return model.labels.indexOf(otherLabel);
+  const best = Object.entries(genres).reduce((a, b) => (b[1] > a[1] ? b : a));
+  return model.labels.indexOf(best[0]);
 }
 
 export function evaluateClips({ model, clips }: { model: GenreModel; clips: readonly { mfcc: MfccMatrix; label: number }[] }): Evaluation {
@@ -39,7 +54,7 @@ export function evaluateClips({ model, clips }: { model: GenreModel; clips: read
       if (best === label) segCorrect++;
       segCount++;
     }
-    const predicted = mean.indexOf(Math.max(...mean));
+    const predicted = servedLabel(model, mean);
     return { label, predicted, probabilities: mean };
   });
   const confusion = confusionMatrix({ actual: evaluated.map((c) => c.label), predicted: evaluated.map((c) => c.predicted), classes: n });

@@ -10,18 +10,29 @@ function countBy(entries: readonly { entry: DatasetEntry; label: number }[], lab
   return counts;
 }
 
-export function buildDataCard({ labels, parts, licences, description }: {
+function minutesBy(entries: readonly { entry: DatasetEntry; label: number }[], labels: readonly string[], secondsOf: (e: DatasetEntry) => number): Record<string, number> {
+  const minutes: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
+  for (const { entry, label } of entries) minutes[labels[label]!]! += secondsOf(entry) / 60;
+  for (const l of labels) minutes[l] = Math.round(minutes[l]! * 10) / 10;
+  return minutes;
+}
+
+/** `licences` from a sources.json / datacard.json beside the data; else the entries' own
+ * `licence` column; else 'unknown'. `secondsOf` (the audio actually used per entry) adds minutes. */
+export function buildDataCard({ labels, parts, licences, description, secondsOf }: {
   labels: readonly string[];
   parts: Record<Role, readonly { entry: DatasetEntry; label: number }[]>;
   licences: Record<string, { licence: string }>;
   description: string;
+  secondsOf?: (entry: DatasetEntry) => number;
 }): GenreModelMetadata['dataCard'] {
   const sources: GenreModelMetadata['dataCard']['sources'] = [];
   for (const role of ['train', 'validation', 'held-out'] as const) {
     const bySource = new Map<string, { entry: DatasetEntry; label: number }[]>();
     for (const item of parts[role]) bySource.set(item.entry.source, [...(bySource.get(item.entry.source) ?? []), item]);
     for (const [name, items] of [...bySource].sort((a, b) => a[0].localeCompare(b[0]))) {
-      sources.push({ name, role, licence: licences[name]?.licence ?? 'unknown', clipsPerGenre: countBy(items, labels) });
+      const licence = licences[name]?.licence ?? items.find((i) => i.entry.licence)?.entry.licence ?? 'unknown';
+      sources.push({ name, role, licence, clipsPerGenre: countBy(items, labels), ...(secondsOf ? { minutesPerGenre: minutesBy(items, labels, secondsOf) } : {}) });
     }
   }
   return {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FeatureParams } from '../../genre/model/metadata.js';
-import { extractFeatures } from '../../genre/preprocess.js';
+import { extractFeatures, extractFeatureWindows } from '../../genre/preprocess.js';
 import type { DatasetEntry } from '../datasets/manifest.js';
 import type { MfccMatrix } from '../../types.js';
 
@@ -14,12 +14,12 @@ import type { MfccMatrix } from '../../types.js';
 export const FEATURE_CACHE_VERSION = 3; // 2: decode mixes to mono as (L+R)/2 and resamples with soxr; 3: float32 SIMD mel power (values move by < 1e-3 dB)
 const HEADER_BYTES = 8;
 
-async function cacheKey(path: string, features: FeatureParams): Promise<string> {
+async function cacheKey(path: string, features: FeatureParams, windows = 1): Promise<string> {
   const info = await stat(path);
   const { sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds, resampler } = features;
-  // The resampler joins the key only when it is not the default, so existing cache entries stay valid.
+  // The resampler and the window count join the key only when not the default, so existing cache entries stay valid.
   const key = JSON.stringify([FEATURE_CACHE_VERSION, resolve(path), info.size, info.mtimeMs, sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds,
-    ...(resampler === 'auto' ? [] : [resampler])]);
+    ...(resampler === 'auto' ? [] : [resampler]), ...(windows === 1 ? [] : [windows])]);
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
@@ -63,18 +63,76 @@ export async function extractFileMfcc({ path, features, cacheDir, timeoutMs = 30
   return mfcc;
 }
 
+/** Minimum length of a second or later window: a shorter tail is dropped, not looped. */
+export const MIN_EXTRA_WINDOW_SECONDS = 10;
+
+/**
+ * Up to `windows` consecutive clipSeconds-long windows of a long file, each turned into MFCCs on
+ * its own as an upload of that length would be (the dB range is relative to each window's peak).
+ * Why: a 90-s recording holds three previews' worth of music, and the later ones sound more like
+ * a real preview (taken from the middle of a song) than the intro does.
+ */
+export async function extractFileWindows({ path, features, windows, cacheDir, timeoutMs = 60_000 }: {
+  path: string;
+  features: FeatureParams;
+  windows: number;
+  cacheDir?: string;
+  timeoutMs?: number;
+}): Promise<MfccMatrix[]> {
+  if (windows === 1) return [await extractFileMfcc({ path, features, ...(cacheDir ? { cacheDir } : {}), timeoutMs })];
+  const file = cacheDir ? join(cacheDir, `${await cacheKey(path, features, windows)}.f32w`) : undefined;
+  if (file) {
+    const cached = await readFile(file).then(decodeMany, () => undefined);
+    if (cached && cached.every((m) => m.nMfcc === features.nMfcc)) return cached;
+  }
+  const out = await extractFeatureWindows({ input: path, features, windows, limits: { timeoutMs }, minExtraSeconds: MIN_EXTRA_WINDOW_SECONDS });
+  if (file && cacheDir) {
+    await mkdir(cacheDir, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    await writeFile(partial, encodeMany(out));
+    await rename(partial, file);
+  }
+  return out;
+}
+
+function encodeMany(list: MfccMatrix[]): Buffer {
+  return Buffer.concat(list.flatMap((m) => {
+    const body = encode(m);
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(body.length, 0);
+    return [size, body];
+  }));
+}
+
+function decodeMany(buf: Buffer): MfccMatrix[] | undefined {
+  const out: MfccMatrix[] = [];
+  for (let o = 0; o < buf.length;) {
+    if (o + 4 > buf.length) return undefined;
+    const size = buf.readUInt32LE(o);
+    const m = decode(buf.subarray(o + 4, o + 4 + size));
+    if (!m) return undefined;
+    out.push(m);
+    o += 4 + size;
+  }
+  return out.length > 0 ? out : undefined;
+}
+
 export interface ClipFeatures {
   entry: DatasetEntry;
   mfcc: MfccMatrix;
+  /** With `windows` > 1: the file's second and later windows (see extractFileWindows). */
+  extraWindows?: MfccMatrix[];
 }
 
 /**
  * Features of many files with `concurrency` in flight (ffmpeg runs in its own process, so two
  * at a time keep both cores busy). Files that fail (unreadable, too short) are reported, not fatal.
  */
-export async function extractDatasetFeatures({ entries, features, cacheDir, concurrency = 2, onProgress }: {
+export async function extractDatasetFeatures({ entries, features, cacheDir, concurrency = 2, windows = 1, onProgress }: {
   entries: readonly DatasetEntry[];
   features: FeatureParams;
+  /** Windows per long file (extractFileWindows); default 1, the first clipSeconds only. */
+  windows?: number;
   cacheDir?: string;
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
@@ -88,7 +146,8 @@ export async function extractDatasetFeatures({ entries, features, cacheDir, conc
       const index = next++;
       const entry = entries[index]!;
       try {
-        results[index] = { entry, mfcc: await extractFileMfcc({ path: entry.path, features, ...(cacheDir ? { cacheDir } : {}) }) };
+        const [mfcc, ...extraWindows] = await extractFileWindows({ path: entry.path, features, windows, ...(cacheDir ? { cacheDir } : {}) });
+        results[index] = { entry, mfcc: mfcc!, ...(extraWindows.length > 0 ? { extraWindows } : {}) };
       } catch (err) {
         failures.push({ entry, error: err instanceof Error ? err.message : String(err) });
       }

@@ -63,7 +63,7 @@ export async function runPrediction({
 
 /** The response body of a finished prediction, in the 2017 key order, then the extras. */
 export function formatPrediction(result: PredictionResult, fresh?: { mp3: string }): Record<string, unknown> {
-  const { first, second, mfcc, probabilities, segments, model, durationSeconds } = result;
+  const { first, second, mfcc, probabilities, segments, model, durationSeconds, otherScore, uncertain } = result;
   const body: Record<string, unknown> = { response: true, first, second, mfcc };
   if ('mp3' in result) {
     // Preview URLs carry expiring tokens: a cached result gets the URL of the current lookup.
@@ -71,7 +71,11 @@ export function formatPrediction(result: PredictionResult, fresh?: { mp3: string
     body.source = result.source;
     body.track = result.track;
   }
-  return { ...body, probabilities, segments, model, durationSeconds };
+  // otherScore/uncertain are additive: absent for models without a "none of the genres" output.
+  return {
+    ...body, probabilities, segments, model, durationSeconds,
+    ...(otherScore === undefined ? {} : { otherScore }), ...(uncertain === undefined ? {} : { uncertain }),
+  };
 }
 
 /**
