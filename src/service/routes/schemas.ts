@@ -77,6 +77,14 @@ const AudioPrediction = {
       properties: { name: { type: 'string' }, version: { type: 'string' }, backend: { type: 'string' } },
     },
     durationSeconds: { type: 'number', minimum: 0, description: 'Seconds of audio analysed.' },
+    otherScore: {
+      type: 'number', minimum: 0, maximum: 1,
+      description: 'Models with a "none of the five" output only (the bundled model has one): the calibrated probability that the music is none of the genres; `first`, `second` and `probabilities` are then renormalised over the genres alone.',
+    },
+    uncertain: {
+      type: 'boolean',
+      description: 'Models with a "none of the five" output only: otherScore reached the model\'s threshold, so the music sounds like none of the genres and `first`/`second` are only the closest.',
+    },
   },
 };
 
