@@ -119,6 +119,7 @@ function parse(argv: string[]) {
   const head = s('head') ?? 'flatten';
   if (!(CNN_HEADS as readonly string[]).includes(head)) throw new UsageError(`--head must be one of ${CNN_HEADS.join(', ')}`);
   const otherLabel = s('other-label');
+  if (s('other-threshold') !== undefined && !otherLabel) throw new UsageError('--other-threshold needs --other-label');
   const labels = [...(s('labels') ? parseList(s('labels')) : ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz']), ...(otherLabel ? [otherLabel] : [])];
   if (labels.length < 2 || new Set(labels.map((l) => l.toLowerCase())).size !== labels.length) throw new UsageError('--labels needs two or more distinct labels');
   const name = s('name') ?? basename(resolve(out));
@@ -194,7 +195,6 @@ async function run(argv: string[]): Promise<number> {
   const deadline = startedAt + args.maxMinutes * 60_000;
   try {
     const config = loadConfig();
-    if (args.otherThreshold !== undefined && !args.otherLabel) throw new UsageError('--other-threshold needs --other-label');
     const features = { ...DEFAULT_FEATURES, nMfcc: args.nMfcc, segmentHopFrames: args.segmentHop, clipSeconds: config.MAX_AUDIO_SECONDS };
     const { tf, backend } = await initTfBackend({ preferred: args.backend ?? config.TF_BACKEND });
     const entries = (await Promise.all(args.data.map((location) => readDataset({ location })))).flat();

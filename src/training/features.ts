@@ -81,10 +81,13 @@ export async function extractFileWindows({ path, features, windows, cacheDir, ti
   timeoutMs?: number;
 }): Promise<MfccMatrix[]> {
   if (windows === 1) return [await extractFileMfcc({ path, features, ...(cacheDir ? { cacheDir } : {}), timeoutMs })];
-  const file = cacheDir ? join(cacheDir, `${await cacheKey(path, features, windows)}.f32w`) : undefined;
+  // The cache keeps at least CACHED_COEFFICIENTS rows: the ortho DCT's first n rows do not depend
+  // on how many are computed, so one cached file serves every coefficient count up to it.
+  const stored = { ...features, nMfcc: Math.min(features.nMels, Math.max(features.nMfcc, CACHED_COEFFICIENTS)) };
+  const file = cacheDir ? join(cacheDir, `${await cacheKey(path, stored, windows)}.f32w`) : undefined;
   if (file) {
     const cached = await readFile(file).then(decodeMany, () => undefined);
-    if (cached && cached.every((m) => m.nMfcc === features.nMfcc)) return cached;
+    if (cached && cached.every((m) => m.nMfcc === stored.nMfcc)) return cached.map((m) => firstRows(m, features.nMfcc));
   }
   const { sampleRate, clipSeconds } = features;
   const audio = await decodeAudio({ input: path, sampleRate, maxSeconds: clipSeconds * windows, minSeconds: 0.5, timeoutMs });
@@ -93,7 +96,7 @@ export async function extractFileWindows({ path, features, windows, cacheDir, ti
   for (let start = 0; start < audio.samples.length && out.length < windows; start += length) {
     const samples = audio.samples.subarray(start, Math.min(audio.samples.length, start + length));
     if (start > 0 && samples.length < MIN_EXTRA_WINDOW_SECONDS * audio.sampleRate) break;
-    out.push(computeMfcc(mfccOptionsFor({ features, samples, sampleRate: audio.sampleRate })));
+    out.push(computeMfcc(mfccOptionsFor({ features: stored, samples, sampleRate: audio.sampleRate })));
   }
   if (file && cacheDir) {
     await mkdir(cacheDir, { recursive: true });
@@ -101,7 +104,13 @@ export async function extractFileWindows({ path, features, windows, cacheDir, ti
     await writeFile(partial, encodeMany(out));
     await rename(partial, file);
   }
-  return out;
+  return out.map((m) => firstRows(m, features.nMfcc));
+}
+
+const CACHED_COEFFICIENTS = 40;
+
+function firstRows(m: MfccMatrix, n: number): MfccMatrix {
+  return n === m.nMfcc ? m : { data: m.data.slice(0, n * m.frames), nMfcc: n, frames: m.frames };
 }
 
 function encodeMany(list: MfccMatrix[]): Buffer {
