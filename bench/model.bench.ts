@@ -19,14 +19,14 @@ import { formatTimings, measure, summarize, type Timing } from './lib.js';
 
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz'];
 
-function pseudoMfcc(frames: number): { data: Float32Array; nMfcc: number; frames: number } {
-  const data = new Float32Array(13 * frames);
+function pseudoMfcc(frames: number, nMfcc = 13): { data: Float32Array; nMfcc: number; frames: number } {
+  const data = new Float32Array(nMfcc * frames);
   let s = 1;
   for (let i = 0; i < data.length; i++) {
     s = (s * 1664525 + 1013904223) >>> 0;
     data[i] = (s / 2 ** 32 - 0.5) * 40;
   }
-  return { data, nMfcc: 13, frames };
+  return { data, nMfcc, frames };
 }
 
 async function randomModelDir(preferred: BackendPreference): Promise<string> {
@@ -58,7 +58,7 @@ export default async function modelBench(): Promise<void> {
   }
   timings.push(summarize(`load + warm-up (${dir === 'models/genre-cnn' ? 'genre-cnn' : 'random CNN'})`, loads));
   const model = await loadGenreModel({ dir, backend: preferred });
-  const clip = pseudoMfcc(1292);
+  const clip = pseudoMfcc(1292, model.metadata.features.nMfcc);
   // CPU time per call as well as wall time: on a shared machine the wall median includes waiting
   // for a core; process CPU time is what one prediction costs.
   const cpu0 = process.cpuUsage();
@@ -68,7 +68,7 @@ export default async function modelBench(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   wall.extra = { cpuMsPerCall: ((cpu.user + cpu.system) / 1000 / 60).toFixed(2) };
   timings.push(wall);
-  const short = pseudoMfcc(200);
+  const short = pseudoMfcc(200, model.metadata.features.nMfcc);
   timings.push(await measure(`classify 4.6-s clip (2 segments × ${model.members.length}), ${model.backend}`, () => classifyMfcc({ model, mfcc: short }), { warmup: 10, runs: 50 }));
 
   const count = Number(process.env['BENCH_PREDICTIONS'] ?? 2000);

@@ -140,3 +140,21 @@ test('a miss shows the 2017 sentence; Enter submits, and the page fits a 375-px 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a model with a "none of the five" output: an uncertain answer says so in words above the closest genres', async () => {
+  const other = await startWidgetServer({ fake, env: { MODEL_DIR: 'test/fixtures/tiny-other' } });
+  const page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
+  try {
+    const problems = watchPageProblems(page);
+    await page.goto(other.url + '/');
+    // The tiny fixture's other output for this tone is ≈ 0.16, above its threshold (0.1).
+    await page.setInputFiles('input[type=file]', await audioFixture({ format: 'mp3', seconds: 8, frequencyHz: 220 }));
+    await page.locator('.mp-best').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('[data-testid=uncertain]').innerText(), "This doesn't sound like any of the five genres we know.");
+    assert.equal((await shownTopGenres(page)).length, 2);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    await other.stop();
+  }
+});

@@ -80,19 +80,28 @@ export async function extractFileWindows({ path, features, windows, cacheDir, ti
   timeoutMs?: number;
 }): Promise<MfccMatrix[]> {
   if (windows === 1) return [await extractFileMfcc({ path, features, ...(cacheDir ? { cacheDir } : {}), timeoutMs })];
-  const file = cacheDir ? join(cacheDir, `${await cacheKey(path, features, windows)}.f32w`) : undefined;
+  // The cache keeps at least CACHED_COEFFICIENTS rows: the ortho DCT's first n rows do not depend
+  // on how many are computed, so one cached file serves every coefficient count up to it.
+  const stored = { ...features, nMfcc: Math.min(features.nMels, Math.max(features.nMfcc, CACHED_COEFFICIENTS)) };
+  const file = cacheDir ? join(cacheDir, `${await cacheKey(path, stored, windows)}.f32w`) : undefined;
   if (file) {
     const cached = await readFile(file).then(decodeMany, () => undefined);
-    if (cached && cached.every((m) => m.nMfcc === features.nMfcc)) return cached;
+    if (cached && cached.every((m) => m.nMfcc === stored.nMfcc)) return cached.map((m) => firstRows(m, features.nMfcc));
   }
-  const out = await extractFeatureWindows({ input: path, features, windows, limits: { timeoutMs }, minExtraSeconds: MIN_EXTRA_WINDOW_SECONDS });
+  const out = await extractFeatureWindows({ input: path, features: stored, windows, limits: { timeoutMs }, minExtraSeconds: MIN_EXTRA_WINDOW_SECONDS });
   if (file && cacheDir) {
     await mkdir(cacheDir, { recursive: true });
     const partial = `${file}.${process.pid}.tmp`;
     await writeFile(partial, encodeMany(out));
     await rename(partial, file);
   }
-  return out;
+  return out.map((m) => firstRows(m, features.nMfcc));
+}
+
+const CACHED_COEFFICIENTS = 40;
+
+function firstRows(m: MfccMatrix, n: number): MfccMatrix {
+  return n === m.nMfcc ? m : { data: m.data.slice(0, n * m.frames), nMfcc: n, frames: m.frames };
 }
 
 function encodeMany(list: MfccMatrix[]): Buffer {

@@ -1,0 +1,86 @@
+// The cross-source folds of docs/experiments.md: trains one network per fold on everything but the
+// fold's held-out sources and writes their held-out predictions. Features from extract.ts in
+// $CROSS_SOURCE_DIR (default .cache/cross-source): shared-orig.*, bundled-orig.*, shared-mp3.*.
+// Usage: npx tsx scripts/cross-source/folds.ts <out.json> [seed=1] [nmfcc=13] [norm=…] [folds=0,1,2] …
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { initTfBackend } from '../../src/genre/model/backend.js';
+import { DEFAULT_FEATURES } from '../../src/genre/model/metadata.js';
+import { trainGenreModel, type LabelledClip } from '../../src/lab/training/train.js';
+import { withSeededMathRandom, createRandom } from '../../src/lab/training/random.js';
+import { scoreSegments } from '../../src/genre/model/classify.js';
+import type { MfccMatrix } from '../../src/types.js';
+import type { NormalisationKind } from '../../src/genre/model/segments.js';
+
+const [out, ...kv] = process.argv.slice(2);
+const opt: Record<string, string> = Object.fromEntries(kv.map((s) => s.split('=') as [string, string]));
+const nMfcc = Number(opt.nmfcc ?? 13);
+const seed = Number(opt.seed ?? 1);
+const folds = (opt.folds ?? '0,1,2').split(',').map(Number);
+const head = (opt.head ?? 'flatten') as 'flatten' | 'global-average';
+const norm = (opt.norm ?? 'per-coefficient-centred') as NormalisationKind;
+const balance = opt.balance === '1';
+const codec = opt.codec ?? 'none'; // none | mp3 (random half of shared training clips via mp3 round trip)
+const spc = Number(opt.spc ?? 2);
+const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
+const labelOf = (g: string) => (g.startsWith('other') ? 5 : ['hiphop', 'edm', 'classical', 'metal', 'jazz'].indexOf(g.toLowerCase()));
+
+interface Row { path: string; genre: string; group: string; source: string; window: number; frames: number; offset: number }
+function load(base: string): { rows: Row[]; data: Float32Array } {
+  const rows = JSON.parse(readFileSync(base + '.json', 'utf8')) as Row[];
+  const b = readFileSync(base + '.f32');
+  return { rows, data: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4) };
+}
+const F = (process.env['CROSS_SOURCE_DIR'] ?? '.cache/cross-source') + '/';
+const sets = [load(F + 'shared-orig'), ...(existsSync(F + 'bundled-orig.json') ? [load(F + 'bundled-orig')] : [])];
+const mp3 = codec !== 'none' && existsSync(F + `shared-${codec}.json`) ? load(F + `shared-${codec}`) : undefined;
+const mp3Of = new Map<string, MfccMatrix>();
+const mat = (s: { data: Float32Array }, r: Row): MfccMatrix => ({ data: s.data.subarray(r.offset, r.offset + nMfcc * r.frames), nMfcc, frames: r.frames });
+if (mp3) for (const r of mp3.rows) mp3Of.set(r.path + '#' + r.window, mat(mp3, r));
+const clips = sets.flatMap((s) => s.rows.map((r) => ({ ...r, mfcc: mat(s, r), label: labelOf(r.genre) }))).filter((c) => c.label >= 0);
+
+function hash(s: string) { let h = 2166136261; for (const ch of s) { h ^= ch.charCodeAt(0); h = Math.imul(h, 16777619) >>> 0; } return h; }
+const ISHKUR = 'igorbrigadir+ishkurs-guide-dataset';
+const FOLD_SOURCES: string[][] = [
+  ['adebnathgit+Curated-audio-dataset-sourced-from-GTZAN-Dataset---Music-Genre-Classification', 'ianfhunter+Enigma'],
+  ['Famelgas+MULT_TP2', 'wesnoth-1.16-music'],
+  ['gaslight+mastering-ember', 'EvanRibey+pomodoro-timer', 'vitbautroi+lofi.exe', 'gm3+cc0-beats', 'f90+jamendolyrics', 'Zaiusaden+zoputaroweb', 'Fanppop+Jazz', 'debian+naev-data', 'debian+freedroidrpg-data', 'openarena-088-data'],
+];
+export function foldOf(c: { source: string; group: string }): number {
+  if (c.source === ISHKUR) return hash(c.group) % 3;
+  const i = FOLD_SOURCES.findIndex((l) => l.includes(c.source));
+  return i;
+}
+const { tf, backend } = await initTfBackend({ preferred: 'wasm' });
+const features = { ...DEFAULT_FEATURES, nMfcc, segmentHopFrames: 130, clipSeconds: 30 };
+const results: unknown[] = existsSync(out!) ? JSON.parse(readFileSync(out!, 'utf8')) : [];
+for (const k of folds) {
+  const held = clips.filter((c) => foldOf(c) === k);
+  const rest = clips.filter((c) => foldOf(c) !== k);
+  // validation: 15 % of groups, seeded
+  const rnd = createRandom(seed * 7919 + k);
+  const groups = [...new Set(rest.map((c) => c.group))].sort();
+  const valGroups = new Set(groups.filter(() => rnd() < 0.15));
+  const codecRnd = createRandom(seed * 31 + k);
+  const toL = (c: (typeof clips)[number], aug: boolean): LabelledClip => {
+    const alt = aug && mp3Of.get(c.path + '#' + c.window);
+    return { mfcc: alt && codecRnd() < 0.5 ? alt : c.mfcc, label: c.label, source: c.source };
+  };
+  const train = rest.filter((c) => !valGroups.has(c.group)).map((c) => toL(c, true));
+  const validation = rest.filter((c) => valGroups.has(c.group)).map((c) => toL(c, false));
+  const t0 = Date.now();
+  const r = await withSeededMathRandom(seed, () => trainGenreModel({
+    tf, backend, train, validation, labels: LABELS, features, epochs: Number(opt.epochs ?? 20), batchSize: 32, segmentsPerClip: spc,
+    patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
+    balanceSources: balance, deadline: Date.now() + 20 * 60_000, name: 'lab', version: '0',
+  }));
+  const preds = held.map((c) => {
+    const { starts, probabilities } = scoreSegments({ model: r.model, mfcc: c.mfcc });
+    const mean = new Array(6).fill(0);
+    for (let s = 0; s < starts.length; s++) for (let j = 0; j < 6; j++) mean[j] += probabilities[s * 6 + j]! / starts.length;
+    return { source: c.source, genre: c.genre, group: c.group, window: c.window, label: c.label, p: mean.map((x) => Number(x.toFixed(5))) };
+  });
+  results.push({ fold: k, seed, opt, minutes: (Date.now() - t0) / 60000, epochs: r.history.length, preds });
+  writeFileSync(out!, JSON.stringify(results));
+  console.log(`fold ${k} done: ${train.length} train, ${held.length} held, ${r.history.length} epochs, ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+  r.model.dispose();
+}

@@ -1,0 +1,47 @@
+// Scores pooled held-out predictions of folds.ts (docs/experiments.md): balanced accuracy over the
+// five genres (argmax of the five genre outputs), per-genre and per-source recall, then the
+// temperature (six-way log loss), expected calibration error of the answer's certainty before and
+// after, and the smallest other-threshold flagging at most 10 % of the five-genre clips.
+// Usage: npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
+import { readFileSync } from 'node:fs';
+import { applyTemperature } from '../../src/genre/model/calibration.js';
+
+interface Pred { source: string; label: number; p: number[] }
+const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
+const preds: Pred[] = process.argv.slice(2).flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { preds: Pred[] }[]).flatMap((r) => r.preds));
+const argmax = (v: number[]) => v.indexOf(Math.max(...v));
+const five = preds.filter((p) => p.label < 5);
+const recall = (list: Pred[]) => list.filter((p) => argmax(p.p.slice(0, 5)) === p.label).length / list.length;
+const perGenre = LABELS.slice(0, 5).map((_, g) => recall(five.filter((p) => p.label === g)));
+console.log(`balanced accuracy ${(perGenre.reduce((a, b) => a + b) / 5).toFixed(3)} over ${five.length} windows; ` +
+  LABELS.slice(0, 5).map((l, g) => `${l} ${perGenre[g]!.toFixed(2)}`).join(', '));
+const bySource = new Map<string, Pred[]>();
+for (const p of five) bySource.set(`${LABELS[p.label]} ${p.source}`, [...(bySource.get(`${LABELS[p.label]} ${p.source}`) ?? []), p]);
+for (const [key, list] of [...bySource].sort()) console.log(`  ${key}: ${recall(list).toFixed(2)} (${list.length})`);
+
+const scaled = (T: number) => preds.map((p) => applyTemperature(p.p, T));
+const nll = (T: number) => scaled(T).reduce((s, q, i) => s - Math.log(Math.max(q[preds[i]!.label]!, 1e-12)), 0) / preds.length;
+function ece(T: number): number {
+  const rows = scaled(T).map((q, i) => ({ q: q.slice(0, 5), label: preds[i]!.label })).filter((r) => r.label < 5);
+  let total = 0;
+  for (let b = 0; b < 10; b++) {
+    const bin = rows.map((r) => {
+      const sum = r.q.reduce((a, c) => a + c);
+      return { conf: Math.max(...r.q) / sum, ok: argmax(r.q) === r.label };
+    }).filter((r) => r.conf > b / 10 && r.conf <= (b + 1) / 10);
+    if (bin.length === 0) continue;
+    const conf = bin.reduce((a, r) => a + r.conf, 0) / bin.length;
+    const acc = bin.filter((r) => r.ok).length / bin.length;
+    total += (bin.length / rows.length) * Math.abs(conf - acc);
+  }
+  return total;
+}
+const grid = Array.from({ length: 200 }, (_, i) => Math.exp(Math.log(0.3) + (i / 199) * (Math.log(5) - Math.log(0.3))));
+const T = grid.reduce((best, t) => (nll(t) < nll(best) ? t : best));
+console.log(`temperature ${T.toFixed(3)}: log loss ${nll(1).toFixed(3)} → ${nll(T).toFixed(3)}; ECE ${ece(1).toFixed(3)} → ${ece(T).toFixed(3)}`);
+const other = scaled(T).map((q) => q[5]!);
+const fiveScores = other.filter((_, i) => preds[i]!.label < 5);
+const otherScores = other.filter((_, i) => preds[i]!.label === 5);
+const threshold = [...new Set(other)].sort((a, b) => a - b).find((t) => fiveScores.filter((s) => s >= t).length <= 0.1 * fiveScores.length)!;
+const rate = (list: number[]) => (list.filter((s) => s >= threshold).length / list.length).toFixed(3);
+console.log(`other threshold ${threshold.toFixed(4)}: other clips flagged ${rate(otherScores)} (${otherScores.length}), five-genre clips flagged ${rate(fiveScores)} (${fiveScores.length})`);
