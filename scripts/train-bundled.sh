@@ -4,9 +4,10 @@
 # (a manifest.tsv with path, genre, source, group, licence columns; genres hiphop, edm, classical,
 # metal, jazz or other:<label>). The recipe and the calibration values were chosen on held-out
 # sources (docs/experiments.md). The reserved packages are evaluated, never trained on.
-#   npm run train:bundled -- [private-collection-dir]     (or MUSIC_DIR=…; default ../shared/music)
+#   npm run train:bundled -- <private-collection-dir>     (or MUSIC_DIR=…)
 set -euo pipefail
-music=${1:-${MUSIC_DIR:-../shared/music}}
+music=${1:-${MUSIC_DIR:-}}
+[ -n "$music" ] || { echo "usage: npm run train:bundled -- <private-collection-dir> (the folder of its manifest.tsv)" >&2; exit 2; }
 [ -f "$music/manifest.tsv" ] || { echo "no manifest.tsv in $music (give the private collection's folder)" >&2; exit 2; }
 [ -f data/bundled/train.tsv ] || npx tsx src/cli.ts dataset build-bundled
 npx tsx src/cli.ts train \
