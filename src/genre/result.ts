@@ -1,5 +1,5 @@
 // The JSON a finished prediction job returns; the routes add the 2017 envelope around it.
-import type { LabelAndCertainty, ProviderName, SegmentPrediction } from '../types.js';
+import type { GenrePrediction, ProviderName } from '../types.js';
 
 export interface ModelInfo {
   name: string;
@@ -7,14 +7,7 @@ export interface ModelInfo {
   backend: string;
 }
 
-export interface AudioPrediction {
-  first: LabelAndCertainty;
-  second: LabelAndCertainty;
-  probabilities: Record<string, number>;
-  segments: SegmentPrediction[];
-  /** Models with a "none of the five" output only (GenrePrediction). */
-  otherScore?: number;
-  uncertain?: boolean;
+export interface AudioPrediction extends GenrePrediction {
   /** MFCC image, base64 JPEG without a data: prefix (what the 2017 widget expects). */
   mfcc: string;
   durationSeconds: number;
