@@ -46,7 +46,7 @@ interface Entry<Data, Result> extends JobStatus<Result> {
   settle: () => void;
 }
 
-export function createInlineQueue<Data extends KeyedJobData, Result, Hit>({
+export function createInlineQueue<Data extends KeyedJobData, Result, Hit extends object>({
   spec,
   config,
   process,
@@ -67,7 +67,7 @@ export function createInlineQueue<Data extends KeyedJobData, Result, Hit>({
     ttl: config.JOB_RETENTION_S * 1000,
     sizeCalculation: (entry) => (entry.result === undefined ? FAILED_ENTRY_BYTES : Math.max(1, codec.sizeOf(codec.fresh(entry.result)))),
   });
-  const cache = new LRUCache<string, NonNullable<Hit>>({
+  const cache = new LRUCache<string, Hit>({
     ...bounds,
     ttl: Math.max(config.RESULT_CACHE_TTL_S, 1) * 1000,
     sizeCalculation: (hit) => Math.max(1, codec.sizeOf(hit)),
@@ -113,7 +113,7 @@ export function createInlineQueue<Data extends KeyedJobData, Result, Hit>({
       entry.attemptsMade++;
       if (config.RESULT_CACHE_TTL_S > 0) {
         // Serialised once here (as the codec chooses), not on every cached answer.
-        cache.set(entry.data.key, codec.forCache(result) as NonNullable<Hit>);
+        cache.set(entry.data.key, codec.forCache(result));
       }
       Object.assign(entry, { state: 'completed', result });
       finish(entry, { id: entry.id, outcome: 'completed', timingsMs: codec.timingsOf(result) });
