@@ -20,6 +20,7 @@ import { startFakeProviders } from '../test/helpers/fake-providers.js';
 import { spawnEntry } from '../test/service/queue/child-process.js';
 import { REDIS_URL, cleanupRedis, silentLogger, testConfig } from '../test/service/queue/helpers.js';
 import { formatTimings, quantile, summarize, type Timing } from './lib.js';
+import { predictionJobs } from '../src/service/predictions/jobs.js';
 
 const RUNS = Number(process.env.BENCH_API_RUNS ?? 60);
 const SUSTAINED = Number(process.env.BENCH_API_SUSTAINED ?? 60);
@@ -78,7 +79,7 @@ export default async function apiBench(): Promise<void> {
   // One job at a time per worker unless BENCH_WORKER_CONCURRENCY says otherwise (the service's
   // default is 2): the single-upload rows then time one job alone.
   Object.assign(env, { QUEUE_NAME: config.QUEUE_NAME, QUEUE_PREFIX: config.QUEUE_PREFIX, REDIS_URL, WORKER_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '1' });
-  const queue = await createBullmqQueue({ config, redisUrl: REDIS_URL, logger: silentLogger });
+  const queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl: REDIS_URL, logger: silentLogger });
   const { app } = await buildApp({ config, logger: silentLogger, queue, providers: createProviders({ config }) });
   // Server-side time of each answer (request received → response written), to tell the server's
   // share from the load generator's: the client runs in this same process and event loop.

@@ -13,6 +13,7 @@ import { createBullmqQueue } from '../src/service/queue/bullmq-queue.js';
 import { audioFixture } from '../test/helpers/audio-fixtures.js';
 import { spawnEntry, type Child } from '../test/service/queue/child-process.js';
 import { REDIS_URL, cleanupRedis, silentLogger, testConfig } from '../test/service/queue/helpers.js';
+import { predictionJobs } from '../src/service/predictions/jobs.js';
 
 const REQUESTS = Number(process.env.BENCH_FD_REQUESTS ?? 1000);
 const BASE_ENV = { MODEL_DIR: process.env.MODEL_DIR ?? 'test/fixtures/tiny-model', TF_BACKEND: 'wasm', RATE_LIMIT_MAX: '0', RESULT_CACHE_TTL_S: '0', JOB_RETENTION_S: '60', LOG_LEVEL: 'info' };
@@ -61,7 +62,7 @@ export default async function descriptorsBench(): Promise<void> {
 
   const config = testConfig({ ...BASE_ENV, LOG_LEVEL: 'silent' });
   const tmpB = mkdtempSync(join(tmpdir(), 'mp-bench-fd-'));
-  const queue = await createBullmqQueue({ config, redisUrl: REDIS_URL, logger: silentLogger });
+  const queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl: REDIS_URL, logger: silentLogger });
   const { app } = await buildApp({ config, logger: silentLogger, queue, providers: [] });
   const worker = spawnEntry('src/worker.ts', { ...BASE_ENV, REDIS_URL, QUEUE_NAME: config.QUEUE_NAME, QUEUE_PREFIX: config.QUEUE_PREFIX, TMPDIR: tmpB, WORKER_CONCURRENCY: '1' });
   try {

@@ -14,6 +14,7 @@ import { audioFixture } from '../test/helpers/audio-fixtures.js';
 import { spawnEntry } from '../test/service/queue/child-process.js';
 import { REDIS_URL, cleanupRedis, silentLogger, testConfig } from '../test/service/queue/helpers.js';
 import { formatTimings, quantile, summarize } from './lib.js';
+import { predictionJobs } from '../src/service/predictions/jobs.js';
 
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -42,7 +43,7 @@ export default async function loadBench(): Promise<void> {
   };
   const config = testConfig(env);
   Object.assign(env, { QUEUE_NAME: config.QUEUE_NAME, QUEUE_PREFIX: config.QUEUE_PREFIX, REDIS_URL, WORKER_CONCURRENCY: '1' });
-  const queue = await createBullmqQueue({ config, redisUrl: REDIS_URL, logger: silentLogger });
+  const queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl: REDIS_URL, logger: silentLogger });
   const { app } = await buildApp({ config, logger: silentLogger, queue, providers: createProviders({ config }) });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const workers = [0, 1].map(() => spawnEntry('src/worker.ts', { ...env, LOG_LEVEL: 'info' }));

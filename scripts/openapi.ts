@@ -10,6 +10,7 @@ import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/service/metrics.js';
 import { createProviders } from '../src/previews/providers.js';
 import { createInlineQueue } from '../src/service/queue/inline-queue.js';
+import { predictionJobs } from '../src/service/predictions/jobs.js';
 
 export const OPENAPI_FILE = 'openapi.yaml';
 
@@ -18,7 +19,7 @@ export async function generateOpenApiYaml(): Promise<string> {
   const config = loadConfig({ LOG_LEVEL: 'silent' });
   const logger = createLogger(config);
   // No job ever runs: the app is built only to collect its routes' schemas.
-  const queue = createInlineQueue({ config, logger, process: () => Promise.reject(new InternalError('NO_PIPELINE', 'not for predictions')) });
+  const queue = createInlineQueue({ spec: predictionJobs, config, logger, process: () => Promise.reject(new InternalError('NO_PIPELINE', 'not for predictions')) });
   const metrics = createMetrics({ queue, defaultMetrics: false });
   const { app } = await buildApp({ config, logger, queue, metrics, providers: createProviders({ config, logger }) });
   try {

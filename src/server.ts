@@ -11,7 +11,7 @@ import { loadPipeline } from './service/load-pipeline.js';
 import { createProviders } from './previews/providers.js';
 import { createBullmqQueue } from './service/queue/bullmq-queue.js';
 import { createInlineQueue } from './service/queue/inline-queue.js';
-import type { JobQueue } from './service/queue/job-queue.js';
+import { predictionJobs, type PredictionQueue } from './service/predictions/jobs.js';
 import type { ReadinessProbe } from './service/routes/health.js';
 
 export interface RunningServer {
@@ -21,15 +21,15 @@ export interface RunningServer {
 }
 
 export async function startServer({ config, logger }: { config: Config; logger: Logger }): Promise<RunningServer> {
-  let queue: JobQueue;
+  let queue: PredictionQueue;
   let probes: ReadinessProbe[] = [];
   let dispose = async (): Promise<void> => {};
   if (config.REDIS_URL) {
-    queue = await createBullmqQueue({ config, redisUrl: config.REDIS_URL, logger });
+    queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl: config.REDIS_URL, logger });
     logger.info({ queue: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX }, 'API mode: jobs go to BullMQ workers');
   } else {
     const pipeline = await loadPipeline({ config, logger });
-    queue = createInlineQueue({ config, process: pipeline.process, logger });
+    queue = createInlineQueue({ spec: predictionJobs, config, process: pipeline.process, logger });
     probes = pipeline.probes;
     dispose = pipeline.dispose;
     logger.info({ concurrency: config.INLINE_CONCURRENCY }, 'embedded mode: predictions run in this process');

@@ -8,11 +8,12 @@ import { createLogger, type Logger } from './logger.js';
 import { loadPipeline } from './service/load-pipeline.js';
 import { startBullmqWorker } from './service/queue/bullmq-worker.js';
 import { onShutdownSignal } from './server.js';
+import { predictionJobs } from './service/predictions/jobs.js';
 
 export async function startWorker({ config, logger }: { config: Config; logger: Logger }): Promise<{ stop(): Promise<void> }> {
   if (!config.REDIS_URL) throw new InternalError('REDIS_URL_REQUIRED', 'the worker needs REDIS_URL (redis://host:port or a Unix socket path)');
   const pipeline = await loadPipeline({ config, logger });
-  const worker = startBullmqWorker({ config, redisUrl: config.REDIS_URL, process: pipeline.process, logger });
+  const worker = startBullmqWorker({ spec: predictionJobs, config, redisUrl: config.REDIS_URL, process: pipeline.process, logger });
   await worker.ready();
   logger.info({ queue: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
   let stopping: Promise<void> | undefined;

@@ -14,7 +14,7 @@ import { applyServerLimits, serverTimeouts } from './http-limits.js';
 import type { Logger } from '../logger.js';
 import type { AppMetrics } from './metrics.js';
 import type { PreviewProvider } from '../previews/provider.js';
-import type { JobQueue } from './queue/job-queue.js';
+import type { PredictionQueue } from './predictions/jobs.js';
 import { registerErrorHandling } from './routes/errors.js';
 import { registerHealthRoutes, type ReadinessProbe } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
@@ -27,7 +27,7 @@ import { registerUploadSlots } from './routes/upload-slots.js';
 export interface AppDeps {
   config: Config;
   logger: Logger;
-  queue: JobQueue;
+  queue: PredictionQueue;
   providers: readonly PreviewProvider[];
   /** Checked by /readyz besides the queue (model loaded, ffmpeg found, …). */
   probes?: readonly ReadinessProbe[];

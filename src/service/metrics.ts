@@ -1,7 +1,8 @@
 // Prometheus metrics of one app instance (own Registry, so several apps in one test process do
 // not collide): request durations, pipeline stage durations, queue depth, cache hits, failures.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { FinishedEvent, JobQueue } from './queue/job-queue.js';
+import type { FinishedEvent } from './queue/job-queue.js';
+import type { PredictionQueue } from './predictions/jobs.js';
 
 export interface AppMetrics {
   registry: Registry;
@@ -13,7 +14,7 @@ export interface AppMetrics {
   trackUploads(inUse: () => number): void;
 }
 
-export function createMetrics({ queue, defaultMetrics = true }: { queue: JobQueue; defaultMetrics?: boolean }): AppMetrics {
+export function createMetrics({ queue, defaultMetrics = true }: { queue: PredictionQueue; defaultMetrics?: boolean }): AppMetrics {
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'music_prediction_' });
   const httpDuration = new Histogram({

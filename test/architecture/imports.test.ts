@@ -76,3 +76,21 @@ test('the serving entries reach no training code and register no gradient kernel
     assert.deepEqual(reached.filter((f) => /registerKernel\(/.test(readFileSync(f, 'utf8'))), [], `${entry} registers kernels`);
   }
 });
+
+/** Why a queue module's import breaks "the queue knows nothing about the shape of a prediction". */
+export function queueLeak(from: string, to: string): string | undefined {
+  if (!from.startsWith('src/service/queue/')) return undefined;
+  const banned = ['src/service/predictions/', 'src/service/routes/', 'src/genre/', 'src/previews/', 'src/types.ts'];
+  const hit = banned.find((b) => to.startsWith(b));
+  return hit === undefined ? undefined : `service/queue may not import ${hit.replace(/^src\//, '')}`;
+}
+
+test('the generic queue imports nothing about predictions (job kinds, results, codec, processor)', () => {
+  const wrong = files.flatMap((f) => importsOf(f).map((to) => ({ f, to, why: queueLeak(f, to) }))).filter((x) => x.why);
+  assert.deepEqual(wrong.map((x) => `${x.f} → ${x.to}: ${x.why}`), []);
+  assert.match(queueLeak('src/service/queue/job-queue.ts', 'src/service/predictions/result-json.ts') ?? '', /may not import service\/predictions\//);
+  assert.match(queueLeak('src/service/queue/redis-stores.ts', 'src/genre/result.ts') ?? '', /may not import genre\//);
+  assert.match(queueLeak('src/service/queue/job-queue.ts', 'src/types.ts') ?? '', /may not import types\.ts/);
+  assert.equal(queueLeak('src/service/predictions/jobs.ts', 'src/service/queue/job-queue.ts'), undefined);
+  assert.equal(queueLeak('src/service/queue/bullmq-queue.ts', 'src/errors.ts'), undefined);
+});

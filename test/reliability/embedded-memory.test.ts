@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { createInlineQueue } from '../../src/service/queue/inline-queue.js';
 import { pollJob, startTestApp } from '../service/harness.js';
 import { fakeResult, scriptedProcessor, silentLogger, sleep, testConfig } from '../service/queue/helpers.js';
+import { predictionJobs } from '../../src/service/predictions/jobs.js';
 
 /** A result whose image is `kb` KiB of base64, like a real one (~100–140 KB). */
 function resultOfSize(kb: number) {
@@ -16,7 +17,7 @@ function resultOfSize(kb: number) {
 
 for (const { kb, bound } of [{ kb: 60, bound: 'bytes' }, { kb: 1, bound: 'entries' }]) test(`result cache and finished-job store stay within their caps over 300 distinct jobs (${kb}-KiB images: the ${bound} cap binds)`, async () => {
   const config = testConfig({ INLINE_CACHE_MAX_BYTES: String(1024 * 1024), INLINE_CACHE_MAX_ENTRIES: '50', INLINE_CONCURRENCY: '4' });
-  const queue = createInlineQueue({ config, process: scriptedProcessor(async () => resultOfSize(kb)).process, logger: silentLogger });
+  const queue = createInlineQueue({ spec: predictionJobs, config, process: scriptedProcessor(async () => resultOfSize(kb)).process, logger: silentLogger });
   const ids: string[] = [];
   let peak = { bytes: 0, entries: 0 };
   for (let i = 0; i < 300; i++) {
@@ -44,7 +45,7 @@ for (const { kb, bound } of [{ kb: 60, bound: 'bytes' }, { kb: 1, bound: 'entrie
 
 test('cached results expire on time without being asked for again', async () => {
   const config = testConfig({ RESULT_CACHE_TTL_S: '1' });
-  const queue = createInlineQueue({ config, process: scriptedProcessor(async () => resultOfSize(4)).process, logger: silentLogger });
+  const queue = createInlineQueue({ spec: predictionJobs, config, process: scriptedProcessor(async () => resultOfSize(4)).process, logger: silentLogger });
   for (let i = 0; i < 20; i++) {
     const { id } = await queue.submit({ data: { kind: 'upload', key: `upload:${i}`, sha256: String(i), bytes: 1 }, audio: Buffer.alloc(1) });
     await queue.waitForResult(id, 2_000);

@@ -11,6 +11,7 @@ import { audioFixture } from '../helpers/audio-fixtures.js';
 import { pollJob, startTestApp } from '../service/harness.js';
 import { REDIS_URL, fakeResult, silentLogger } from '../service/queue/helpers.js';
 import { isolateTmpdir } from './helpers.js';
+import { predictionJobs } from '../../src/service/predictions/jobs.js';
 
 const tmp = isolateTmpdir();
 after(() => tmp.remove());
@@ -78,7 +79,7 @@ test('Redis mode with no live worker → /readyz 503, sync requests 503 NO_WORKE
     const queued = await t.http.get('/d/music-prediction?artist=Miles%20Davis&track=So%20What&mode=async');
     assert.equal(queued.status, 202, JSON.stringify(queued.body));
 
-    worker = startBullmqWorker({ config: t.config, redisUrl: REDIS_URL, process: async () => fakeResult(), logger: silentLogger });
+    worker = startBullmqWorker({ spec: predictionJobs, config: t.config, redisUrl: REDIS_URL, process: async () => fakeResult(), logger: silentLogger });
     await worker.ready();
     assert.equal((await pollJob(t, queued.headers.location!)).state, 'completed');
     // The worker count is reused for up to 1.5 s.

@@ -13,12 +13,13 @@ import { createBullmqQueue } from '../../src/service/queue/bullmq-queue.js';
 import { startBullmqWorker } from '../../src/service/queue/bullmq-worker.js';
 import { fakeResult, silentLogger, sleep, testConfig } from '../service/queue/helpers.js';
 import { startPrivateRedis, withinMs } from './helpers.js';
+import { predictionJobs } from '../../src/service/predictions/jobs.js';
 
 test('Redis SIGKILLed and restarted mid-stream: outage answers are 503 JSON, no accepted job is lost, no restart needed', async () => {
   const redis = await startPrivateRedis({ persistent: true });
   const config = testConfig({ RATE_LIMIT_MAX: '0', PROBE_RATE_LIMIT_MAX: '0', MAX_CONCURRENT_UPLOADS_PER_CLIENT: '8', JOB_ATTEMPTS: '3', WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000', SYNC_WAIT_MS: '8000' });
-  const queue = await createBullmqQueue({ config, redisUrl: redis.url, logger: silentLogger });
-  const worker = startBullmqWorker({ config, redisUrl: redis.url, logger: silentLogger, process: async () => (await sleep(30), fakeResult()) });
+  const queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl: redis.url, logger: silentLogger });
+  const worker = startBullmqWorker({ spec: predictionJobs, config, redisUrl: redis.url, logger: silentLogger, process: async () => (await sleep(30), fakeResult()) });
   await worker.ready();
   const { app } = await buildApp({ config, logger: silentLogger, queue, providers: [] });
   await app.ready();

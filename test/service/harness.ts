@@ -11,11 +11,12 @@ import { createProviders } from '../../src/previews/providers.js';
 import { createBullmqQueue } from '../../src/service/queue/bullmq-queue.js';
 import { startBullmqWorker, type RunningWorker } from '../../src/service/queue/bullmq-worker.js';
 import { createInlineQueue } from '../../src/service/queue/inline-queue.js';
-import type { JobQueue } from '../../src/service/queue/job-queue.js';
+import type { PredictionQueue } from '../../src/service/predictions/jobs.js';
 import type { JobProcessor } from '../../src/service/predictions/processor.js';
 import type { ReadinessProbe } from '../../src/service/routes/health.js';
 import { startFakeProviders, type FakeProviders, type FakeTrack } from '../helpers/fake-providers.js';
 import { REDIS_URL, cleanupRedis, silentLogger, testConfig } from './queue/helpers.js';
+import { predictionJobs } from '../../src/service/predictions/jobs.js';
 
 export const TINY_MODEL_DIR = 'test/fixtures/tiny-model';
 export const TINY_MODEL_LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz'];
@@ -32,7 +33,7 @@ export interface TestApp {
   env: Record<string, string>;
   http: ReturnType<typeof supertest>;
   config: Config;
-  queue: JobQueue;
+  queue: PredictionQueue;
   fake: FakeProviders;
   /** How many times the processor ran (dedup and cache tests count on it). */
   processed(): number;
@@ -84,15 +85,15 @@ export async function startTestApp({
     return (injected ?? pipeline!.process)(job);
   };
   let worker: RunningWorker | undefined;
-  let queue: JobQueue;
+  let queue: PredictionQueue;
   if (queueKind === 'bullmq') {
-    queue = await createBullmqQueue({ config, redisUrl: REDIS_URL, logger: silentLogger });
+    queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl: REDIS_URL, logger: silentLogger });
     if (inProcessWorker) {
-      worker = startBullmqWorker({ config, redisUrl: REDIS_URL, process, logger: silentLogger });
+      worker = startBullmqWorker({ spec: predictionJobs, config, redisUrl: REDIS_URL, process, logger: silentLogger });
       await worker.ready();
     }
   } else {
-    queue = createInlineQueue({ config, process, logger: silentLogger });
+    queue = createInlineQueue({ spec: predictionJobs, config, process, logger: silentLogger });
   }
   const metrics = createMetrics({ queue, defaultMetrics: false });
   const providers = createProviders({ config, logger: silentLogger });

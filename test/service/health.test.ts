@@ -9,6 +9,7 @@ import { buildApp } from '../../src/service/app.js';
 import { createInlineQueue } from '../../src/service/queue/inline-queue.js';
 import { fakeResult, silentLogger, testConfig } from './queue/helpers.js';
 import { startTestApp, type TestApp } from './harness.js';
+import { predictionJobs } from '../../src/service/predictions/jobs.js';
 
 let t: TestApp;
 before(async () => {
@@ -33,7 +34,7 @@ test('GET /readyz → 200 with queue (Redis ping), model, backend and ffmpeg che
 
 test('GET /readyz → 503 when a check fails', async () => {
   const config = testConfig({ LOG_LEVEL: 'silent' });
-  const queue = createInlineQueue({ config, process: async () => fakeResult(), logger: silentLogger });
+  const queue = createInlineQueue({ spec: predictionJobs, config, process: async () => fakeResult(), logger: silentLogger });
   const { app } = await buildApp({
     config,
     logger: silentLogger,
@@ -83,7 +84,7 @@ test('the widget directory is served at / (index.html)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mp-public-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>widget</title>');
   const config = testConfig();
-  const queue = createInlineQueue({ config, process: async () => fakeResult(), logger: silentLogger });
+  const queue = createInlineQueue({ spec: predictionJobs, config, process: async () => fakeResult(), logger: silentLogger });
   const { app } = await buildApp({ config, logger: silentLogger, queue, providers: [], publicDir: dir });
   try {
     await app.ready();

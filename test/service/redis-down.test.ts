@@ -8,6 +8,7 @@ import { buildApp } from '../../src/service/app.js';
 import { createMetrics } from '../../src/service/metrics.js';
 import { createBullmqQueue } from '../../src/service/queue/bullmq-queue.js';
 import { silentLogger, testConfig } from './queue/helpers.js';
+import { predictionJobs } from '../../src/service/predictions/jobs.js';
 
 /** A port nothing listens on: bind one, note it, close it. */
 async function deadPort(): Promise<number> {
@@ -20,7 +21,7 @@ async function deadPort(): Promise<number> {
 
 test('Redis down: readyz 503, requests 503 QUEUE_UNAVAILABLE fast, metrics still served', async () => {
   const config = testConfig({ REDIS_TIMEOUT_MS: '500' });
-  const queue = await createBullmqQueue({ config, redisUrl: `redis://127.0.0.1:${await deadPort()}`, logger: silentLogger });
+  const queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl: `redis://127.0.0.1:${await deadPort()}`, logger: silentLogger });
   const { app } = await buildApp({ config, logger: silentLogger, queue, providers: [], metrics: createMetrics({ queue, defaultMetrics: false }) });
   try {
     await app.ready();

@@ -7,6 +7,7 @@
 // keeps the image's JSON string literal as bytes, which the route copies into the reply.
 import { isAscii } from 'node:buffer';
 import type { PredictionResult } from '../../genre/result.js';
+import type { ResultCodec } from '../queue/job-queue.js';
 
 /** A result read back from a cache. */
 export interface CachedResult {
@@ -49,3 +50,18 @@ export function parseCachedResult(raw: Buffer): CachedResult {
   }
   return { result: JSON.parse(raw.toString('utf8')) as PredictionResult };
 }
+
+/** Bookkeeping beside the image (labels, probabilities, segments, timings): a generous flat guess. */
+const RESULT_OVERHEAD_BYTES = 4096;
+
+/** How the job queue stores prediction results, in Redis and in process. */
+export const predictionCodec: ResultCodec<PredictionResult, CachedResult> = {
+  serialize: serializeResult,
+  parse: parseCachedResult,
+  resultOf: (hit) => hit.result,
+  fresh: (result) => ({ result }),
+  // The image serialised once when cached, not on every cached answer.
+  forCache: (result) => ({ result, mfccJson: Buffer.from(JSON.stringify(result.mfcc)) }),
+  sizeOf: (hit) => (hit.mfccJson?.length ?? hit.result.mfcc.length) + RESULT_OVERHEAD_BYTES,
+  timingsOf: (result) => result.timingsMs,
+};

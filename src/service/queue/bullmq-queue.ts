@@ -15,11 +15,11 @@ import {
   type JobQueue,
   type JobState,
   type JobStatus,
-  type PredictionJobData,
+  type KeyedJobData,
+  type QueueSpec,
 } from './job-queue.js';
 import { createRedisConnection, withRedis } from './redis.js';
 import { createRedisResultCache, createRedisUploadStore } from './redis-stores.js';
-import type { CachedResult } from '../predictions/result-json.js';
 
 type QueueConfig = Pick<
   Config,
@@ -58,19 +58,22 @@ const STATE_MAP: Record<string, JobState | undefined> = {
   failed: 'failed',
 };
 
-export async function createBullmqQueue({
+export async function createBullmqQueue<Data extends KeyedJobData, Result, Hit>({
+  spec,
   config,
   redisUrl,
   logger,
 }: {
+  spec: QueueSpec<Data, Result, Hit>;
   config: QueueConfig;
   redisUrl: string;
   logger: Logger;
-}): Promise<JobQueue> {
+}): Promise<JobQueue<Data, Result, Hit>> {
+  const { codec } = spec;
   const redis: Redis = createRedisConnection({ url: redisUrl, name: 'music-prediction-api', failFast: true });
   const eventsConnection = createRedisConnection({ url: redisUrl, name: 'music-prediction-api-events' });
   const names = { prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME };
-  const queue = new Queue<PredictionJobData, JobReturnValue>(config.QUEUE_NAME, {
+  const queue = new Queue<KeyedJobData, JobReturnValue<Result>, string>(config.QUEUE_NAME, {
     connection: redis,
     prefix: config.QUEUE_PREFIX,
     defaultJobOptions: defaultJobOptions(config),
@@ -79,21 +82,22 @@ export async function createBullmqQueue({
   queue.on('error', (err) => logger.warn({ err }, 'queue connection error'));
   events.on('error', (err) => logger.warn({ err }, 'queue events connection error'));
   const uploads = createRedisUploadStore({ redis, ...names, ttlSeconds: config.UPLOAD_TTL_S });
-  const results = createRedisResultCache({ redis, ...names, ttlSeconds: config.RESULT_CACHE_TTL_S });
+  const results = createRedisResultCache({ redis, codec, ...names, ttlSeconds: config.RESULT_CACHE_TTL_S });
   const limited = <T>(what: string, call: () => Promise<T>) => withRedis(what, call, config.REDIS_TIMEOUT_MS);
   let workerCount: { at: number; count: Promise<number | undefined> } | undefined;
   const listeners: Array<(event: FinishedEvent) => void> = [];
   const emit = (event: FinishedEvent) => listeners.forEach((l) => l(event));
   events.on('completed', ({ jobId, returnvalue }) => {
-    const value = returnvalue as unknown as JobReturnValue | undefined;
-    emit({ id: jobId, outcome: 'completed', timingsMs: value?.timingsMs });
+    const value = returnvalue as unknown as JobReturnValue<Result> | undefined;
+    const timingsMs = value === undefined ? undefined : isCachedResultRef(value) ? value.timingsMs : codec.timingsOf(value);
+    emit({ id: jobId, outcome: 'completed', timingsMs });
   });
   /**
    * A finished job's result: its return value, or the cached copy it refers to (job-queue.ts,
    * CachedResultRef). null when that copy is gone (expired or evicted before the job record).
    */
-  const resultOf = async (key: string, value: JobReturnValue): Promise<CachedResult | null> =>
-    isCachedResultRef(value) ? results.load(key) : { result: value };
+  const resultOf = async (key: string, value: JobReturnValue<Result>): Promise<Hit | null> =>
+    isCachedResultRef(value) ? results.load(key) : codec.fresh(value);
   events.on('failed', ({ jobId, failedReason }) => emit({ id: jobId, outcome: 'failed', error: decodeFailure(failedReason) }));
   // Not awaited: with Redis down at boot the API still starts, /readyz says why, requests get 503.
   events.waitUntilReady().catch((err: unknown) => logger.warn({ err }, 'queue events not ready'));
@@ -113,9 +117,10 @@ export async function createBullmqQueue({
           if (state !== 'failed' && state !== 'unknown' && !resultGone) return { id, deduplicated: true };
           await existing.remove().catch((err: unknown) => logger.warn({ err, jobId: id }, 'could not remove failed job'));
         }
-        if (data.kind === 'upload') {
+        const upload = spec.uploadOf(data);
+        if (upload) {
           if (!audio) throw new Error('upload job submitted without audio');
-          await uploads.put(data.sha256, audio);
+          await uploads.put(upload.id, audio);
         }
         // Concurrent adds with the same jobId create one job: BullMQ ignores the second add.
         // (Bytes put by the losing add expire with UPLOAD_TTL_S at the latest.)
@@ -124,7 +129,7 @@ export async function createBullmqQueue({
       }),
     getCachedResult: (key) => limited('cache read', () => results.get(key)),
     getStatus: (id) =>
-      limited('status', async (): Promise<JobStatus | null> => {
+      limited('status', async (): Promise<JobStatus<Result> | null> => {
         // State first, then the job: read the other way round, a job that completes in between
         // is reported "completed" from a snapshot taken before it had its result.
         const state = STATE_MAP[await queue.getJobState(id)];
@@ -141,7 +146,7 @@ export async function createBullmqQueue({
           attemptsMade: job.attemptsMade,
           createdAt: job.timestamp,
           ...(job.finishedOn ? { finishedAt: job.finishedOn } : {}),
-          ...(finished ? { result: finished.result } : {}),
+          ...(finished ? { result: codec.resultOf(finished) } : {}),
           ...(state === 'failed' ? { error: decodeFailure(job.failedReason) } : {}),
         };
       }),
@@ -149,7 +154,7 @@ export async function createBullmqQueue({
       const job = await limited('wait', () => queue.getJob(id));
       if (!job) throw new NotFoundError('JOB_NOT_FOUND', `no job with id ${id}`);
       const started = Date.now();
-      let value: JobReturnValue;
+      let value: JobReturnValue<Result>;
       try {
         value = await job.waitUntilFinished(events, timeoutMs);
       } catch (err) {
@@ -174,7 +179,7 @@ export async function createBullmqQueue({
         // Upload bytes stay in Redis until their job finishes: the sizes are in the jobs' data.
         // At most MAX_QUEUE_BACKLOG waiting jobs plus the running ones: a bounded read.
         const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
-        return jobs.reduce((sum, job) => sum + (job?.data.kind === 'upload' ? job.data.bytes : 0), 0);
+        return jobs.reduce((sum, job) => sum + (job ? (spec.uploadOf(job.data as Data)?.bytes ?? 0) : 0), 0);
       }),
     onFinished: (listener) => void listeners.push(listener),
     ping: () => limited('ping', async () => void (await redis.ping())),

@@ -3,8 +3,8 @@
 import { Worker } from 'bullmq';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import type { JobReturnValue, PredictionJobData } from './job-queue.js';
-import { toBullmqProcessor, type JobProcessor } from '../predictions/processor.js';
+import { toBullmqProcessor } from './bullmq-processor.js';
+import type { JobProcessor, JobReturnValue, KeyedJobData, QueueSpec } from './job-queue.js';
 import { createRedisConnection } from './redis.js';
 import { createRedisResultCache, createRedisUploadStore } from './redis-stores.js';
 
@@ -28,30 +28,33 @@ export interface RunningWorker {
   ready(): Promise<void>;
 }
 
-export function startBullmqWorker({
+export function startBullmqWorker<Data extends KeyedJobData, Result, Hit>({
+  spec,
   config,
   redisUrl,
   process,
   logger,
 }: {
+  spec: QueueSpec<Data, Result, Hit>;
   config: WorkerConfig;
   redisUrl: string;
-  process: JobProcessor;
+  process: JobProcessor<Data, Result>;
   logger: Logger;
 }): RunningWorker {
   const redis = createRedisConnection({ url: redisUrl, name: 'music-prediction-worker' });
   const names = { prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME };
   const processor = toBullmqProcessor({
+    spec,
     process,
     uploads: createRedisUploadStore({ redis, ...names, ttlSeconds: config.UPLOAD_TTL_S }),
-    results: createRedisResultCache({ redis, ...names, ttlSeconds: config.RESULT_CACHE_TTL_S }),
+    results: createRedisResultCache({ redis, codec: spec.codec, ...names, ttlSeconds: config.RESULT_CACHE_TTL_S }),
     // The cached copy lives at least as long as the job record is meant to, so the job can return
     // a reference to it. (BullMQ drops finished jobs lazily, so a record can outlive its cached
     // result on a quiet queue: readers treat such a job as gone, see bullmq-queue.ts.)
     returnReference: config.RESULT_CACHE_TTL_S >= config.JOB_RETENTION_S,
   });
   const workerConnection = createRedisConnection({ url: redisUrl, name: 'music-prediction-worker-jobs' });
-  const worker = new Worker<PredictionJobData, JobReturnValue>(config.QUEUE_NAME, processor, {
+  const worker = new Worker<Data, JobReturnValue<Result>>(config.QUEUE_NAME, processor, {
     connection: workerConnection,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,

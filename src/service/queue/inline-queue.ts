@@ -10,9 +10,15 @@ import type { Config } from '../../config.js';
 import { NotFoundError, TransientError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { SyncWaitTimeout, toAppError, toJobFailure } from './failure.js';
-import { jobIdForKey, type FinishedEvent, type JobQueue, type JobStatus, type PredictionJobData } from './job-queue.js';
-import type { JobProcessor } from '../predictions/processor.js';
-import type { CachedResult } from '../predictions/result-json.js';
+import {
+  jobIdForKey,
+  type FinishedEvent,
+  type JobProcessor,
+  type JobQueue,
+  type JobStatus,
+  type KeyedJobData,
+  type QueueSpec,
+} from './job-queue.js';
 
 type InlineConfig = Pick<
   Config,
@@ -28,34 +34,46 @@ export interface InlineQueueMemory {
   queuedBytes: number;
 }
 
-export type InlineQueue = JobQueue & { memory(): InlineQueueMemory };
+export type InlineQueue<Data extends KeyedJobData, Result, Hit> = JobQueue<Data, Result, Hit> & { memory(): InlineQueueMemory };
 
-/** Bookkeeping beside the image (labels, probabilities, segments, timings): a generous flat guess. */
-const RESULT_OVERHEAD_BYTES = 4096;
+/** A failed job's bookkeeping (status, error): a generous flat guess. */
+const FAILED_ENTRY_BYTES = 4096;
 
-interface Entry extends JobStatus {
-  data: PredictionJobData;
+interface Entry<Data, Result> extends JobStatus<Result> {
+  data: Data;
   audio?: Buffer;
   settled: Promise<void>;
   settle: () => void;
 }
 
-export function createInlineQueue({ config, process, logger }: { config: InlineConfig; process: JobProcessor; logger: Logger }): InlineQueue {
+export function createInlineQueue<Data extends KeyedJobData, Result, Hit extends object>({
+  spec,
+  config,
+  process,
+  logger,
+}: {
+  spec: QueueSpec<Data, Result, Hit>;
+  config: InlineConfig;
+  process: JobProcessor<Data, Result>;
+  logger: Logger;
+}): InlineQueue<Data, Result, Hit> {
+  type Job = Entry<Data, Result>;
+  const { codec } = spec;
   /** Jobs waiting, delayed or running: bounded by MAX_QUEUE_BACKLOG and MAX_QUEUED_UPLOAD_BYTES. */
-  const jobs = new Map<string, Entry>();
+  const jobs = new Map<string, Job>();
   const bounds = { max: config.INLINE_CACHE_MAX_ENTRIES, maxSize: config.INLINE_CACHE_MAX_BYTES, ttlAutopurge: true };
-  const finished = new LRUCache<string, Entry>({
+  const finished = new LRUCache<string, Job>({
     ...bounds,
     ttl: config.JOB_RETENTION_S * 1000,
-    sizeCalculation: (entry) => (entry.result?.mfcc.length ?? 0) + RESULT_OVERHEAD_BYTES,
+    sizeCalculation: (entry) => (entry.result === undefined ? FAILED_ENTRY_BYTES : Math.max(1, codec.sizeOf(codec.fresh(entry.result)))),
   });
-  const cache = new LRUCache<string, CachedResult>({
+  const cache = new LRUCache<string, Hit>({
     ...bounds,
     ttl: Math.max(config.RESULT_CACHE_TTL_S, 1) * 1000,
-    sizeCalculation: (hit) => (hit.mfccJson?.length ?? hit.result.mfcc.length) + RESULT_OVERHEAD_BYTES,
+    sizeCalculation: (hit) => Math.max(1, codec.sizeOf(hit)),
   });
   let queuedBytes = 0;
-  const pending: Entry[] = [];
+  const pending: Job[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const listeners: Array<(event: FinishedEvent) => void> = [];
   let running = 0;
@@ -71,7 +89,7 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
     timers.add(t);
   };
 
-  function finish(entry: Entry, outcome: FinishedEvent) {
+  function finish(entry: Job, outcome: FinishedEvent) {
     entry.finishedAt = Date.now();
     queuedBytes -= entry.audio?.length ?? 0;
     delete entry.audio;
@@ -81,7 +99,7 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
     listeners.forEach((l) => l(outcome));
   }
 
-  async function run(entry: Entry) {
+  async function run(entry: Job) {
     running++;
     entry.state = 'active';
     try {
@@ -94,12 +112,11 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
       });
       entry.attemptsMade++;
       if (config.RESULT_CACHE_TTL_S > 0) {
-        // The image serialised once here, not on every cached answer (see result-json.ts).
-        const mfccJson = Buffer.from(JSON.stringify(result.mfcc));
-        cache.set(entry.data.key, { result, mfccJson });
+        // Serialised once here (as the codec chooses), not on every cached answer.
+        cache.set(entry.data.key, codec.forCache(result));
       }
       Object.assign(entry, { state: 'completed', result });
-      finish(entry, { id: entry.id, outcome: 'completed', timingsMs: result.timingsMs });
+      finish(entry, { id: entry.id, outcome: 'completed', timingsMs: codec.timingsOf(result) });
     } catch (err) {
       entry.attemptsMade++;
       const failure = toJobFailure(err);
@@ -121,7 +138,7 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
     }
   }
 
-  function enqueue(entry: Entry) {
+  function enqueue(entry: Job) {
     entry.state = 'waiting';
     pending.push(entry);
     pump();
@@ -141,7 +158,7 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
       finished.delete(id);
       let settle!: () => void;
       const settled = new Promise<void>((resolve) => (settle = resolve));
-      const entry: Entry = { id, data, audio, state: 'waiting', progress: null, attemptsMade: 0, createdAt: Date.now(), settled, settle };
+      const entry: Job = { id, data, audio, state: 'waiting', progress: null, attemptsMade: 0, createdAt: Date.now(), settled, settle };
       jobs.set(id, entry);
       queuedBytes += audio?.length ?? 0;
       enqueue(entry);
@@ -164,7 +181,7 @@ export function createInlineQueue({ config, process, logger }: { config: InlineC
       const outcome = await Promise.race([entry.settled, timedOut]);
       clearTimeout(timer);
       if (outcome === 'timeout') throw new SyncWaitTimeout(id, timeoutMs);
-      if (entry.state === 'completed' && entry.result) return { result: entry.result };
+      if (entry.state === 'completed' && entry.result !== undefined) return codec.fresh(entry.result);
       throw toAppError(entry.error ?? toJobFailure(new Error('job ended without a result')));
     },
     backlog: async () => pending.length + delayed,

@@ -1,15 +1,42 @@
 // The one interface the API talks to, whatever runs the jobs: BullMQ on Redis (bullmq-queue.ts)
 // or an in-process runner (inline-queue.ts). Both dedupe by job key, cache finished results
 // under that key, retry transient failures and keep error codes intact across the queue.
+// Generic over the job data and the result: the caller injects a QueueSpec (codec and upload
+// accessor), so nothing here knows the shape of what the jobs compute.
 import { createHash } from 'node:crypto';
-import type { PredictionResult } from '../../genre/result.js';
-import type { PreviewMatch } from '../../types.js';
-import type { CachedResult } from '../predictions/result-json.js';
 
-/** What a job needs besides the audio bytes (uploads travel separately: see UploadStore). */
-export type PredictionJobData =
-  | { kind: 'track'; key: string; match: PreviewMatch }
-  | { kind: 'upload'; key: string; sha256: string; bytes: number };
+/** What every job carries: the key it is deduplicated and cached by. */
+export interface KeyedJobData {
+  key: string;
+}
+
+/**
+ * How results are stored. `Hit` is what a read hands back: the result plus whatever the codec
+ * keeps to answer without re-serialising (e.g. a large field's JSON bytes).
+ */
+export interface ResultCodec<Result, Hit> {
+  /** The value written to Redis. */
+  serialize(result: Result): string;
+  /** A Redis value read back (bytes, so a codec may keep parts of it undecoded). */
+  parse(raw: Buffer): Hit;
+  /** The result inside a read. */
+  resultOf(hit: Hit): Result;
+  /** A result just computed, as handed to a waiting caller. */
+  fresh(result: Result): Hit;
+  /** A result just computed, as kept in the in-process cache (serialise once, answer many). */
+  forCache(result: Result): Hit;
+  /** Approximate bytes held, for the in-process memory bounds. */
+  sizeOf(hit: Hit): number;
+  /** Stage timings to report with the finished event, if the result has any. */
+  timingsOf(result: Result): Record<string, number> | undefined;
+}
+
+/** What the queue needs to know about a kind of job, supplied by whoever defines the jobs. */
+export interface QueueSpec<Data extends KeyedJobData, Result, Hit> {
+  codec: ResultCodec<Result, Hit>;
+  /** The upload bytes a job needs (they travel beside the job data: see UploadStore), if any. */
+  uploadOf(data: Data): { id: string; bytes: number } | undefined;
+}
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';
 
@@ -26,20 +53,20 @@ export interface JobFailure {
   permanent: boolean;
 }
 
-export interface JobStatus {
+export interface JobStatus<Result> {
   id: string;
   state: JobState;
   progress: JobProgress | null;
   attemptsMade: number;
   createdAt: number;
   finishedAt?: number;
-  result?: PredictionResult;
+  result?: Result;
   error?: JobFailure;
 }
 
-export interface SubmitRequest {
-  data: PredictionJobData;
-  /** Upload bytes; required when data.kind is 'upload'. */
+export interface SubmitRequest<Data> {
+  data: Data;
+  /** Upload bytes; required when the spec's uploadOf(data) names some. */
   audio?: Buffer;
 }
 
@@ -52,32 +79,31 @@ export type FinishedEvent =
  * What a BullMQ job returns when its result is in the result cache for at least as long as the
  * job record lives (RESULT_CACHE_TTL_S >= JOB_RETENTION_S, the default): a reference instead of
  * the result. BullMQ writes a return value twice, into the job's hash and into the events stream
- * (XADD, kept up to 10,000 events), so a full ~115 KB result (the image is > 95 % of it) sat in
- * Redis three times; readers load it from the cache by the job's key (bullmq-queue.ts).
+ * (XADD, kept up to 10,000 events), so a large result sat in Redis three times; readers load it from the cache by the job's key (bullmq-queue.ts).
  */
 export interface CachedResultRef {
   resultIn: 'cache';
   timingsMs?: Record<string, number>;
 }
 
-export type JobReturnValue = PredictionResult | CachedResultRef;
+export type JobReturnValue<Result> = Result | CachedResultRef;
 
 export function isCachedResultRef(value: unknown): value is CachedResultRef {
   return typeof value === 'object' && value !== null && (value as { resultIn?: unknown }).resultIn === 'cache';
 }
 
-export interface JobQueue {
+export interface JobQueue<Data extends KeyedJobData, Result, Hit> {
   readonly kind: 'bullmq' | 'inline';
   /** Adds a job unless one with the same key is waiting/running; returns its id either way. */
-  submit(req: SubmitRequest): Promise<{ id: string; deduplicated: boolean }>;
-  /** The finished result for this key, if cached (with its image already as JSON when known). */
-  getCachedResult(key: string): Promise<CachedResult | null>;
-  getStatus(id: string): Promise<JobStatus | null>;
+  submit(req: SubmitRequest<Data>): Promise<{ id: string; deduplicated: boolean }>;
+  /** The finished result for this key, if cached (as the codec reads it). */
+  getCachedResult(key: string): Promise<Hit | null>;
+  getStatus(id: string): Promise<JobStatus<Result> | null>;
   /**
-   * Resolves with the result (and its image as JSON when it was read from the cache), rejects
-   * with the job's AppError, or with SyncWaitTimeout.
+   * Resolves with the result (as the codec reads it), rejects with the job's AppError, or with
+   * SyncWaitTimeout.
    */
-  waitForResult(id: string, timeoutMs: number): Promise<CachedResult>;
+  waitForResult(id: string, timeoutMs: number): Promise<Hit>;
   /** Jobs waiting or delayed, not yet running. */
   backlog(): Promise<number>;
   /** Upload bytes held for jobs not finished yet (waiting, delayed or running). */
@@ -103,10 +129,15 @@ export function jobIdForKey(key: string): string {
 
 export const JOB_ID_PATTERN = /^[0-9a-f]{32}$/;
 
-export function trackJobKey(match: Pick<PreviewMatch, 'provider' | 'trackId'>): string {
-  return `track:${match.provider}:${match.trackId}`;
+/** A queued job as the processor sees it: its data, its upload bytes, progress reporting. */
+export interface ProcessorJob<Data> {
+  id: string;
+  data: Data;
+  /** Upload bytes, loaded by the queue implementation. */
+  audio?: Buffer;
+  attempt: number;
+  reportProgress(progress: JobProgress): Promise<void>;
+  signal?: AbortSignal;
 }
 
-export function uploadJobKey(sha256: string): string {
-  return `upload:${sha256}`;
-}
+export type JobProcessor<Data, Result> = (job: ProcessorJob<Data>) => Promise<Result>;

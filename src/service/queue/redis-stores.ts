@@ -1,9 +1,8 @@
 // Two small Redis stores beside the BullMQ queue, under the same prefix and queue name:
 // upload bytes (so workers on other machines can read them; TTL so nothing outlives a lost job)
-// and finished results (so a repeat answers without a job), laid out by result-json.ts.
+// and finished results (so a repeat answers without a job), laid out by the caller's codec.
 import type { Redis } from 'ioredis';
-import type { PredictionResult } from '../../genre/result.js';
-import { parseCachedResult, serializeResult, type CachedResult } from '../predictions/result-json.js';
+import type { ResultCodec } from './job-queue.js';
 
 export interface UploadStore {
   put(sha256: string, audio: Buffer): Promise<void>;
@@ -11,14 +10,14 @@ export interface UploadStore {
   delete(sha256: string): Promise<void>;
 }
 
-export interface ResultCache {
+export interface ResultCache<Result, Hit> {
   /** A cache lookup: null when this process has the cache turned off (RESULT_CACHE_TTL_S=0). */
-  get(key: string): Promise<CachedResult | null>;
+  get(key: string): Promise<Hit | null>;
   /** The stored result whatever this process's cache setting: a job's result by reference. */
-  load(key: string): Promise<CachedResult | null>;
+  load(key: string): Promise<Hit | null>;
   /** Whether a result is stored for this key (without reading it). */
   has(key: string): Promise<boolean>;
-  set(key: string, result: PredictionResult): Promise<void>;
+  set(key: string, result: Result): Promise<void>;
 }
 
 export function redisKeyspace({ prefix, queueName }: { prefix: string; queueName: string }) {
@@ -54,22 +53,24 @@ export function createRedisUploadStore({
   };
 }
 
-export function createRedisResultCache({
+export function createRedisResultCache<Result, Hit>({
   redis,
+  codec,
   prefix,
   queueName,
   ttlSeconds,
 }: {
   redis: Redis;
+  codec: ResultCodec<Result, Hit>;
   prefix: string;
   queueName: string;
   ttlSeconds: number;
-}): ResultCache {
+}): ResultCache<Result, Hit> {
   const keys = redisKeyspace({ prefix, queueName });
-  // Bytes, not a string: the image's JSON is passed on without a UTF-8 decode (result-json.ts).
+  // Bytes, not a string: a codec may pass parts on without a UTF-8 decode.
   const load = async (key: string) => {
     const raw = await redis.getBuffer(keys.result(key));
-    return raw === null ? null : parseCachedResult(raw);
+    return raw === null ? null : codec.parse(raw);
   };
   return {
     get: async (key) => (ttlSeconds === 0 ? null : load(key)),
@@ -77,7 +78,7 @@ export function createRedisResultCache({
     has: async (key) => (await redis.exists(keys.result(key))) === 1,
     async set(key, result) {
       if (ttlSeconds === 0) return;
-      await redis.set(keys.result(key), serializeResult(result), 'EX', ttlSeconds);
+      await redis.set(keys.result(key), codec.serialize(result), 'EX', ttlSeconds);
     },
   };
 }

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
-import { JOB_ID_PATTERN, type JobQueue } from '../queue/job-queue.js';
+import { JOB_ID_PATTERN } from '../queue/job-queue.js';
+import type { PredictionQueue } from '../predictions/jobs.js';
 import { formatPrediction } from './run-prediction.js';
 import { errorResponse, json, rateLimited, unavailable } from './schemas.js';
 import { withErrorCode, type ZodTypeProvider } from './validate.js';
@@ -30,7 +31,7 @@ export function acceptedBody(jobId: string) {
   return { jobId, status: 'queued', location: `/jobs/${jobId}` };
 }
 
-export function registerJobRoutes(app: FastifyInstance, { queue }: { queue: JobQueue }): void {
+export function registerJobRoutes(app: FastifyInstance, { queue }: { queue: PredictionQueue }): void {
   app.withTypeProvider<ZodTypeProvider>().get('/jobs/:id', { schema }, async (request) => {
     const { id } = request.params;
     const status = await queue.getStatus(id);

@@ -9,7 +9,7 @@ import type { Logger } from '../../logger.js';
 import type { AppMetrics } from '../metrics.js';
 import { createPreviewLookup } from '../../previews/lookup-cache.js';
 import type { PreviewProvider } from '../../previews/provider.js';
-import { trackJobKey, type JobQueue } from '../queue/job-queue.js';
+import { trackJobKey, type PredictionQueue } from '../predictions/jobs.js';
 import { createClientLookupLimit } from './client-lookup-limit.js';
 import { acceptedBody } from './jobs.js';
 import { JSON_CONTENT_TYPE, predictionBody, runPrediction } from './run-prediction.js';
@@ -18,7 +18,7 @@ import { modeParam, textParam, type ZodTypeProvider } from './validate.js';
 
 export function registerLegacyRoute(
   app: FastifyInstance,
-  { config, queue, providers, metrics }: { config: Config; queue: JobQueue; providers: readonly PreviewProvider[]; metrics?: AppMetrics },
+  { config, queue, providers, metrics }: { config: Config; queue: PredictionQueue; providers: readonly PreviewProvider[]; metrics?: AppMetrics },
 ): void {
   const querystring = z.object({
     artist: textParam(config.MAX_QUERY_CHARS).describe('Artist name; trimmed, at most MAX_QUERY_CHARS characters.'),

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { AppError, InputError } from '../../errors.js';
 import type { AppMetrics } from '../metrics.js';
-import { uploadJobKey, type JobQueue } from '../queue/job-queue.js';
+import { uploadJobKey, type PredictionQueue } from '../predictions/jobs.js';
 import { acceptedBody } from './jobs.js';
 import { JSON_CONTENT_TYPE, predictionBody, runPrediction } from './run-prediction.js';
 import { accepted, errorResponse, json, rateLimited, syncTimeout, unavailable } from './schemas.js';
@@ -71,7 +71,7 @@ async function readSingleFile(request: FastifyRequest): Promise<Buffer> {
 
 export function registerPredictRoute(
   app: FastifyInstance,
-  { config, queue, metrics }: { config: Config; queue: JobQueue; metrics?: AppMetrics },
+  { config, queue, metrics }: { config: Config; queue: PredictionQueue; metrics?: AppMetrics },
 ): void {
   app.withTypeProvider<ZodTypeProvider>().post('/predict', { schema }, async (request, reply) => {
     const { mode } = request.query;

@@ -4,7 +4,8 @@ import type { Config } from '../../config.js';
 import type { AppMetrics } from '../metrics.js';
 import type { PredictionResult } from '../../genre/result.js';
 import { TransientError } from '../../errors.js';
-import type { JobQueue, SubmitRequest } from '../queue/job-queue.js';
+import type { SubmitRequest } from '../queue/job-queue.js';
+import type { PredictionJobData, PredictionQueue } from '../predictions/jobs.js';
 import { QueueFullError } from './errors.js';
 
 export type PredictionOutcome =
@@ -16,8 +17,8 @@ export type PredictionOutcome =
 // backlog and all get in (measured: 9 queued for a limit of 5). Admission is serialised per queue
 // in this process, so one API process never exceeds the limit; several API processes can each
 // overshoot by at most one job. (Two Redis round trips per admission: cheap next to a prediction.)
-const admissions = new WeakMap<JobQueue, Promise<unknown>>();
-function admitOne<T>(queue: JobQueue, admit: () => Promise<T>): Promise<T> {
+const admissions = new WeakMap<PredictionQueue, Promise<unknown>>();
+function admitOne<T>(queue: PredictionQueue, admit: () => Promise<T>): Promise<T> {
   const turn = (admissions.get(queue) ?? Promise.resolve()).then(admit);
   admissions.set(queue, turn.catch(() => undefined));
   return turn;
@@ -30,10 +31,10 @@ export async function runPrediction({
   request,
   mode,
 }: {
-  queue: JobQueue;
+  queue: PredictionQueue;
   config: Pick<Config, 'MAX_QUEUE_BACKLOG' | 'SYNC_WAIT_MS' | 'MAX_QUEUED_UPLOAD_BYTES'>;
   metrics?: AppMetrics;
-  request: SubmitRequest;
+  request: SubmitRequest<PredictionJobData>;
   mode: 'sync' | 'async';
 }): Promise<PredictionOutcome> {
   const cached = await queue.getCachedResult(request.data.key);

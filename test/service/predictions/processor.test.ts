@@ -5,8 +5,11 @@ import { test } from 'node:test';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { InputError, TransientError } from '../../../src/errors.js';
 import { decodeFailure } from '../../../src/service/queue/failure.js';
-import type { JobProgress, JobReturnValue, PredictionJobData } from '../../../src/service/queue/job-queue.js';
-import { createJobProcessor, toBullmqProcessor, type Predictor } from '../../../src/service/predictions/processor.js';
+import type { JobProgress, JobReturnValue } from '../../../src/service/queue/job-queue.js';
+import { toBullmqProcessor } from '../../../src/service/queue/bullmq-processor.js';
+import type { PredictionResult } from '../../../src/genre/result.js';
+import { predictionJobs, type PredictionJobData } from '../../../src/service/predictions/jobs.js';
+import { createJobProcessor, type Predictor } from '../../../src/service/predictions/processor.js';
 import { fakeResult, silentLogger } from '../queue/helpers.js';
 
 const match = { provider: 'itunes' as const, trackId: '7', artist: 'A', title: 'T', previewUrl: 'https://x/7.m4a' };
@@ -36,15 +39,15 @@ test('BullMQ wrapper: permanent → UnrecoverableError; transient → Error; byt
   const uploads = { put: async () => {}, get: async () => Buffer.from('x'), delete: async (sha: string) => void deleted.push(sha) };
   const results = { get: async () => null, load: async () => null, has: async () => false, set: async (key: string) => void cached.push(key) };
   const job = (attemptsMade: number, attempts: number) =>
-    ({ id: 'j', data: { kind: 'upload', key: 'upload:ee', sha256: 'ee', bytes: 1 }, attemptsMade, opts: { attempts }, updateProgress: async () => {} }) as unknown as Job<PredictionJobData, JobReturnValue>;
+    ({ id: 'j', data: { kind: 'upload', key: 'upload:ee', sha256: 'ee', bytes: 1 }, attemptsMade, opts: { attempts }, updateProgress: async () => {} }) as unknown as Job<PredictionJobData, JobReturnValue<PredictionResult>>;
 
-  const permanent = toBullmqProcessor({ process: async () => { throw new InputError('NOT_AUDIO', 'nope', 415); }, uploads, results });
+  const permanent = toBullmqProcessor({ spec: predictionJobs, process: async () => { throw new InputError('NOT_AUDIO', 'nope', 415); }, uploads, results });
   const err1 = await permanent(job(0, 3)).catch((e: unknown) => e);
   assert.ok(err1 instanceof UnrecoverableError);
   assert.deepEqual(decodeFailure(err1.message), { code: 'NOT_AUDIO', message: 'nope', status: 415, permanent: true });
   assert.deepEqual(deleted, ['ee']);
 
-  const transient = toBullmqProcessor({ process: async () => { throw new TransientError('PREVIEW_TIMEOUT', 'slow', 504); }, uploads, results });
+  const transient = toBullmqProcessor({ spec: predictionJobs, process: async () => { throw new TransientError('PREVIEW_TIMEOUT', 'slow', 504); }, uploads, results });
   const err2 = await transient(job(0, 3)).catch((e: unknown) => e);
   assert.ok(err2 instanceof Error && !(err2 instanceof UnrecoverableError));
   assert.equal(decodeFailure(err2.message).code, 'PREVIEW_TIMEOUT');
@@ -52,13 +55,13 @@ test('BullMQ wrapper: permanent → UnrecoverableError; transient → Error; byt
   await transient(job(2, 3)).catch(() => undefined);
   assert.deepEqual(deleted, ['ee', 'ee'], 'deleted after the last attempt');
 
-  const ok = toBullmqProcessor({ process: async () => fakeResult(), uploads, results });
+  const ok = toBullmqProcessor({ spec: predictionJobs, process: async () => fakeResult(), uploads, results });
   assert.deepEqual(await ok(job(0, 3)), fakeResult());
   assert.deepEqual(cached, ['upload:ee']);
   assert.deepEqual(deleted, ['ee', 'ee', 'ee']);
 
   // When the cache outlives the job record, the job returns only a reference to the cached copy.
-  const byReference = toBullmqProcessor({ process: async () => fakeResult(), uploads, results, returnReference: true });
+  const byReference = toBullmqProcessor({ spec: predictionJobs, process: async () => fakeResult(), uploads, results, returnReference: true });
   assert.deepEqual(await byReference(job(0, 3)), { resultIn: 'cache', timingsMs: fakeResult().timingsMs });
   assert.deepEqual(cached, ['upload:ee', 'upload:ee'], 'the result itself is cached first');
 });

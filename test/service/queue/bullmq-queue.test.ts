@@ -11,11 +11,12 @@ import { SyncWaitTimeout } from '../../../src/service/queue/failure.js';
 import type { FinishedEvent } from '../../../src/service/queue/job-queue.js';
 import type { JobProcessor } from '../../../src/service/predictions/processor.js';
 import { REDIS_URL, cleanupRedis, fakeResult, redisKeys, scriptedProcessor, silentLogger, sleep, testConfig } from './helpers.js';
+import { predictionJobs } from '../../../src/service/predictions/jobs.js';
 
 async function setup(process: JobProcessor, overrides: Record<string, string> = {}) {
   const config = testConfig(overrides);
-  const queue = await createBullmqQueue({ config, redisUrl: REDIS_URL, logger: silentLogger });
-  const worker = startBullmqWorker({ config, redisUrl: REDIS_URL, process, logger: silentLogger });
+  const queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl: REDIS_URL, logger: silentLogger });
+  const worker = startBullmqWorker({ spec: predictionJobs, config, redisUrl: REDIS_URL, process, logger: silentLogger });
   await worker.ready();
   return {
     config,

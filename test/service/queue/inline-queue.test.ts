@@ -5,6 +5,7 @@ import { SyncWaitTimeout } from '../../../src/service/queue/failure.js';
 import { createInlineQueue } from '../../../src/service/queue/inline-queue.js';
 import { jobIdForKey } from '../../../src/service/queue/job-queue.js';
 import { fakeResult, scriptedProcessor, silentLogger, sleep, testConfig } from './helpers.js';
+import { predictionJobs } from '../../../src/service/predictions/jobs.js';
 
 const track = (id: string) => ({
   data: { kind: 'track' as const, key: `track:deezer:${id}`, match: { provider: 'deezer' as const, trackId: id, artist: 'A', title: 'T', previewUrl: 'https://x/y.mp3' } },
@@ -12,7 +13,7 @@ const track = (id: string) => ({
 
 test('same key submitted twice while running → one job, one processor call, both get the result', async () => {
   const { process, calls } = scriptedProcessor(async () => (await sleep(50), fakeResult()));
-  const queue = createInlineQueue({ config: testConfig(), process, logger: silentLogger });
+  const queue = createInlineQueue({ spec: predictionJobs, config: testConfig(), process, logger: silentLogger });
   const [a, b] = await Promise.all([queue.submit(track('1')), queue.submit(track('1'))]);
   assert.equal(a.id, b.id);
   assert.equal(a.id, jobIdForKey('track:deezer:1'));
@@ -30,7 +31,7 @@ test('transient failures retry with backoff up to JOB_ATTEMPTS; permanent ones f
     if (call < 3) throw new TransientError('PREVIEW_UNAVAILABLE', 'cdn down', 502);
     return fakeResult('Metal');
   });
-  const q1 = createInlineQueue({ config: testConfig({ JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '10' }), process: flaky.process, logger: silentLogger });
+  const q1 = createInlineQueue({ spec: predictionJobs, config: testConfig({ JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '10' }), process: flaky.process, logger: silentLogger });
   const { id } = await q1.submit(track('2'));
   assert.equal((await q1.waitForResult(id, 2000)).result.first[0], 'Metal');
   assert.equal(flaky.calls.length, 3);
@@ -40,7 +41,7 @@ test('transient failures retry with backoff up to JOB_ATTEMPTS; permanent ones f
   const bad = scriptedProcessor(async () => {
     throw new InputError('NOT_AUDIO', 'not audio', 415);
   });
-  const q2 = createInlineQueue({ config: testConfig({ JOB_ATTEMPTS: '3' }), process: bad.process, logger: silentLogger });
+  const q2 = createInlineQueue({ spec: predictionJobs, config: testConfig({ JOB_ATTEMPTS: '3' }), process: bad.process, logger: silentLogger });
   const job = await q2.submit(track('3'));
   await assert.rejects(q2.waitForResult(job.id, 2000), (err: unknown) => err instanceof InputError && err.code === 'NOT_AUDIO' && err.status === 415);
   assert.equal(bad.calls.length, 1);
@@ -63,7 +64,7 @@ test('bounded concurrency, backlog counts waiting jobs, sync wait times out with
     running--;
     return fakeResult();
   });
-  const queue = createInlineQueue({ config: testConfig({ INLINE_CONCURRENCY: '2' }), process, logger: silentLogger });
+  const queue = createInlineQueue({ spec: predictionJobs, config: testConfig({ INLINE_CONCURRENCY: '2' }), process, logger: silentLogger });
   const ids = await Promise.all(['a', 'b', 'c', 'd', 'e'].map(async (k) => (await queue.submit(track(k))).id));
   assert.equal(await queue.backlog(), 3);
   await assert.rejects(queue.waitForResult(ids[4]!, 20), (err: unknown) => err instanceof SyncWaitTimeout && err.jobId === ids[4] && err.status === 504);
@@ -80,7 +81,7 @@ test('upload bytes reach the processor and are dropped once the job is done; clo
     await sleep(30);
     return fakeResult();
   });
-  const queue = createInlineQueue({ config: testConfig({ INLINE_CONCURRENCY: '1' }), process, logger: silentLogger });
+  const queue = createInlineQueue({ spec: predictionJobs, config: testConfig({ INLINE_CONCURRENCY: '1' }), process, logger: silentLogger });
   const audio = Buffer.from('bytes');
   const first = await queue.submit({ data: { kind: 'upload', key: 'upload:abc', sha256: 'abc', bytes: 5 }, audio });
   const second = await queue.submit({ data: { kind: 'upload', key: 'upload:def', sha256: 'def', bytes: 5 }, audio });
@@ -93,7 +94,7 @@ test('upload bytes reach the processor and are dropped once the job is done; clo
 });
 
 test('unknown job id: status null, wait rejects with JOB_NOT_FOUND', async () => {
-  const queue = createInlineQueue({ config: testConfig(), process: scriptedProcessor(async () => fakeResult()).process, logger: silentLogger });
+  const queue = createInlineQueue({ spec: predictionJobs, config: testConfig(), process: scriptedProcessor(async () => fakeResult()).process, logger: silentLogger });
   assert.equal(await queue.getStatus('0'.repeat(32)), null);
   await assert.rejects(queue.waitForResult('0'.repeat(32), 100), { code: 'JOB_NOT_FOUND' });
   await queue.close();

@@ -13,6 +13,7 @@ import { loadConfig } from '../../../src/config.js';
 import { createBullmqQueue } from '../../../src/service/queue/bullmq-queue.js';
 import { startBullmqWorker } from '../../../src/service/queue/bullmq-worker.js';
 import { fakeResult, scriptedProcessor, silentLogger, sleep, testConfig } from './helpers.js';
+import { predictionJobs } from '../../../src/service/predictions/jobs.js';
 
 test('a Unix-socket REDIS_URL carries a job from the API queue to a worker and back', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'redis-socket-'));
@@ -28,8 +29,8 @@ test('a Unix-socket REDIS_URL carries a job from the API queue to a worker and b
       seen.push(job.audio?.toString() ?? 'none');
       return fakeResult('Metal');
     });
-    const queue = await createBullmqQueue({ config, redisUrl, logger: silentLogger });
-    const worker = startBullmqWorker({ config, redisUrl, process, logger: silentLogger });
+    const queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl, logger: silentLogger });
+    const worker = startBullmqWorker({ spec: predictionJobs, config, redisUrl, process, logger: silentLogger });
     try {
       await worker.ready();
       const audio = Buffer.from('socket audio');
