@@ -55,11 +55,28 @@ export async function extractFeatures({ input, features, limits = {}, engine, si
   signal?: AbortSignal;
 }): Promise<ExtractedFeatures> {
   const t0 = performance.now();
-  const decoded = await decodeAudio({
+  const decoded = await decodeFor({ input, features, limits, window: decodeWindow(features, limits), ...(signal ? { signal } : {}) });
+  const t1 = performance.now();
+  if (refuseUnusable) assertUsableSamples(decoded.samples);
+  onDecoded?.();
+  const mfcc = mfccWith(features, decoded.samples, decoded.sampleRate, engine);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return { mfcc, durationSeconds: decoded.durationSeconds, timingsMs: { decode: round(t1 - t0), mfcc: round(performance.now() - t1) } };
+}
+
+/** The one decode call of the pipeline: the model's sample rate and resampler, the caller's window and limits. */
+function decodeFor({ input, features, limits, window, signal }: {
+  input: string | Buffer;
+  features: FeatureParams;
+  limits: DecodeLimits;
+  window: { maxSeconds: number; minSeconds: number };
+  signal?: AbortSignal;
+}) {
+  return decodeAudio({
     input,
     sampleRate: features.sampleRate,
     resampler: features.resampler,
-    ...decodeWindow(features, limits),
+    ...window,
     ...(limits.maxBytes !== undefined ? { maxBytes: limits.maxBytes } : {}),
     ...(limits.timeoutMs !== undefined ? { timeoutMs: limits.timeoutMs } : {}),
     ...(limits.ffmpegPath !== undefined ? { ffmpegPath: limits.ffmpegPath } : {}),
@@ -67,12 +84,6 @@ export async function extractFeatures({ input, features, limits = {}, engine, si
     spawnHelper: limits.spawnHelper ?? false,
     ...(signal ? { signal } : {}),
   });
-  const t1 = performance.now();
-  if (refuseUnusable) assertUsableSamples(decoded.samples);
-  onDecoded?.();
-  const mfcc = mfccWith(features, decoded.samples, decoded.sampleRate, engine);
-  const round = (x: number) => Math.round(x * 100) / 100;
-  return { mfcc, durationSeconds: decoded.durationSeconds, timingsMs: { decode: round(t1 - t0), mfcc: round(performance.now() - t1) } };
 }
 
 function mfccWith(features: FeatureParams, samples: Float32Array, sampleRate: number, engine?: MelEngine): MfccMatrix {
@@ -93,12 +104,7 @@ export async function extractFeatureWindows({ input, features, windows, limits =
   limits?: DecodeLimits;
   minExtraSeconds: number;
 }): Promise<MfccMatrix[]> {
-  const decoded = await decodeAudio({
-    input, sampleRate: features.sampleRate, resampler: features.resampler,
-    maxSeconds: features.clipSeconds * windows, minSeconds: features.minSeconds,
-    ...(limits.timeoutMs !== undefined ? { timeoutMs: limits.timeoutMs } : {}),
-    ...(limits.ffmpegPath !== undefined ? { ffmpegPath: limits.ffmpegPath } : {}),
-  });
+  const decoded = await decodeFor({ input, features, limits, window: { maxSeconds: features.clipSeconds * windows, minSeconds: features.minSeconds } });
   const length = Math.round(features.clipSeconds * decoded.sampleRate);
   const out: MfccMatrix[] = [];
   for (let start = 0; start < decoded.samples.length && out.length < windows; start += length) {

@@ -40,6 +40,14 @@ function decode(buf: Buffer): MfccMatrix | undefined {
   return { data, nMfcc, frames };
 }
 
+/** Write-then-rename: an interrupted run never leaves a truncated cache entry behind. */
+async function writeCacheEntry(cacheDir: string, file: string, bytes: Buffer): Promise<void> {
+  await mkdir(cacheDir, { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  await writeFile(partial, bytes);
+  await rename(partial, file);
+}
+
 /** MFCC of one audio file with the model's feature parameters, through the cache when given. */
 export async function extractFileMfcc({ path, features, cacheDir, timeoutMs = 30_000 }: {
   path: string;
@@ -53,13 +61,7 @@ export async function extractFileMfcc({ path, features, cacheDir, timeoutMs = 30
     if (cached && cached.nMfcc === features.nMfcc) return cached;
   }
   const { mfcc } = await extractFeatures({ input: path, features, limits: { timeoutMs } });
-  if (file && cacheDir) {
-    await mkdir(cacheDir, { recursive: true });
-    // Write-then-rename: an interrupted run never leaves a truncated cache entry behind.
-    const partial = `${file}.${process.pid}.tmp`;
-    await writeFile(partial, encode(mfcc));
-    await rename(partial, file);
-  }
+  if (file && cacheDir) await writeCacheEntry(cacheDir, file, encode(mfcc));
   return mfcc;
 }
 
@@ -89,12 +91,7 @@ export async function extractFileWindows({ path, features, windows, cacheDir, ti
     if (cached && cached.every((m) => m.nMfcc === stored.nMfcc)) return cached.map((m) => firstRows(m, features.nMfcc));
   }
   const out = await extractFeatureWindows({ input: path, features: stored, windows, limits: { timeoutMs }, minExtraSeconds: MIN_EXTRA_WINDOW_SECONDS });
-  if (file && cacheDir) {
-    await mkdir(cacheDir, { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    await writeFile(partial, encodeMany(out));
-    await rename(partial, file);
-  }
+  if (file && cacheDir) await writeCacheEntry(cacheDir, file, encodeMany(out));
   return out.map((m) => firstRows(m, features.nMfcc));
 }
 
