@@ -79,7 +79,7 @@ log "mode=async answered through the workers in $(secs "$t" "$(now)") s: $(jq -c
 # A worker killed in the middle of a job: with the other worker stopped and the remaining one slowed
 # to 2 % of a CPU (a job then lasts seconds, not tens of milliseconds), it gets SIGKILL once a job is
 # active; then the stopped worker starts again. The killed worker's job comes back through BullMQ's
-# stalled-job check (30 s lock), so all four jobs must still be answered.
+# stalled-job check (WORKER_LOCK_DURATION_MS), so all four jobs must still be answered.
 read -r victim spare < <(containers worker | tr '\n' ' '; echo)
 docker stop "$spare" >/dev/null
 docker update --cpus 0.02 "$victim" >/dev/null

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { audioFixture, type FixtureFormat } from '../helpers/audio-fixtures.js';
-import { redisKeys } from './queue/helpers.js';
+import { leftUploads } from './queue/helpers.js';
 import { TINY_MODEL_LABELS, isBase64Jpeg, pollJob, startTestApp, type TestApp } from './harness.js';
 
 let t: TestApp;
@@ -27,7 +27,7 @@ test('uploads in mp3, m4a, wav, flac and ogg → 200 with the hit shape minus mp
     assert.ok(Math.abs((body.durationSeconds as number) - 3) < 0.2, `${format}: ${body.durationSeconds}`);
   }
   // Nothing of the uploads stays in Redis once their jobs are done.
-  assert.deepEqual(await redisKeys(`${t.config.QUEUE_PREFIX}:${t.config.QUEUE_NAME}:upload:*`), []);
+  assert.deepEqual(await leftUploads(t.config), []);
 });
 
 test('the same bytes uploaded twice at once → one job; a third time → from the cache', async () => {
@@ -70,5 +70,5 @@ test('bad uploads: every one a 4xx JSON error with a clear code', async () => {
     assert.equal(res.status, status, `${name}: ${JSON.stringify(res.body)}`);
     assert.equal(res.body.error?.code, code, name);
   }
-  assert.deepEqual(await redisKeys(`${t.config.QUEUE_PREFIX}:${t.config.QUEUE_NAME}:upload:*`), []);
+  assert.deepEqual(await leftUploads(t.config), []);
 });

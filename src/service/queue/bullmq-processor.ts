@@ -6,10 +6,12 @@ import type { JobProcessor, JobReturnValue, KeyedJobData, QueueSpec } from './jo
 import type { ResultCache, UploadStore } from './redis-stores.js';
 
 /**
- * Loads upload bytes from Redis, caches the result, deletes the bytes once the job is done for
- * good, and encodes failures (code, status, permanence) into the failure reason; permanent ones
- * as UnrecoverableError (no retry). With `returnReference` (the cache keeps results at least as
- * long as BullMQ keeps finished jobs), the job returns a CachedResultRef instead of the result.
+ * Loads upload bytes from Redis, caches the result, and encodes failures (code, status,
+ * permanence) into the failure reason; permanent ones as UnrecoverableError (no retry). With
+ * `returnReference` (the cache keeps results at least as long as BullMQ keeps finished jobs), the
+ * job returns a CachedResultRef instead of the result. The bytes are not deleted here: a worker
+ * can die, or lose its lock, after this returns and before BullMQ records the outcome, and the
+ * job then runs again and needs them (bullmq-worker.ts deletes them once the outcome is recorded).
  */
 export function toBullmqProcessor<Data extends KeyedJobData, Result, Hit>({
   spec,
@@ -37,12 +39,9 @@ export function toBullmqProcessor<Data extends KeyedJobData, Result, Hit>({
         reportProgress: (p) => job.updateProgress(p),
       });
       await results.set(data.key, result);
-      if (uploadId) await uploads.delete(uploadId);
       return returnReference ? { resultIn: 'cache', timingsMs: spec.codec.timingsOf(result) } : result;
     } catch (err) {
       const failure = toJobFailure(err);
-      const lastAttempt = failure.permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (lastAttempt && uploadId) await uploads.delete(uploadId).catch(() => undefined);
       throw failure.permanent ? new UnrecoverableError(encodeFailure(failure)) : new Error(encodeFailure(failure));
     }
   };

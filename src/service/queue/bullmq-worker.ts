@@ -43,10 +43,11 @@ export function startBullmqWorker<Data extends KeyedJobData, Result, Hit>({
 }): RunningWorker {
   const redis = createRedisConnection({ url: redisUrl, name: 'music-prediction-worker' });
   const names = { prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME };
+  const uploads = createRedisUploadStore({ redis, ...names, ttlSeconds: config.UPLOAD_TTL_S });
   const processor = toBullmqProcessor({
     spec,
     process,
-    uploads: createRedisUploadStore({ redis, ...names, ttlSeconds: config.UPLOAD_TTL_S }),
+    uploads,
     results: createRedisResultCache({ redis, codec: spec.codec, ...names, ttlSeconds: config.RESULT_CACHE_TTL_S }),
     // The cached copy lives at least as long as the job record is meant to, so the job can return
     // a reference to it. (BullMQ drops finished jobs lazily, so a record can outlive its cached
@@ -62,12 +63,30 @@ export function startBullmqWorker<Data extends KeyedJobData, Result, Hit>({
     stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
   });
+  // Upload bytes go once BullMQ has recorded the outcome: these events fire only after the job
+  // was moved to completed (or, with finishedOn set, failed for good). If that move never happens
+  // (worker killed, lock lost), the job runs again with its bytes; the TTL covers the rest.
+  const deleting = new Set<Promise<void>>();
+  const dropUpload = (data: Data) => {
+    const id = spec.uploadOf(data)?.id;
+    if (!id) return;
+    const done = uploads
+      .delete(id)
+      .catch((err: unknown) => logger.warn({ err }, 'could not delete upload bytes'))
+      .finally(() => deleting.delete(done));
+    deleting.add(done);
+  };
+  worker.on('completed', (job) => dropUpload(job.data));
+  worker.on('failed', (job, err) => {
+    logger.warn({ jobId: job?.id, reason: err.message }, 'job attempt failed');
+    if (job?.finishedOn) dropUpload(job.data);
+  });
   worker.on('error', (err) => logger.warn({ err }, 'worker connection error'));
-  worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, reason: err.message }, 'job attempt failed'));
   worker.on('stalled', (jobId) => logger.warn({ jobId }, 'stalled job moved back to wait'));
   return {
     async close() {
       await worker.close();
+      await Promise.all(deleting);
       redis.disconnect();
       workerConnection.disconnect();
     },

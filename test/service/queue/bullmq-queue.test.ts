@@ -10,7 +10,7 @@ import { startBullmqWorker } from '../../../src/service/queue/bullmq-worker.js';
 import { SyncWaitTimeout } from '../../../src/service/queue/failure.js';
 import type { FinishedEvent } from '../../../src/service/queue/job-queue.js';
 import type { JobProcessor } from '../../../src/service/predictions/processor.js';
-import { REDIS_URL, cleanupRedis, fakeResult, redisKeys, scriptedProcessor, silentLogger, sleep, testConfig } from './helpers.js';
+import { REDIS_URL, cleanupRedis, fakeResult, leftUploads, scriptedProcessor, silentLogger, sleep, testConfig } from './helpers.js';
 import { predictionJobs } from '../../../src/service/predictions/jobs.js';
 
 async function setup(process: JobProcessor, overrides: Record<string, string> = {}) {
@@ -50,7 +50,7 @@ test('two concurrent submits of the same upload → one job; bytes reach the wor
     assert.equal(calls.length, 1);
     assert.deepEqual(seen, ['audio!']);
     assert.deepEqual((await env.queue.getCachedResult('upload:f00d'))?.result, fakeResult());
-    assert.deepEqual(await redisKeys(`${env.config.QUEUE_PREFIX}:${env.config.QUEUE_NAME}:upload:*`), []);
+    assert.deepEqual(await leftUploads(env.config), []);
     const status = await env.queue.getStatus(a.id);
     assert.equal(status?.state, 'completed');
     assert.deepEqual(status?.result, fakeResult());
@@ -81,7 +81,7 @@ test('a transient failure is retried and succeeds; a permanent one fails once wi
     assert.equal(status?.state, 'failed');
     assert.deepEqual(status?.error, { code: 'NOT_AUDIO', message: 'this is not audio', status: 415, permanent: true });
     // Nothing of either upload is left behind.
-    assert.deepEqual(await redisKeys(`${env.config.QUEUE_PREFIX}:${env.config.QUEUE_NAME}:upload:*`), []);
+    assert.deepEqual(await leftUploads(env.config), []);
   } finally {
     await env.teardown();
   }
@@ -96,6 +96,26 @@ test('transient failures on every attempt end as the last error (5xx kept), afte
     const { id } = await env.queue.submit(upload('dead', Buffer.from('z')));
     await assert.rejects(env.queue.waitForResult(id, 5000), (err: unknown) => err instanceof TransientError && err.status === 503 && err.code === 'PROVIDER_UNAVAILABLE');
     assert.equal(calls.length, 2);
+  } finally {
+    await env.teardown();
+  }
+});
+
+test('a job whose outcome BullMQ could not record (lock lost) runs again with its bytes; they go once it is recorded', async () => {
+  const seen: string[] = [];
+  const { process } = scriptedProcessor(async (job, call) => {
+    seen.push(job.audio?.toString() ?? 'no bytes');
+    // Holding the event loop past the 1 s lock: the lock cannot be renewed and expires in Redis,
+    // so completing this run fails (as for a worker starved of CPU, or killed right here).
+    if (call === 1) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+    return fakeResult('Metal');
+  });
+  const env = await setup(process, { WORKER_LOCK_DURATION_MS: '1000', WORKER_STALLED_INTERVAL_MS: '1000' });
+  try {
+    const { id } = await env.queue.submit(upload('10c4', Buffer.from('keep me')));
+    assert.equal((await env.queue.waitForResult(id, 10_000)).result.first[0], 'Metal');
+    assert.deepEqual(seen, ['keep me', 'keep me'], 'the second run still had the upload');
+    assert.deepEqual(await leftUploads(env.config), []);
   } finally {
     await env.teardown();
   }

@@ -45,6 +45,16 @@ export function scriptedProcessor(behave: (job: ProcessorJob, call: number) => P
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls `read` until it returns `expected` (deep-equal by JSON) or `timeoutMs` passes; returns the last value. */
+export async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 2000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (JSON.stringify(value) === JSON.stringify(expected) || Date.now() > deadline) return value;
+    await sleep(20);
+  }
+}
+
 /** Deletes every Redis key under the test's prefix. */
 export async function cleanupRedis(prefix: string): Promise<string[]> {
   const redis = new Redis(REDIS_URL);
@@ -55,6 +65,11 @@ export async function cleanupRedis(prefix: string): Promise<string[]> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** The upload keys still in Redis once the worker has had up to 2 s to drop them ([] expected). */
+export function leftUploads(config: Pick<Config, 'QUEUE_PREFIX' | 'QUEUE_NAME'>): Promise<string[]> {
+  return eventually(() => redisKeys(`${config.QUEUE_PREFIX}:${config.QUEUE_NAME}:upload:*`), []);
 }
 
 export async function redisKeys(pattern: string): Promise<string[]> {

@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../../../src/config.js';
 import { createBullmqQueue } from '../../../src/service/queue/bullmq-queue.js';
 import { startBullmqWorker } from '../../../src/service/queue/bullmq-worker.js';
-import { fakeResult, scriptedProcessor, silentLogger, sleep, testConfig } from './helpers.js';
+import { eventually, fakeResult, scriptedProcessor, silentLogger, sleep, testConfig } from './helpers.js';
 import { predictionJobs } from '../../../src/service/predictions/jobs.js';
 
 test('a Unix-socket REDIS_URL carries a job from the API queue to a worker and back', async () => {
@@ -40,7 +40,7 @@ test('a Unix-socket REDIS_URL carries a job from the API queue to a worker and b
       assert.deepEqual(seen, ['socket audio']);
       const direct = new Redis(socket);
       try {
-        assert.deepEqual(await direct.keys(`${config.QUEUE_PREFIX}:${config.QUEUE_NAME}:upload:*`), []);
+        assert.deepEqual(await eventually(() => direct.keys(`${config.QUEUE_PREFIX}:${config.QUEUE_NAME}:upload:*`), []), []);
       } finally {
         direct.disconnect();
       }
