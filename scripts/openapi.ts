@@ -5,7 +5,6 @@ import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from '../src/service/app.js';
 import { loadConfig } from '../src/config.js';
-import { InternalError } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/service/metrics.js';
 import { createProviders } from '../src/previews/providers.js';
@@ -19,7 +18,7 @@ export async function generateOpenApiYaml(): Promise<string> {
   const config = loadConfig({ LOG_LEVEL: 'silent' });
   const logger = createLogger(config);
   // No job ever runs: the app is built only to collect its routes' schemas.
-  const queue = createInlineQueue({ spec: predictionJobs, config, logger, process: () => Promise.reject(new InternalError('NO_PIPELINE', 'not for predictions')) });
+  const queue = createInlineQueue({ spec: predictionJobs, config, logger, process: () => Promise.reject(new Error('not for predictions')) });
   const metrics = createMetrics({ queue, defaultMetrics: false });
   const { app } = await buildApp({ config, logger, queue, metrics, providers: createProviders({ config, logger }) });
   try {

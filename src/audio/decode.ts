@@ -56,7 +56,7 @@ export interface DecodeOptions {
  */
 function assertRunnable(binary: string): void {
   if (binary.includes('/') && !isExecutableFile(binary)) {
-    throw new TransientError('FFMPEG_UNAVAILABLE', 'the audio decoder (ffmpeg) cannot be run on this server', 503, {
+    throw new TransientError('FFMPEG_UNAVAILABLE', 'the audio decoder (ffmpeg) cannot be run on this server', {
       cause: new Error(`${binary} is not an executable file`),
     });
   }
@@ -77,11 +77,11 @@ async function inputSize(input: string | Buffer): Promise<number> {
   if (typeof input !== 'string') return input.length;
   try {
     const info = await stat(input);
-    if (!info.isFile()) throw new InputError('NOT_AUDIO', `${input} is not a regular file`, 415);
+    if (!info.isFile()) throw new InputError('NOT_AUDIO', `${input} is not a regular file`);
     return info.size;
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError('AUDIO_NOT_FOUND', `cannot read ${input}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 400);
+    throw new InputError('AUDIO_NOT_FOUND', `cannot read ${input}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
 }
 
@@ -126,16 +126,16 @@ export async function decodeAudio({
   input, sampleRate = 22050, maxSeconds = 30, minSeconds = 1, maxBytes, timeoutMs = 15000, ffmpegPath, signal, resampler = 'auto', warmPool = false, spawnHelper = false,
 }: DecodeOptions): Promise<DecodedAudio> {
   if (!Number.isInteger(sampleRate) || sampleRate < 1000 || sampleRate > 384000) {
-    throw new InputError('INVALID_DECODE_PARAMS', `sampleRate must be an integer in [1000, 384000], got ${sampleRate}`, 400);
+    throw new InputError('INVALID_DECODE_PARAMS', `sampleRate must be an integer in [1000, 384000], got ${sampleRate}`);
   }
   if (!(maxSeconds > 0) || !(minSeconds >= 0) || minSeconds > maxSeconds || !(timeoutMs > 0)) {
-    throw new InputError('INVALID_DECODE_PARAMS', 'need maxSeconds > 0, 0 <= minSeconds <= maxSeconds, timeoutMs > 0', 400);
+    throw new InputError('INVALID_DECODE_PARAMS', 'need maxSeconds > 0, 0 <= minSeconds <= maxSeconds, timeoutMs > 0');
   }
   signal?.throwIfAborted();
   const bytes = await inputSize(input);
-  if (bytes === 0) throw new InputError('EMPTY_AUDIO', 'the audio input is empty (0 bytes)', 400);
+  if (bytes === 0) throw new InputError('EMPTY_AUDIO', 'the audio input is empty (0 bytes)');
   if (maxBytes !== undefined && bytes > maxBytes) {
-    throw new InputError('AUDIO_TOO_LARGE', `the audio input has ${bytes} bytes, more than the limit of ${maxBytes}`, 413);
+    throw new InputError('AUDIO_TOO_LARGE', `the audio input has ${bytes} bytes, more than the limit of ${maxBytes}`);
   }
   const binary = ffmpegPath ?? resolveFfmpegPath({}).path;
   const useSoxr = resampler === 'soxr' || (resampler === 'auto' && (await ffmpegSupportsSoxr({ ffmpegPath: binary })));
@@ -177,14 +177,14 @@ export async function decodeAudio({
       // A failure the stderr patterns could not place: ours only if our command line also fails
       // on a known-good clip (command-check.ts).
       if (err instanceof AppError && err.code === 'FFMPEG_FAILED' && !signal?.aborted && (await commandLineWorks({ binary, args: argsFor('pipe:0') }))) {
-        throw new InputError('UNSUPPORTED_AUDIO', 'this audio cannot be decoded (unsupported channel layout, sample format or encoding)', 422, { cause: err });
+        throw new InputError('UNSUPPORTED_AUDIO', 'this audio cannot be decoded (unsupported channel layout, sample format or encoding)', { cause: err });
       }
       throw err;
     }
     const samples = samplesView(raw);
     const durationSeconds = samples.length / sampleRate;
     if (durationSeconds < minSeconds) {
-      throw new InputError('AUDIO_TOO_SHORT', `decoded only ${durationSeconds.toFixed(3)} s of audio, need at least ${minSeconds} s`, 422);
+      throw new InputError('AUDIO_TOO_SHORT', `decoded only ${durationSeconds.toFixed(3)} s of audio, need at least ${minSeconds} s`);
     }
     return { samples, sampleRate, durationSeconds };
   } finally {

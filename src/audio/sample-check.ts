@@ -18,11 +18,11 @@ export function assertUsableSamples(samples: Float32Array): void {
     sumSquares += x * x; // NaN or Infinity makes the sum non-finite
   }
   if (!Number.isFinite(sumSquares)) {
-    throw new InputError('INVALID_SAMPLES', 'the audio contains samples that are not numbers (NaN or infinity)', 422);
+    throw new InputError('INVALID_SAMPLES', 'the audio contains samples that are not numbers (NaN or infinity)');
   }
   const rms = samples.length > 0 ? Math.sqrt(sumSquares / samples.length) : 0;
   if (rms < SILENCE_RMS) {
     const level = rms > 0 ? `${(20 * Math.log10(rms)).toFixed(1)} dBFS` : 'digital silence';
-    throw new InputError('SILENT_AUDIO', `the audio is silent (RMS ${level}, below ${SILENCE_RMS_DBFS} dBFS): nothing to classify`, 422);
+    throw new InputError('SILENT_AUDIO', `the audio is silent (RMS ${level}, below ${SILENCE_RMS_DBFS} dBFS): nothing to classify`);
   }
 }

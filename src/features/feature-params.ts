@@ -16,7 +16,7 @@ export function remember<T>(cache: Map<string, T>, key: string, make: () => T): 
 }
 
 export function invalidFeatureParams(message: string): InputError {
-  return new InputError('INVALID_FEATURE_PARAMS', message, 400);
+  return new InputError('INVALID_FEATURE_PARAMS', message);
 }
 
 export function checkInt(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {

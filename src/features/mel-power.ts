@@ -60,7 +60,7 @@ export function computeMelPower({
 }: MelParameters & { samples: Float32Array }): MelPowerFrames {
   const plan = melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax: fmax ?? sampleRate / 2 });
   const { stft, bank } = plan;
-  if (samples.length === 0) throw new InputError('EMPTY_AUDIO', 'cannot compute features of zero samples', 400);
+  if (samples.length === 0) throw new InputError('EMPTY_AUDIO', 'cannot compute features of zero samples');
   const frames = stftFrameCount({ length: samples.length, hopLength });
   const data = new Float32Array(nMels * frames);
   // undefined = not tried yet; null = no WebAssembly SIMD here (tried once, not again).

@@ -43,14 +43,14 @@ export async function renderMfccImage({ mfcc, quality = 85, rowHeight }: {
 }): Promise<MfccImage> {
   const { data, nMfcc, frames } = mfcc;
   if (nMfcc < 1 || frames < 1 || data.length !== nMfcc * frames) {
-    throw new InputError('INVALID_MFCC', `MFCC matrix ${nMfcc}×${frames} does not match its ${data.length} values`, 400);
+    throw new InputError('INVALID_MFCC', `MFCC matrix ${nMfcc}×${frames} does not match its ${data.length} values`);
   }
   const row = rowHeight ?? (nMfcc <= 20 ? 12 : Math.max(3, Math.floor(240 / nMfcc)));
-  if (!Number.isInteger(row) || row < 1 || row > 64) throw new InputError('INVALID_IMAGE_PARAMS', `rowHeight must be an integer in [1, 64], got ${row}`, 400);
-  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new InputError('INVALID_IMAGE_PARAMS', `quality must be an integer in [1, 100], got ${quality}`, 400);
+  if (!Number.isInteger(row) || row < 1 || row > 64) throw new InputError('INVALID_IMAGE_PARAMS', `rowHeight must be an integer in [1, 64], got ${row}`);
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new InputError('INVALID_IMAGE_PARAMS', `quality must be an integer in [1, 100], got ${quality}`);
   const width = frames;
   const height = nMfcc * row;
-  if (width * height > MAX_PIXELS) throw new InputError('INVALID_IMAGE_PARAMS', `image of ${width}×${height} pixels is too large`, 400);
+  if (width * height > MAX_PIXELS) throw new InputError('INVALID_IMAGE_PARAMS', `image of ${width}×${height} pixels is too large`);
 
   // Raw RGB, 3 channels: an opaque alpha channel would only be more bytes for sharp to drop.
   const rgb = Buffer.alloc(width * height * 3);

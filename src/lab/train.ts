@@ -85,7 +85,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   // A separate evaluation set is only a test if it shares no source (and so no track) with training.
   const trainedSources = new Set(kept.map((e) => e.source));
   const shared = [...new Set(evalMatched.map((m) => m.entry.source).filter((src) => trainedSources.has(src)))];
-  if (shared.length > 0) throw new InputError('EVAL_DATA_OVERLAP', `--eval-data shares source(s) with --data: ${shared.join(', ')}`, 400);
+  if (shared.length > 0) throw new InputError('EVAL_DATA_OVERLAP', `--eval-data shares source(s) with --data: ${shared.join(', ')}`);
   const heldOut = [...split.heldOut, ...evalMatched.map((m) => m.entry)];
   matched.push(...evalMatched);
   const { train, validation } = splitByGroup({ entries: kept, valFraction: args.valFraction, seed: args.seed });
@@ -93,7 +93,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const withLabel = (list: typeof kept) => list.map((entry) => ({ entry, label: labelOf.get(entry)! }));
   const missing = args.labels.filter((_, i) => !train.some((e) => labelOf.get(e) === i));
   if (missing.length > 0) {
-    throw new InputError('EMPTY_TRAINING_SET', `no training clips for ${missing.join(', ')} (after hold-out and validation split)`, 400);
+    throw new InputError('EMPTY_TRAINING_SET', `no training clips for ${missing.join(', ')} (after hold-out and validation split)`);
   }
   report.log(`dataset ${args.data.join(', ')}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
 

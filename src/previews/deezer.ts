@@ -51,9 +51,8 @@ export function parseDeezerSearch(json: unknown): PreviewCandidate[] {
     const code = Number(json.error.code);
     const message = str(json.error.message) || 'unknown error';
     if (code === 800) return []; // DATA_NOT_FOUND: a clean miss
-    if (code === 4) throw new TransientError('PROVIDER_QUOTA', `deezer: quota exceeded (${message})`, 503);
-    const status = code === 700 ? 503 : 502; // 700 = SERVICE_BUSY
-    throw new TransientError('PROVIDER_UNAVAILABLE', `deezer: error ${code} (${message})`, status);
+    if (code === 4) throw new TransientError('PROVIDER_QUOTA', `deezer: quota exceeded (${message})`);
+    throw new TransientError('PROVIDER_UNAVAILABLE', `deezer: error ${code} (${message})`);
   }
   if (!Array.isArray(json.data)) throw malformed();
   return json.data.filter(isRecord).map((t) => ({
@@ -68,5 +67,5 @@ export function parseDeezerSearch(json: unknown): PreviewCandidate[] {
 }
 
 function malformed(): TransientError {
-  return new TransientError('PROVIDER_UNAVAILABLE', 'deezer: unexpected answer shape', 502);
+  return new TransientError('PROVIDER_UNAVAILABLE', 'deezer: unexpected answer shape');
 }

@@ -20,7 +20,7 @@ const MAX_REDIRECTS = 3;
  *                       or resolve again for a fresh URL
  * - PREVIEW_TOO_LARGE   InputError 502, permanent: Content-Length or streamed bytes > maxBytes
  * - PREVIEW_TIMEOUT     TransientError 504
- * - PREVIEW_UNAVAILABLE TransientError 502 (5xx, other statuses, empty body) / 503 (network)
+ * - PREVIEW_UNAVAILABLE TransientError 502: 5xx, other statuses, empty body, network failure
  *
  * `dispatcher` replaces the default safe Agent: pass one from createPreviewDispatcher, or the
  * address check is gone.
@@ -68,21 +68,21 @@ export async function downloadPreview({
       }
       if (res.statusCode < 200 || res.statusCode >= 300) {
         await res.body.dump();
-        throw new TransientError('PREVIEW_UNAVAILABLE', `preview download failed (HTTP ${res.statusCode})`, 502);
+        throw new TransientError('PREVIEW_UNAVAILABLE', `preview download failed (HTTP ${res.statusCode})`);
       }
       return await readCapped({ body: res.body, declaredLength: Number(res.headers['content-length'] ?? NaN), maxBytes });
     }
-    throw new InputError('PREVIEW_FORBIDDEN', `preview refused: more than ${MAX_REDIRECTS} redirects`, 502);
+    throw new InputError('PREVIEW_FORBIDDEN', `preview refused: more than ${MAX_REDIRECTS} redirects`);
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (signal?.aborted) throw signal.reason;
     const forbidden = findForbiddenAddress(err);
-    if (forbidden) throw new InputError('PREVIEW_FORBIDDEN', `preview refused: ${forbidden}`, 502, { cause: err });
+    if (forbidden) throw new InputError('PREVIEW_FORBIDDEN', `preview refused: ${forbidden}`, { cause: err });
     if (timeout.aborted || isTimeoutCode(err)) {
-      throw new TransientError('PREVIEW_TIMEOUT', `preview download took longer than ${timeoutMs} ms`, 504, { cause: err });
+      throw new TransientError('PREVIEW_TIMEOUT', `preview download took longer than ${timeoutMs} ms`, { cause: err });
     }
     const reason = err instanceof Error ? err.message : String(err);
-    throw new TransientError('PREVIEW_UNAVAILABLE', `preview download failed (${reason})`, 503, { cause: err });
+    throw new TransientError('PREVIEW_UNAVAILABLE', `preview download failed (${reason})`, { cause: err });
   }
 }
 
@@ -90,14 +90,14 @@ function parseUrl(text: string, base?: URL): URL {
   try {
     return new URL(text, base);
   } catch {
-    throw new InputError('PREVIEW_FORBIDDEN', 'preview refused: not a valid URL', 502);
+    throw new InputError('PREVIEW_FORBIDDEN', 'preview refused: not a valid URL');
   }
 }
 
 /** The checks that need no network: scheme, credentials, host allowlist, IP literals. */
 export function checkUrl({ url, allowedHosts, allowInsecure }: { url: URL; allowedHosts: readonly string[]; allowInsecure: boolean }): void {
   const refuse = (why: string): never => {
-    throw new InputError('PREVIEW_FORBIDDEN', `preview refused: ${why}`, 502);
+    throw new InputError('PREVIEW_FORBIDDEN', `preview refused: ${why}`);
   };
   if (url.protocol !== 'https:' && !(allowInsecure && url.protocol === 'http:')) refuse(`${url.protocol} URLs are not allowed (https only)`);
   if (url.username || url.password) refuse('URLs with credentials are not allowed');
@@ -109,7 +109,7 @@ export function checkUrl({ url, allowedHosts, allowInsecure }: { url: URL; allow
 async function readCapped({ body, declaredLength, maxBytes }: { body: AsyncIterable<Buffer> & { destroy(): void }; declaredLength: number; maxBytes: number }): Promise<Buffer> {
   if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
     body.destroy();
-    throw new InputError('PREVIEW_TOO_LARGE', `preview is ${declaredLength} bytes, more than the ${maxBytes}-byte limit`, 502);
+    throw new InputError('PREVIEW_TOO_LARGE', `preview is ${declaredLength} bytes, more than the ${maxBytes}-byte limit`);
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -117,11 +117,11 @@ async function readCapped({ body, declaredLength, maxBytes }: { body: AsyncItera
     total += chunk.length;
     if (total > maxBytes) {
       body.destroy();
-      throw new InputError('PREVIEW_TOO_LARGE', `preview exceeds the ${maxBytes}-byte limit`, 502);
+      throw new InputError('PREVIEW_TOO_LARGE', `preview exceeds the ${maxBytes}-byte limit`);
     }
     chunks.push(chunk);
   }
-  if (total === 0) throw new TransientError('PREVIEW_UNAVAILABLE', 'preview download returned no bytes', 502);
+  if (total === 0) throw new TransientError('PREVIEW_UNAVAILABLE', 'preview download returned no bytes');
   return Buffer.concat(chunks, total);
 }
 

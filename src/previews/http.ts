@@ -10,7 +10,7 @@ export const MAX_PROVIDER_BODY_BYTES = 512 * 1024;
 
 /**
  * One JSON call to a provider API with a total time limit, mapped onto the documented errors:
- * timeout → PROVIDER_TIMEOUT (504); network failure → PROVIDER_UNAVAILABLE (503); HTTP 429 →
+ * timeout → PROVIDER_TIMEOUT (504); network failure → PROVIDER_UNAVAILABLE (502); HTTP 429 →
  * PROVIDER_QUOTA (503); other non-2xx or a body that is not JSON → PROVIDER_UNAVAILABLE (502); a
  * body over `maxBytes` (declared or streamed) → PROVIDER_RESPONSE_TOO_LARGE (502), read no further.
  * A caller's own abort (client went away) is rethrown untouched.
@@ -54,24 +54,24 @@ export async function fetchProviderJson({
     const text = await readCappedText({ res, provider, maxBytes });
     if (passStatuses.includes(res.statusCode)) return { status: res.statusCode, json: parseOrNull(text) };
     if (res.statusCode === 429) {
-      throw new TransientError('PROVIDER_QUOTA', `${provider}: rate limited by the provider (HTTP 429)`, 503);
+      throw new TransientError('PROVIDER_QUOTA', `${provider}: rate limited by the provider (HTTP 429)`);
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
-      throw new TransientError('PROVIDER_UNAVAILABLE', `${provider}: HTTP ${res.statusCode} from the provider`, 502);
+      throw new TransientError('PROVIDER_UNAVAILABLE', `${provider}: HTTP ${res.statusCode} from the provider`);
     }
     try {
       return { status: res.statusCode, json: JSON.parse(text) as unknown };
     } catch (cause) {
-      throw new TransientError('PROVIDER_UNAVAILABLE', `${provider}: malformed JSON from the provider`, 502, { cause });
+      throw new TransientError('PROVIDER_UNAVAILABLE', `${provider}: malformed JSON from the provider`, { cause });
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (signal?.aborted) throw signal.reason;
     if (timeout.aborted || isUndiciTimeout(err)) {
-      throw new TransientError('PROVIDER_TIMEOUT', `${provider}: no answer within ${timeoutMs} ms`, 504, { cause: err });
+      throw new TransientError('PROVIDER_TIMEOUT', `${provider}: no answer within ${timeoutMs} ms`, { cause: err });
     }
     const reason = err instanceof Error ? err.message : String(err);
-    throw new TransientError('PROVIDER_UNAVAILABLE', `${provider}: unreachable (${reason})`, 503, { cause: err });
+    throw new TransientError('PROVIDER_UNAVAILABLE', `${provider}: unreachable (${reason})`, { cause: err });
   }
 }
 
@@ -79,7 +79,7 @@ export async function fetchProviderJson({
 async function readCappedText({ res, provider, maxBytes }: { res: Dispatcher.ResponseData; provider: string; maxBytes: number }): Promise<string> {
   const tooLarge = () => {
     res.body.destroy();
-    return new TransientError('PROVIDER_RESPONSE_TOO_LARGE', `${provider}: the provider's answer exceeds ${maxBytes} bytes`, 502);
+    return new TransientError('PROVIDER_RESPONSE_TOO_LARGE', `${provider}: the provider's answer exceeds ${maxBytes} bytes`);
   };
   const declared = Number(res.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();

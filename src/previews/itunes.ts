@@ -41,7 +41,7 @@ export function createItunesProvider({
 
 export function parseItunesSearch(json: unknown): PreviewCandidate[] {
   if (!isRecord(json) || !Array.isArray(json.results)) {
-    throw new TransientError('PROVIDER_UNAVAILABLE', 'itunes: unexpected answer shape', 502);
+    throw new TransientError('PROVIDER_UNAVAILABLE', 'itunes: unexpected answer shape');
   }
   return json.results
     .filter(isRecord)

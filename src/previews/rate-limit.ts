@@ -42,7 +42,7 @@ export function createRateLimiter({
       updatedAt = t;
       const waitMs = tokens >= 1 ? 0 : (1 - tokens) / refillPerMs;
       if (waitMs > maxWaitMs) {
-        throw new TransientError('PROVIDER_QUOTA', `${name}: local rate limit reached (${limit.requests} requests per ${limit.perMs} ms); try again later`, 503);
+        throw new TransientError('PROVIDER_QUOTA', `${name}: local rate limit reached (${limit.requests} requests per ${limit.perMs} ms); try again later`);
       }
       tokens -= 1;
       if (waitMs > 0) await sleep(waitMs, signal, () => (tokens += 1));

@@ -52,7 +52,7 @@ export function createSpotifyProvider({
     if (status !== 200) throw new InternalError('PROVIDER_AUTH', 'spotify: client credentials rejected (check SPOTIFY_CLIENT_ID/SECRET)');
     const value = isRecord(json) ? str(json.access_token) : '';
     const expiresIn = isRecord(json) ? Number(json.expires_in) : NaN;
-    if (!value || !Number.isFinite(expiresIn)) throw new TransientError('PROVIDER_UNAVAILABLE', 'spotify: unexpected token answer', 502);
+    if (!value || !Number.isFinite(expiresIn)) throw new TransientError('PROVIDER_UNAVAILABLE', 'spotify: unexpected token answer');
     // Renew a minute early so a token never expires between our check and Spotify's.
     token = { value, expiresAt: now() + Math.max(0, expiresIn - 60) * 1000 };
     return value;
@@ -82,7 +82,7 @@ export function createSpotifyProvider({
       if (res.status === 401) {
         token = null; // revoked or expired early: one fresh token, then give up
         res = await searchOnce(q, signal);
-        if (res.status === 401) throw new TransientError('PROVIDER_UNAVAILABLE', 'spotify: token refused twice', 502);
+        if (res.status === 401) throw new TransientError('PROVIDER_UNAVAILABLE', 'spotify: token refused twice');
       }
       return parseSpotifySearch(res.json);
     },
@@ -91,7 +91,7 @@ export function createSpotifyProvider({
 
 export function parseSpotifySearch(json: unknown): PreviewCandidate[] {
   const items = isRecord(json) && isRecord(json.tracks) ? json.tracks.items : undefined;
-  if (!Array.isArray(items)) throw new TransientError('PROVIDER_UNAVAILABLE', 'spotify: unexpected answer shape', 502);
+  if (!Array.isArray(items)) throw new TransientError('PROVIDER_UNAVAILABLE', 'spotify: unexpected answer shape');
   return items.filter(isRecord).map((t) => {
     const firstArtist = Array.isArray(t.artists) ? t.artists.find(isRecord) : undefined;
     const album = isRecord(t.album) ? t.album : undefined;

@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
+import type { ErrorCode } from '../error-codes.js';
 
 type LimitsConfig = Pick<
   Config,
@@ -36,7 +37,7 @@ export function serverTimeouts(config: LimitsConfig) {
 export function tooLargeBody(config: Pick<Config, 'MAX_UPLOAD_BYTES'>, declared: number) {
   return {
     error: {
-      code: 'UPLOAD_TOO_LARGE',
+      code: 'UPLOAD_TOO_LARGE' satisfies ErrorCode,
       message: `the request body declares ${declared} bytes; uploads are limited to ${config.MAX_UPLOAD_BYTES} bytes`,
     },
   };

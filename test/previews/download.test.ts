@@ -102,7 +102,7 @@ test('HTTP statuses map onto the documented errors', async () => {
     await rejectsWith(downloadPreview({ ...base, url }), code, status, permanent);
   }
   fake.setBehaviour({});
-  await rejectsWith(downloadPreview({ ...base, url: 'http://127.0.0.1:9/x.mp3' }), 'PREVIEW_UNAVAILABLE', 503, false);
+  await rejectsWith(downloadPreview({ ...base, url: 'http://127.0.0.1:9/x.mp3' }), 'PREVIEW_UNAVAILABLE', 502, false);
 });
 
 test('byte cap: by Content-Length and while streaming', async () => {

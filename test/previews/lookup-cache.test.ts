@@ -39,7 +39,7 @@ test('a repeated query (case and spacing aside) is answered without a second sea
 });
 
 test('misses are remembered; provider failures are not', async () => {
-  const { lookup, calls } = setup([null, new TransientError('PROVIDER_QUOTA', 'quota', 503), match()]);
+  const { lookup, calls } = setup([null, new TransientError('PROVIDER_QUOTA', 'quota'), match()]);
   assert.equal(await lookup.find({ artist: 'Nobody', track: 'Nothing' }), null);
   assert.equal(await lookup.find({ artist: 'Nobody', track: 'Nothing' }), null);
   assert.equal(calls.length, 1);

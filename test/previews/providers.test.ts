@@ -74,7 +74,7 @@ test('deezer: quota error in a 200 body, 5xx, malformed JSON, timeout, connectio
   assert.ok(performance.now() - t < 1_000, 'gave up at the timeout, not when the server answered');
   fake.setBehaviour({});
   const closed = createDeezerProvider({ baseUrl: 'http://127.0.0.1:9', timeoutMs });
-  await assert.rejects(closed.search(coolio), errorWith('PROVIDER_UNAVAILABLE', 503));
+  await assert.rejects(closed.search(coolio), errorWith('PROVIDER_UNAVAILABLE', 502));
 });
 
 test('itunes: parses the real shape and sends the documented parameters', async () => {

@@ -72,14 +72,14 @@ function classifyFailure(err: Error, stderr: string | undefined): Error {
   const code = (err as NodeJS.ErrnoException).code ?? /\b(E[A-Z]{3,})\b/.exec(err.message)?.[1];
   const spawnFailure = !detail && (code !== undefined || /spawn|cannot be started|did not start/i.test(err.message));
   if (spawnFailure && code !== undefined && OVERLOAD_CODES.has(code)) {
-    return new TransientError('DECODER_OVERLOADED', `cannot start the decoder right now (${code}); try again shortly`, 503, { cause });
+    return new TransientError('DECODER_OVERLOADED', `cannot start the decoder right now (${code}); try again shortly`, { cause });
   }
-  if (spawnFailure) return new TransientError('FFMPEG_UNAVAILABLE', 'the audio decoder (ffmpeg) cannot be run on this server', 503, { cause });
+  if (spawnFailure) return new TransientError('FFMPEG_UNAVAILABLE', 'the audio decoder (ffmpeg) cannot be run on this server', { cause });
   if (!OUR_FAULT_PATTERNS.some((p) => p.test(detail)) && NOT_AUDIO_PATTERNS.some((p) => p.test(detail))) {
     const message = /matches no streams|does not contain any stream/i.test(detail)
       ? 'the input has no audio stream'
       : 'the input is not audio in a supported format (mp3, m4a/AAC, wav, ogg/opus, flac, webm …)';
-    return new InputError('NOT_AUDIO', message, 415, { cause });
+    return new InputError('NOT_AUDIO', message, { cause });
   }
   return new InternalError('FFMPEG_FAILED', `ffmpeg failed (${err.message.split(':')[0]})`, { cause });
 }
@@ -111,11 +111,11 @@ export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes 
       }
     };
     const timer = setTimeout(() => {
-      finish(new InputError('DECODE_TIMEOUT', `ffmpeg did not finish decoding within ${timeoutMs} ms`, 422));
+      finish(new InputError('DECODE_TIMEOUT', `ffmpeg did not finish decoding within ${timeoutMs} ms`));
     }, timeoutMs);
     const onAbort = (): void => {
       const reason: unknown = signal?.reason;
-      finish(reason instanceof Error ? reason : new TransientError('DECODE_ABORTED', 'decoding was aborted', 503));
+      finish(reason instanceof Error ? reason : new TransientError('DECODE_ABORTED', 'decoding was aborted'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 

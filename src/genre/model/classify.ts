@@ -15,7 +15,7 @@ function checkMfcc(mfcc: MfccMatrix, nMfcc: number): void {
     throw new InternalError('FEATURE_MISMATCH', `MFCC data has ${mfcc.data.length} values, expected ${mfcc.nMfcc} × ${mfcc.frames}`);
   }
   for (let i = 0; i < mfcc.data.length; i++) {
-    if (!Number.isFinite(mfcc.data[i])) throw new InputError('BAD_FEATURES', 'MFCC features contain NaN or infinite values', 400);
+    if (!Number.isFinite(mfcc.data[i])) throw new InputError('BAD_FEATURES', 'MFCC features contain NaN or infinite values');
   }
 }
 

@@ -10,7 +10,7 @@ import type { MfccMatrix } from '../../types.js';
  * frames are looped to fill it: see `buildSegmentBatch`).
  */
 export function planSegments({ frames, segmentFrames, hopFrames }: { frames: number; segmentFrames: number; hopFrames: number }): number[] {
-  if (!Number.isInteger(frames) || frames < 1) throw new InputError('AUDIO_TOO_SHORT', 'no MFCC frames to classify', 400);
+  if (!Number.isInteger(frames) || frames < 1) throw new InputError('AUDIO_TOO_SHORT', 'no MFCC frames to classify');
   if (frames <= segmentFrames) return [0];
   const starts: number[] = [];
   for (let s = 0; s + segmentFrames <= frames; s += hopFrames) starts.push(s);

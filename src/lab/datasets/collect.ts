@@ -84,14 +84,14 @@ export function parseCollectCsv({ text }: { text: string }): CollectRow[] {
       field += ch;
     }
   }
-  if (quoted) throw new InputError('BAD_CSV', `line ${start}: unterminated quoted field`, 400);
+  if (quoted) throw new InputError('BAD_CSV', `line ${start}: unterminated quoted field`);
   endRecord();
   const first = records[0]?.fields.map((f) => f.trim().toLowerCase()).join(',');
   if (first === 'artist,track,genre') records.shift();
   return records.map(({ line: row, fields: cols }) => {
     const [artist = '', track = '', genre = ''] = cols.map((c) => c.trim());
-    if (cols.length !== 3 || !artist || !track) throw new InputError('BAD_CSV', `line ${row}: expected artist,track,genre`, 400);
-    if (!GENRE.test(genre)) throw new InputError('BAD_CSV', `line ${row}: genre "${genre}" must be letters, digits, space, _ or - (it names a folder)`, 400);
+    if (cols.length !== 3 || !artist || !track) throw new InputError('BAD_CSV', `line ${row}: expected artist,track,genre`);
+    if (!GENRE.test(genre)) throw new InputError('BAD_CSV', `line ${row}: genre "${genre}" must be letters, digits, space, _ or - (it names a folder)`);
     return { row, artist, track, genre };
   });
 }

@@ -41,7 +41,7 @@ export async function readSourcesInfo(location: string): Promise<Record<string, 
   const sources = await read('sources.json');
   if (sources !== undefined) {
     const parsed = sourcesInfoSchema.safeParse(sources);
-    if (!parsed.success) throw new InputError('INVALID_SOURCES_FILE', `${join(dir, 'sources.json')}: expected {"<source>": {"licence": "…"}}`, 400);
+    if (!parsed.success) throw new InputError('INVALID_SOURCES_FILE', `${join(dir, 'sources.json')}: expected {"<source>": {"licence": "…"}}`);
     return parsed.data;
   }
   const card = datacardSchema.safeParse(await read('datacard.json'));

@@ -24,7 +24,7 @@ export const AUDIO_EXTENSIONS = new Set(['.mp3', '.m4a', '.aac', '.wav', '.ogg',
  */
 export async function readDataset({ location }: { location: string }): Promise<DatasetEntry[]> {
   const info = await stat(location).catch(() => {
-    throw new InputError('DATASET_NOT_FOUND', `dataset not found: ${location}`, 400);
+    throw new InputError('DATASET_NOT_FOUND', `dataset not found: ${location}`);
   });
   return info.isDirectory() ? readFolder(resolve(location)) : readManifest(resolve(location));
 }
@@ -43,7 +43,7 @@ async function readManifest(file: string): Promise<DatasetEntry[]> {
     }
     const [path, genre, group, source, licence] = [cols[columns.path], cols[columns.genre], cols[columns.group], cols[columns.source], cols[columns.licence]];
     if (!path || !genre) {
-      throw new InputError('BAD_MANIFEST', `${file}:${line}: expected path<TAB>genre<TAB>group[<TAB>source]`, 400);
+      throw new InputError('BAD_MANIFEST', `${file}:${line}: expected path<TAB>genre<TAB>group[<TAB>source]`);
     }
     const full = isAbsolute(path) ? path : join(dirname(file), path);
     entries.push({ path: full, genre, group: group || path, source: source || basename(file), ...(licence ? { licence: licence.replace(/^"|"$/g, '').replace(/""/g, '"') } : {}) });
@@ -56,7 +56,7 @@ function headerColumns(header: string[], file: string): { path: number; genre: n
     const i = header.indexOf(name);
     return i >= 0 ? i : fallback;
   };
-  if (!header.includes('genre')) throw new InputError('BAD_MANIFEST', `${file}:1: the header names no "genre" column`, 400);
+  if (!header.includes('genre')) throw new InputError('BAD_MANIFEST', `${file}:1: the header names no "genre" column`);
   // -1 → undefined cell → defaults (the file's own path as group, the manifest's name as source).
   return { path: 0, genre: header.indexOf('genre'), group: at('group', -1), source: at('source', -1), licence: at('licence', -1) };
 }
@@ -72,7 +72,7 @@ async function readFolder(root: string): Promise<DatasetEntry[]> {
     }
   }
   if (entries.length === 0) {
-    throw new InputError('EMPTY_DATASET', `no audio files under ${root}/<genre>/`, 400);
+    throw new InputError('EMPTY_DATASET', `no audio files under ${root}/<genre>/`);
   }
   return entries;
 }

@@ -8,7 +8,7 @@ export function splitByGroup({ entries, valFraction, seed }: { entries: readonly
   train: DatasetEntry[];
   validation: DatasetEntry[];
 } {
-  if (!(valFraction >= 0 && valFraction < 1)) throw new InputError('BAD_SPLIT', `val fraction must be in [0, 1), got ${valFraction}`, 400);
+  if (!(valFraction >= 0 && valFraction < 1)) throw new InputError('BAD_SPLIT', `val fraction must be in [0, 1), got ${valFraction}`);
   const groupsByGenre = new Map<string, string[]>();
   const seen = new Set<string>();
   for (const e of entries) {
@@ -43,7 +43,7 @@ export function holdOutSources({ entries, sources }: { entries: readonly Dataset
   const known = new Set(entries.map((e) => e.source));
   const unknown = sources.filter((s) => !known.has(s));
   if (unknown.length > 0) {
-    throw new InputError('UNKNOWN_SOURCE', `no clips from source(s) ${unknown.join(', ')}; sources present: ${[...known].sort().join(', ')}`, 400);
+    throw new InputError('UNKNOWN_SOURCE', `no clips from source(s) ${unknown.join(', ')}; sources present: ${[...known].sort().join(', ')}`);
   }
   return { kept: entries.filter((e) => !wanted.has(e.source)), heldOut: entries.filter((e) => wanted.has(e.source)) };
 }

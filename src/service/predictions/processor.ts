@@ -39,7 +39,7 @@ export function createJobProcessor({ predictor, logger }: { predictor: Predictor
 
 function requireAudio(job: ProcessorJob): Buffer {
   if (!job.audio) {
-    throw new InputError('UPLOAD_EXPIRED', 'the uploaded audio is no longer available; upload it again', 410);
+    throw new InputError('UPLOAD_EXPIRED', 'the uploaded audio is no longer available; upload it again');
   }
   return job.audio;
 }

@@ -167,7 +167,7 @@ export async function createBullmqQueue<Data extends KeyedJobData, Result, Hit>(
       if (finished) return finished;
       // Written by the worker just now: only Redis evicting it (maxmemory) gets here. Asking again
       // runs the job again (submit above).
-      throw new TransientError('RESULT_LOST', 'the finished result was evicted from Redis before it could be read; ask again', 503);
+      throw new TransientError('RESULT_LOST', 'the finished result was evicted from Redis before it could be read; ask again');
     },
     backlog: () =>
       limited('backlog', async () => {

@@ -1,5 +1,7 @@
 // Errors cross the queue as JSON strings (BullMQ keeps only a failure *reason*), so a worker's
-// InputError NOT_AUDIO 415 reaches the API as the same class, code and status.
+// InputError NOT_AUDIO reaches the API as the same class and code. Status and permanence travel
+// too, for readers of the job record; on the way back in, the code's entry in the table decides.
+import { ERROR_CODES, isErrorCode } from '../../error-codes.js';
 import { AppError, InputError, InternalError, NotFoundError, TransientError } from '../../errors.js';
 import type { JobFailure } from './job-queue.js';
 
@@ -9,7 +11,7 @@ export function toJobFailure(err: unknown): JobFailure {
     return { code: err.code, message: err.message, status: err.status, permanent: err.permanent };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { code: 'INTERNAL_ERROR', message: `prediction failed: ${message}`, status: 500, permanent: false };
+  return { code: 'INTERNAL_ERROR', message: `prediction failed: ${message}`, ...ERROR_CODES.INTERNAL_ERROR };
 }
 
 export function encodeFailure(failure: JobFailure): string {
@@ -26,20 +28,23 @@ export function decodeFailure(reason: string | undefined): JobFailure {
   } catch {
     // not JSON: fall through
   }
-  return { code: 'JOB_FAILED', message: reason || 'the job failed', status: 500, permanent: true };
+  return { code: 'JOB_FAILED', message: reason || 'the job failed', ...ERROR_CODES.JOB_FAILED };
 }
 
+/** A code this build does not know (a worker of another version) fails as JOB_FAILED. */
 export function toAppError(failure: JobFailure): AppError {
-  const { code, message, status, permanent } = failure;
-  if (!permanent) return new TransientError(code, message, status);
+  const { code, message } = failure;
+  if (!isErrorCode(code)) return new InternalError('JOB_FAILED', `${code}: ${message}`);
+  const { status, permanent } = ERROR_CODES[code];
+  if (!permanent) return new TransientError(code, message);
   if (status === 404) return new NotFoundError(code, message);
   if (status === 500) return new InternalError(code, message);
-  return new InputError(code, message, status);
+  return new InputError(code, message);
 }
 
 /** A synchronous request waited SYNC_WAIT_MS: the job goes on, the client polls /jobs/:id. */
 export class SyncWaitTimeout extends TransientError {
   constructor(readonly jobId: string, waitedMs: number) {
-    super('SYNC_WAIT_TIMEOUT', `the prediction did not finish within ${waitedMs} ms; poll /jobs/${jobId}`, 504);
+    super('SYNC_WAIT_TIMEOUT', `the prediction did not finish within ${waitedMs} ms; poll /jobs/${jobId}`);
   }
 }

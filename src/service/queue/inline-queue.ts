@@ -151,7 +151,7 @@ export function createInlineQueue<Data extends KeyedJobData, Result, Hit extends
   return {
     kind: 'inline',
     async submit({ data, audio }) {
-      if (closed) throw new TransientError('SHUTTING_DOWN', 'the service is shutting down', 503);
+      if (closed) throw new TransientError('SHUTTING_DOWN', 'the service is shutting down');
       const id = jobIdForKey(data.key);
       const existing = jobs.get(id) ?? finished.get(id);
       if (existing && existing.state !== 'failed') return { id, deduplicated: true };
@@ -199,7 +199,7 @@ export function createInlineQueue<Data extends KeyedJobData, Result, Hit extends
       closed = true;
       pending.length = 0;
       for (const entry of [...jobs.values()].filter((e) => e.state === 'waiting' || e.state === 'delayed')) {
-        const error = { code: 'SHUTTING_DOWN', message: 'the service shut down before the job ran', status: 503, permanent: false };
+        const error = toJobFailure(new TransientError('SHUTTING_DOWN', 'the service shut down before the job ran'));
         Object.assign(entry, { state: 'failed', error });
         finish(entry, { id: entry.id, outcome: 'failed', error });
       }

@@ -36,6 +36,6 @@ export async function withRedis<T>(what: string, call: () => Promise<T>, timeout
     return await withTimeout(call(), timeoutMs);
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new TransientError('QUEUE_UNAVAILABLE', `the job queue is unavailable (${what}): ${(err as Error).message}`, 503, { cause: err });
+    throw new TransientError('QUEUE_UNAVAILABLE', `the job queue is unavailable (${what}): ${(err as Error).message}`, { cause: err });
   }
 }

@@ -31,7 +31,6 @@ export function createClientLookupLimit({ limit, now = () => performance.now() }
         throw new RetryLaterError(
           'CLIENT_LOOKUP_LIMIT',
           `too many new songs looked up from this client (${limit.requests} per ${limit.perMs / 1000} s); songs already looked up still answer`,
-          429,
           retryAfter,
         );
       }

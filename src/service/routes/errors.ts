@@ -2,24 +2,25 @@
 // right status. Fastify/plugin errors (404, 413, 415, 429, bad JSON, multipart limits) are mapped
 // to stable codes so clients never see HTML or a stack trace.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { ERROR_CODES, type ErrorCode } from '../../error-codes.js';
 import { AppError, TransientError } from '../../errors.js';
 import { SyncWaitTimeout } from '../queue/failure.js';
 
 /** A refusal the client should retry after `retryAfterSeconds` (sent as Retry-After). */
 export class RetryLaterError extends TransientError {
-  constructor(code: string, message: string, status: number, readonly retryAfterSeconds: number) {
-    super(code, message, status);
+  constructor(code: ErrorCode, message: string, readonly retryAfterSeconds: number) {
+    super(code, message);
   }
 }
 
 /** The queue has more waiting jobs than MAX_QUEUE_BACKLOG (or upload bytes than MAX_QUEUED_UPLOAD_BYTES): try again later. */
 export class QueueFullError extends RetryLaterError {
-  constructor(retryAfterSeconds: number, code = 'QUEUE_FULL', message = 'too many predictions are waiting; try again shortly') {
-    super(code, message, 503, retryAfterSeconds);
+  constructor(retryAfterSeconds: number, code: ErrorCode = 'QUEUE_FULL', message = 'too many predictions are waiting; try again shortly') {
+    super(code, message, retryAfterSeconds);
   }
 }
 
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_BODY',
@@ -32,7 +33,7 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'NOT_MULTIPART',
 };
 
-function codeFor(status: number, fastifyCode: string | undefined): string {
+function codeFor(status: number, fastifyCode: string | undefined): ErrorCode {
   if (fastifyCode && FASTIFY_CODES[fastifyCode]) return FASTIFY_CODES[fastifyCode];
   if (status === 429) return 'RATE_LIMITED';
   if (status === 404) return 'NOT_FOUND';
@@ -43,7 +44,7 @@ function codeFor(status: number, fastifyCode: string | undefined): string {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+    void reply.code(ERROR_CODES.NOT_FOUND.status).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
@@ -58,12 +59,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const fastifyErr = err as FastifyError;
     const status = fastifyErr.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      // The multipart plugin answers 406 for a non-multipart body; 415 is what it means here.
-      const normalised = fastifyErr.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' ? 415 : status;
+      // The status comes from the code's entry: the multipart plugin's 406 for a non-multipart
+      // body becomes NOT_MULTIPART's 415, which is what it means here.
+      const code = codeFor(status, fastifyErr.code);
       const message = fastifyErr.validation ? `invalid request: ${fastifyErr.message}` : fastifyErr.message;
-      return reply.code(normalised).send({ error: { code: codeFor(normalised, fastifyErr.code), message } });
+      return reply.code(ERROR_CODES[code].status).send({ error: { code, message } });
     }
     request.log.error({ err }, 'unhandled error');
-    return reply.code(500).send({ error: { code: 'INTERNAL_ERROR', message: 'internal error' } });
+    return reply.code(ERROR_CODES.INTERNAL_ERROR.status).send({ error: { code: 'INTERNAL_ERROR', message: 'internal error' } });
   });
 }

@@ -47,14 +47,14 @@ const schema = {
 
 async function readSingleFile(request: FastifyRequest): Promise<Buffer> {
   if (!request.isMultipart()) {
-    throw new InputError('NOT_MULTIPART', 'send the audio as multipart/form-data with a field named "file"', 415);
+    throw new InputError('NOT_MULTIPART', 'send the audio as multipart/form-data with a field named "file"');
   }
   let audio: Buffer | undefined;
   try {
     for await (const part of request.parts()) {
       if (part.type !== 'file') continue;
-      if (part.fieldname !== 'file') throw new InputError('UNEXPECTED_FILE_FIELD', `unexpected file field "${part.fieldname}": use "file"`, 400);
-      if (audio) throw new InputError('TOO_MANY_FILES', 'send exactly one file per request', 400);
+      if (part.fieldname !== 'file') throw new InputError('UNEXPECTED_FILE_FIELD', `unexpected file field "${part.fieldname}": use "file"`);
+      if (audio) throw new InputError('TOO_MANY_FILES', 'send exactly one file per request');
       audio = await part.toBuffer();
     }
   } catch (err) {
@@ -62,10 +62,10 @@ async function readSingleFile(request: FastifyRequest): Promise<Buffer> {
     // form, bad part headers) as a plain Error without a status, which answered 500. It is the
     // client's input: 400. Errors that carry a status (our InputErrors, the plugin's limits) pass.
     if (err instanceof AppError || typeof (err as { statusCode?: unknown }).statusCode === 'number') throw err;
-    throw new InputError('INVALID_MULTIPART', `malformed multipart body: ${(err as Error).message}`, 400, { cause: err });
+    throw new InputError('INVALID_MULTIPART', `malformed multipart body: ${(err as Error).message}`, { cause: err });
   }
-  if (!audio) throw new InputError('MISSING_FILE', 'no file: send the audio in a multipart field named "file"', 400);
-  if (audio.length === 0) throw new InputError('EMPTY_AUDIO', 'the uploaded file is empty', 400);
+  if (!audio) throw new InputError('MISSING_FILE', 'no file: send the audio in a multipart field named "file"');
+  if (audio.length === 0) throw new InputError('EMPTY_AUDIO', 'the uploaded file is empty');
   return audio;
 }
 

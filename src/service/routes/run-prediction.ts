@@ -43,7 +43,7 @@ export async function runPrediction({
   // With no worker alive a synchronous request would only wait SYNC_WAIT_MS for its 504; an
   // asynchronous one is still queued (workers may come back).
   if (mode === 'sync' && (await queue.liveWorkers?.()) === 0) {
-    throw new TransientError('NO_WORKERS', 'no worker is running to process predictions; try again shortly', 503);
+    throw new TransientError('NO_WORKERS', 'no worker is running to process predictions; try again shortly');
   }
   const { id } = await admitOne(queue, async () => {
     if ((await queue.backlog()) >= config.MAX_QUEUE_BACKLOG) {

@@ -1,5 +1,7 @@
 // JSON Schemas of the responses, shared by the routes and published in the OpenAPI document
 // (components.schemas, named by $id). They document; they are not used to serialise.
+import { ERROR_CODES } from '../../error-codes.js';
+
 const JOB_LOCATION = '^/jobs/[0-9a-f]{32}$';
 const probability = { type: 'number', minimum: 0, maximum: 1 };
 const genreProbabilities = { type: 'object', additionalProperties: probability };
@@ -21,7 +23,7 @@ const ErrorBody = {
       required: ['code', 'message'],
       additionalProperties: false,
       properties: {
-        code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$', examples: ['INVALID_QUERY', 'NOT_AUDIO', 'AUDIO_TOO_SHORT', 'UPLOAD_TOO_LARGE', 'QUEUE_FULL'] },
+        code: { type: 'string', enum: Object.keys(ERROR_CODES), description: 'Stable error code; its HTTP status and retry class are fixed (src/error-codes.ts).' },
         message: { type: 'string', minLength: 1 },
       },
     },

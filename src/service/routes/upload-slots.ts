@@ -4,6 +4,7 @@
 // whose declared length is over the upload limit is refused before it is read.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
+import { ERROR_CODES, type ErrorCode } from '../../error-codes.js';
 import { maxBodyBytes, tooLargeBody } from '../http-limits.js';
 
 type SlotsConfig = Pick<Config, 'MAX_CONCURRENT_UPLOADS' | 'MAX_CONCURRENT_UPLOADS_PER_CLIENT' | 'MAX_UPLOAD_BYTES'>;
@@ -16,9 +17,9 @@ export interface UploadSlots {
   inUse(): number;
 }
 
-function refuse(reply: FastifyReply, status: number, code: string, message: string) {
+function refuse(reply: FastifyReply, code: ErrorCode, message: string) {
   // Closing the connection discards the unread body instead of reading it to keep the socket.
-  return reply.code(status).header('retry-after', String(RETRY_AFTER_S)).header('connection', 'close').send({ error: { code, message } });
+  return reply.code(ERROR_CODES[code].status).header('retry-after', String(RETRY_AFTER_S)).header('connection', 'close').send({ error: { code, message } });
 }
 
 export function registerUploadSlots(app: FastifyInstance, config: SlotsConfig, isUpload: (request: FastifyRequest) => boolean): UploadSlots {
@@ -29,16 +30,16 @@ export function registerUploadSlots(app: FastifyInstance, config: SlotsConfig, i
   app.addHook('onRequest', async (request, reply) => {
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      return reply.code(413).header('connection', 'close').send(tooLargeBody(config, declared));
+      return reply.code(ERROR_CODES.UPLOAD_TOO_LARGE.status).header('connection', 'close').send(tooLargeBody(config, declared));
     }
     if (!isUpload(request)) return;
     const client = request.ip;
     const mine = perClient.get(client) ?? 0;
     if (mine >= config.MAX_CONCURRENT_UPLOADS_PER_CLIENT) {
-      return refuse(reply, 429, 'UPLOADS_PER_CLIENT', `at most ${config.MAX_CONCURRENT_UPLOADS_PER_CLIENT} uploads at once per client; wait for one to finish`);
+      return refuse(reply, 'UPLOADS_PER_CLIENT', `at most ${config.MAX_CONCURRENT_UPLOADS_PER_CLIENT} uploads at once per client; wait for one to finish`);
     }
     if (total >= config.MAX_CONCURRENT_UPLOADS) {
-      return refuse(reply, 503, 'UPLOADS_BUSY', 'the service is receiving as many uploads as it takes at once; try again shortly');
+      return refuse(reply, 'UPLOADS_BUSY', 'the service is receiving as many uploads as it takes at once; try again shortly');
     }
     total++;
     perClient.set(client, mine + 1);

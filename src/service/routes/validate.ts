@@ -3,7 +3,7 @@
 // document gets their JSON Schema (openapi.ts). Handlers receive the parsed, typed values.
 import type { FastifyInstance, FastifySchemaCompiler, FastifyTypeProvider } from 'fastify';
 import { z } from 'zod';
-import { InputError } from '../../errors.js';
+import { InputError, type ErrorCode } from '../../errors.js';
 
 /** Types request.query/params from the route's zod schemas. */
 export interface ZodTypeProvider extends FastifyTypeProvider {
@@ -11,10 +11,10 @@ export interface ZodTypeProvider extends FastifyTypeProvider {
   serializer: unknown;
 }
 
-const errorCodes = new WeakMap<z.ZodType, { code: string; what: string }>();
+const errorCodes = new WeakMap<z.ZodType, { code: ErrorCode; what: string }>();
 
 /** The error code and wording a failure of this schema answers with (default INVALID_QUERY, "query"). */
-export function withErrorCode<T extends z.ZodType>(schema: T, code: string, what: string): T {
+export function withErrorCode<T extends z.ZodType>(schema: T, code: ErrorCode, what: string): T {
   errorCodes.set(schema, { code, what });
   return schema;
 }
@@ -24,7 +24,7 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.ou
   if (parsed.success) return parsed.data;
   const { code, what } = errorCodes.get(schema) ?? { code: 'INVALID_QUERY', what: 'query' };
   const detail = parsed.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ');
-  throw new InputError(code, `invalid ${what}: ${detail}`, 400);
+  throw new InputError(code, `invalid ${what}: ${detail}`);
 }
 
 const zodCompiler: FastifySchemaCompiler<unknown> = ({ schema }) => {

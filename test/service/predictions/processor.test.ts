@@ -41,12 +41,12 @@ test('BullMQ wrapper: permanent → UnrecoverableError; transient → Error; the
   const job = (attemptsMade: number, attempts: number) =>
     ({ id: 'j', data: { kind: 'upload', key: 'upload:ee', sha256: 'ee', bytes: 1 }, attemptsMade, opts: { attempts }, updateProgress: async () => {} }) as unknown as Job<PredictionJobData, JobReturnValue<PredictionResult>>;
 
-  const permanent = toBullmqProcessor({ spec: predictionJobs, process: async () => { throw new InputError('NOT_AUDIO', 'nope', 415); }, uploads, results });
+  const permanent = toBullmqProcessor({ spec: predictionJobs, process: async () => { throw new InputError('NOT_AUDIO', 'nope'); }, uploads, results });
   const err1 = await permanent(job(0, 3)).catch((e: unknown) => e);
   assert.ok(err1 instanceof UnrecoverableError);
   assert.deepEqual(decodeFailure(err1.message), { code: 'NOT_AUDIO', message: 'nope', status: 415, permanent: true });
 
-  const transient = toBullmqProcessor({ spec: predictionJobs, process: async () => { throw new TransientError('PREVIEW_TIMEOUT', 'slow', 504); }, uploads, results });
+  const transient = toBullmqProcessor({ spec: predictionJobs, process: async () => { throw new TransientError('PREVIEW_TIMEOUT', 'slow'); }, uploads, results });
   const err2 = await transient(job(0, 3)).catch((e: unknown) => e);
   assert.ok(err2 instanceof Error && !(err2 instanceof UnrecoverableError));
   assert.equal(decodeFailure(err2.message).code, 'PREVIEW_TIMEOUT');

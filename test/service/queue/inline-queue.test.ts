@@ -28,7 +28,7 @@ test('same key submitted twice while running → one job, one processor call, bo
 
 test('transient failures retry with backoff up to JOB_ATTEMPTS; permanent ones fail once with their code', async () => {
   const flaky = scriptedProcessor(async (_job, call) => {
-    if (call < 3) throw new TransientError('PREVIEW_UNAVAILABLE', 'cdn down', 502);
+    if (call < 3) throw new TransientError('PREVIEW_UNAVAILABLE', 'cdn down');
     return fakeResult('Metal');
   });
   const q1 = createInlineQueue({ spec: predictionJobs, config: testConfig({ JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '10' }), process: flaky.process, logger: silentLogger });
@@ -39,7 +39,7 @@ test('transient failures retry with backoff up to JOB_ATTEMPTS; permanent ones f
   await q1.close();
 
   const bad = scriptedProcessor(async () => {
-    throw new InputError('NOT_AUDIO', 'not audio', 415);
+    throw new InputError('NOT_AUDIO', 'not audio');
   });
   const q2 = createInlineQueue({ spec: predictionJobs, config: testConfig({ JOB_ATTEMPTS: '3' }), process: bad.process, logger: silentLogger });
   const job = await q2.submit(track('3'));

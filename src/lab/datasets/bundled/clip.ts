@@ -41,7 +41,7 @@ export async function probeDuration({ file, timeoutMs = 30_000 }: { file: string
     timeoutMs,
   });
   const seconds = Number.parseFloat(stdout.trim());
-  if (!Number.isFinite(seconds)) throw new InputError('NOT_AUDIO', `cannot read the duration of ${file}`, 400);
+  if (!Number.isFinite(seconds)) throw new InputError('NOT_AUDIO', `cannot read the duration of ${file}`);
   return seconds;
 }
 
