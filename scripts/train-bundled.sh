@@ -14,7 +14,7 @@ npx tsx src/cli.ts train \
   --data data/bundled/train.tsv --data "$music/manifest.tsv" --other-label Other \
   --eval-data data/bundled/eval-heldout.tsv \
   --n-mfcc "${N_MFCC:-13}" --windows 3 --normalisation centred --segments-per-clip 2 --patience 3 --epochs 20 \
-  --val-fraction 0.15 --seed 1 --temperature "${TEMPERATURE:-1}" --other-threshold "${OTHER_THRESHOLD:-0.2766}" \
+  --val-fraction 0.15 --seed 1 --temperature "${TEMPERATURE:-0.943}" --other-threshold "${OTHER_THRESHOLD:-0.2761}" \
   --out models/genre-cnn --model-version 2.0.0 --max-minutes 60 --cache-dir .cache/features
 # The data card names the collection's sources, not where it sits on this machine.
 node -e '
