@@ -3,7 +3,7 @@
 // $CROSS_SOURCE_DIR (default .cache/cross-source): shared-orig.*, bundled-orig.*, shared-mp3.*.
 // Usage: npx tsx scripts/cross-source/folds.ts <out.json> [seed=1] [nmfcc=13] [norm=…] [folds=0,1,2] …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { initTfBackend } from '../../src/genre/model/backend.js';
+import { initTrainingBackend } from '../../src/lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../../src/genre/model/metadata.js';
 import { trainGenreModel, type LabelledClip } from '../../src/lab/training/train.js';
 import { withSeededMathRandom, createRandom } from '../../src/lab/training/random.js';
@@ -50,7 +50,7 @@ export function foldOf(c: { source: string; group: string }): number {
   const i = FOLD_SOURCES.findIndex((l) => l.includes(c.source));
   return i;
 }
-const { tf, backend } = await initTfBackend({ preferred: 'wasm' });
+const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
 const features = { ...DEFAULT_FEATURES, nMfcc, segmentHopFrames: 130, clipSeconds: 30 };
 const results: unknown[] = existsSync(out!) ? JSON.parse(readFileSync(out!, 'utf8')) : [];
 for (const k of folds) {
