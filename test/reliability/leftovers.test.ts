@@ -1,6 +1,7 @@
 // Nothing left behind: the server (embedded) and a worker, each with a private TMPDIR, decode
 // through the spawn helper (its socket directory lives in TMPDIR), get SIGTERM and exit 0; then
-// TMPDIR must be empty. (tsx's own cache, made because the entries run under tsx here, is not ours.)
+// TMPDIR must be empty; a server killed with SIGKILL leaves nothing either. (tsx's own cache, made
+// because the entries run under tsx here, is not ours.)
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,10 +22,16 @@ async function stopAndCheck(child: Child, dir: string): Promise<void> {
   assert.deepEqual(ours(dir), [], 'TMPDIR is empty after a clean shutdown');
 }
 
-test('server (embedded mode): SIGTERM after uploads leaves TMPDIR empty', async () => {
+/** The server entry in embedded mode with its own TMPDIR, the tiny model and fake providers. */
+async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'mp-leftovers-'));
   const fake = await startFakeProviders({ tracks: [] });
   const server = spawnEntry('src/server.ts', { ...fake.env(), TMPDIR: dir, PORT: '0', MODEL_DIR: TINY_MODEL_DIR, TF_BACKEND: 'wasm', MIN_AUDIO_SECONDS: '1' });
+  return { dir, fake, server };
+}
+
+test('server (embedded mode): SIGTERM after uploads leaves TMPDIR empty', async () => {
+  const { dir, fake, server } = await startServer();
   try {
     const { url } = (await server.waitForLog((l) => l.msg === 'listening')) as { url: string };
     const mp3 = readFileSync(await audioFixture({ format: 'mp3', seconds: 2 }));
@@ -35,6 +42,26 @@ test('server (embedded mode): SIGTERM after uploads leaves TMPDIR empty', async 
       assert.equal(res.status, 200, await res.text());
     }
     await stopAndCheck(server, dir);
+  } finally {
+    server.proc.kill('SIGKILL');
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('server SIGKILLed: its spawn helper removes the socket directory', async () => {
+  const { dir, fake, server } = await startServer();
+  try {
+    const { url } = (await server.waitForLog((l) => l.msg === 'listening')) as { url: string };
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(await audioFixture({ format: 'mp3', seconds: 2 }))]), 'a.mp3');
+    assert.equal((await fetch(`${url}/predict`, { method: 'POST', body: form })).status, 200);
+    assert.ok(ours(dir).some((e) => e.startsWith('music-prediction-spawn-')), `the spawn helper ran: ${ours(dir).join(', ')}`);
+    server.proc.kill('SIGKILL');
+    await server.exited;
+    const deadline = Date.now() + 5000;
+    while (ours(dir).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(ours(dir), [], 'TMPDIR is empty after the server was killed');
   } finally {
     server.proc.kill('SIGKILL');
     await fake.close();

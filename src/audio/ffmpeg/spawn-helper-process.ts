@@ -7,7 +7,9 @@
 // nothing else, so its own forks are cheap.
 // It runs no user text: binary and arguments are the service's own command line (decode.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { basename } from 'node:path';
 import { watchExit } from './child-exit.js';
 import type { HelperEvent, HelperRequest } from './spawn-helper-protocol.js';
 
@@ -61,8 +63,13 @@ process.on('message', (request: HelperRequest, handle?: unknown) => {
   else if (request.type === 'kill') children.get(request.id)?.kill('SIGKILL');
 });
 
+// The requester's socket directory (argv[2]): removed here too, since a requester killed with
+// SIGKILL cannot remove it itself.
+const socketDir = process.argv[2];
+
 // The requester exited or closed the channel: its ffmpegs are of no use any more.
 process.on('disconnect', () => {
   for (const child of children.values()) child.kill('SIGKILL');
+  if (socketDir && basename(socketDir).startsWith('music-prediction-spawn-')) rmSync(socketDir, { recursive: true, force: true });
   process.exit(0);
 });

@@ -62,7 +62,7 @@ function startHelper(): Helper {
   const server = createServer({ allowHalfOpen: true });
   server.listen(path);
   server.unref();
-  const proc = fork(helperModule(), [], { execArgv: loaderArgs(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+  const proc = fork(helperModule(), [dir], { execArgv: loaderArgs(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
   const helper: Helper = { proc, server, path, dir, listeners: new Map(), pairing: Promise.resolve(), active: 0 };
   proc.on('message', (event: HelperEvent) => helper.listeners.get(event.id)?.(event));
   let ended = false;
