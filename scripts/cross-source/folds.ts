@@ -36,6 +36,9 @@ const mp3 = codec !== 'none' && existsSync(F + `shared-${codec}.json`) ? load(F 
 const mp3Of = new Map<string, MfccMatrix>();
 const mat = (s: { data: Float32Array }, r: Row): MfccMatrix => ({ data: s.data.subarray(r.offset, r.offset + nMfcc * r.frames), nMfcc, frames: r.frames });
 if (mp3) for (const r of mp3.rows) mp3Of.set(r.path + '#' + r.window, mat(mp3, r));
+const heldMp3 = existsSync(F + 'shared-mp3.json') ? load(F + 'shared-mp3') : undefined;
+const mp3Held = new Map<string, MfccMatrix>();
+if (heldMp3) for (const r of heldMp3.rows) mp3Held.set(r.path + '#' + r.window, mat(heldMp3, r));
 const clips = sets.flatMap((s) => s.rows.map((r) => ({ ...r, mfcc: mat(s, r), label: labelOf(r.genre) }))).filter((c) => c.label >= 0);
 
 function hash(s: string) { let h = 2166136261; for (const ch of s) { h ^= ch.charCodeAt(0); h = Math.imul(h, 16777619) >>> 0; } return h; }
@@ -73,11 +76,17 @@ for (const k of folds) {
     patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
     balanceSources: balance, deadline: Date.now() + 20 * 60_000, name: 'lab', version: '0',
   }));
-  const preds = held.map((c) => {
-    const { starts, probabilities } = scoreSegments({ model: r.model, mfcc: c.mfcc });
+  const clipScore = (mfcc: MfccMatrix) => {
+    const { starts, probabilities } = scoreSegments({ model: r.model, mfcc });
     const mean = new Array(6).fill(0);
     for (let s = 0; s < starts.length; s++) for (let j = 0; j < 6; j++) mean[j] += probabilities[s * 6 + j]! / starts.length;
-    return { source: c.source, genre: c.genre, group: c.group, window: c.window, label: c.label, p: mean.map((x) => Number(x.toFixed(5))) };
+    return mean.map((x) => Number(x.toFixed(5)));
+  };
+  // pCodec: the same held-out window after an mp3 round trip (when shared-mp3 features exist), to
+  // measure how much preview encoding moves the answer.
+  const preds = held.map((c) => {
+    const viaCodec = mp3Held.get(c.path + '#' + c.window);
+    return { source: c.source, genre: c.genre, group: c.group, window: c.window, label: c.label, p: clipScore(c.mfcc), ...(viaCodec ? { pCodec: clipScore(viaCodec) } : {}) };
   });
   results.push({ fold: k, seed, opt, minutes: (Date.now() - t0) / 60000, epochs: r.history.length, preds });
   writeFileSync(out!, JSON.stringify(results));

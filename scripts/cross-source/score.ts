@@ -2,13 +2,16 @@
 // five genres (argmax of the five genre outputs), per-genre and per-source recall, then the
 // temperature (six-way log loss), expected calibration error of the answer's certainty before and
 // after, and the smallest other-threshold flagging at most 10 % of the five-genre clips.
-// Usage: npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
+// Usage: [CODEC=1] [SHIP_T=…] npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
 import { readFileSync } from 'node:fs';
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 
-interface Pred { source: string; label: number; p: number[] }
+interface Pred { source: string; label: number; p: number[]; pCodec?: number[] }
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
-const preds: Pred[] = process.argv.slice(2).flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { preds: Pred[] }[]).flatMap((r) => r.preds));
+// CODEC=1 scores the held-out windows after their mp3 round trip (only the windows that have one).
+const viaCodec = process.env['CODEC'] === '1';
+const preds: Pred[] = process.argv.slice(2).flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { preds: Pred[] }[]).flatMap((r) => r.preds))
+  .flatMap((p) => (!viaCodec ? [p] : p.pCodec ? [{ ...p, p: p.pCodec }] : []));
 const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 const five = preds.filter((p) => p.label < 5);
 const recall = (list: Pred[]) => list.filter((p) => argmax(p.p.slice(0, 5)) === p.label).length / list.length;
