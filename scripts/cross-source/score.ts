@@ -6,18 +6,24 @@
 import { readFileSync } from 'node:fs';
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 
-interface Pred { source: string; label: number; p: number[]; pCodec?: number[] }
+interface Pred { source: string; label: number; p: number[]; pCodec?: number[]; original?: number[] }
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
 // CODEC=1 scores the held-out windows after their mp3 round trip (only the windows that have one).
 const viaCodec = process.env['CODEC'] === '1';
 const preds: Pred[] = process.argv.slice(2).flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { preds: Pred[] }[]).flatMap((r) => r.preds))
-  .flatMap((p) => (!viaCodec ? [p] : p.pCodec ? [{ ...p, p: p.pCodec }] : []));
+  .flatMap((p) => (!viaCodec ? [p] : p.pCodec ? [{ ...p, p: p.pCodec, original: p.p }] : []));
 const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 const five = preds.filter((p) => p.label < 5);
 const recall = (list: Pred[]) => list.filter((p) => argmax(p.p.slice(0, 5)) === p.label).length / list.length;
 const perGenre = LABELS.slice(0, 5).map((_, g) => recall(five.filter((p) => p.label === g)));
 console.log(`balanced accuracy ${(perGenre.reduce((a, b) => a + b) / 5).toFixed(3)} over ${five.length} windows; ` +
   LABELS.slice(0, 5).map((l, g) => `${l} ${perGenre[g]!.toFixed(2)}`).join(', '));
+if (viaCodec) {
+  const orig = five.map((p) => ({ ...p, p: p.original! }));
+  const origGenre = LABELS.slice(0, 5).map((_, g) => recall(orig.filter((p) => p.label === g)));
+  const same = five.filter((p) => argmax(p.p.slice(0, 5)) === argmax(p.original!.slice(0, 5))).length / five.length;
+  console.log(`  the same windows before the round trip: ${(origGenre.reduce((a, b) => a + b) / 5).toFixed(3)}; same answer after it: ${same.toFixed(3)}`);
+}
 const bySource = new Map<string, Pred[]>();
 for (const p of five) bySource.set(`${LABELS[p.label]} ${p.source}`, [...(bySource.get(`${LABELS[p.label]} ${p.source}`) ?? []), p]);
 for (const [key, list] of [...bySource].sort()) console.log(`  ${key}: ${recall(list).toFixed(2)} (${list.length})`);
