@@ -13,12 +13,12 @@ music=${1:-${MUSIC_DIR:-}}
 npx tsx src/cli.ts train \
   --data data/bundled/train.tsv --data "$music/manifest.tsv" --other-label Other \
   --eval-data data/bundled/eval-heldout.tsv \
-  --n-mfcc "${N_MFCC:-13}" --windows 3 --normalisation centred --segments-per-clip 2 --patience 3 --epochs 20 \
-  --val-fraction 0.15 --seed 1 --temperature "${TEMPERATURE:-0.943}" --other-threshold "${OTHER_THRESHOLD:-0.2761}" \
-  --out models/genre-cnn --model-version 2.0.0 --max-minutes 60 --cache-dir .cache/features
+  --n-mfcc "${N_MFCC:-20}" --windows 3 --head global-average --normalisation centred --segments-per-clip 2 --patience 3 --epochs 20 \
+  --val-fraction 0.15 --seed 1 --temperature "${TEMPERATURE:-0.854}" --other-threshold "${OTHER_THRESHOLD:-0.264}" \
+  --out "${OUT:-models/genre-cnn}" --model-version 2.1.0 --max-minutes 60 --cache-dir .cache/features
 # The data card names the collection's sources, not where it sits on this machine.
 node -e '
-const fs = require("fs"); const file = "models/genre-cnn/metadata.json";
+const fs = require("fs"); const file = process.argv[2] + "/metadata.json";
 const m = JSON.parse(fs.readFileSync(file, "utf8"));
 m.dataCard.description = m.dataCard.description.split(process.argv[1]).join("<private collection>");
-fs.writeFileSync(file, JSON.stringify(m, null, 2) + "\n");' "$music"
+fs.writeFileSync(file, JSON.stringify(m, null, 2) + "\n");' "$music" "${OUT:-models/genre-cnn}"

@@ -143,7 +143,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   if (args.temperature !== undefined) {
     metadata.calibration = {
       temperature: args.temperature, ...(args.otherThreshold === undefined ? {} : { otherThreshold: args.otherThreshold }),
-      fittedOn: 'pooled held-out-source predictions of networks trained with this recipe (scripts/cross-source/); temperature fitted on the five genres renormalised without Other, as displayed',
+      fittedOn: 'chosen on pooled held-out-source predictions of networks trained with this recipe (scripts/cross-source/; docs/experiments.md)',
     };
   }
   metadata.metrics = {
