@@ -116,6 +116,9 @@ export const configSchema = z.object({
    * request starts): memory held by uploads is at most MAX_CONCURRENT_UPLOADS × MAX_UPLOAD_BYTES. */
   MAX_CONCURRENT_UPLOADS: int(1, 10_000).default(8),
   MAX_CONCURRENT_UPLOADS_PER_CLIENT: int(1, 10_000).default(2),
+  /** An upload slower than this over any UPLOAD_RATE_WINDOW_MS is refused (408 UPLOAD_TOO_SLOW); 0 turns it off. */
+  UPLOAD_MIN_BYTES_PER_S: int(0, 100_000_000).default(2_048),
+  UPLOAD_RATE_WINDOW_MS: int(100, 600_000).default(10_000),
   /** Open sockets per remote address (0 = no cap); not applied with TRUST_PROXY, where the
    * remote address is the proxy's. */
   MAX_CONNECTIONS_PER_CLIENT: int(0, 100_000).default(32),

@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   INVALID_SAMPLES: input(422),
   DECODE_TIMEOUT: input(422),
   UPLOAD_EXPIRED: input(410),
+  UPLOAD_TOO_SLOW: input(408),
   // Jobs.
   JOB_NOT_FOUND: input(404),
   JOB_FAILED: internal,

@@ -1,5 +1,5 @@
 // Slow, stalled and greedy HTTP clients (issue rows 3 and 10): a stalled upload is dropped by the
-// idle time-out and its slot freed; concurrent uploads are capped per client and in total when the
+// idle time-out and a dripping one by the minimum upload rate, each freeing its slot; concurrent uploads are capped per client and in total when the
 // request STARTS; sockets per address are capped; a 25 MB `Expect: 100-continue` gets 413 before
 // any "100 Continue"; /metrics and /readyz have their own limit; one client cannot spend the whole
 // provider quota. All on 127.0.0.1, bounded in time and requests.
@@ -16,17 +16,16 @@ async function listening(t: TestApp): Promise<number> {
   return (t.app.server.address() as { port: number }).port;
 }
 
+/** The app with an in-process queue whose jobs answer at once, under `env`. */
+const inlineApp = (env: Record<string, string>) => startTestApp({ queueKind: 'inline', process: async () => fakeResult(), env });
+
 async function uploadsInProgress(t: TestApp): Promise<number> {
   const text = (await t.http.get('/metrics').expect(200)).text;
   return Number(/^music_prediction_uploads_in_progress (\d+)/m.exec(text)?.[1]);
 }
 
 test('a stalled upload is dropped by HTTP_IDLE_TIMEOUT_MS and its upload slot is freed', async () => {
-  const t = await startTestApp({
-    queueKind: 'inline',
-    process: async () => fakeResult(),
-    env: { HTTP_IDLE_TIMEOUT_MS: '1000', SYNC_WAIT_MS: '500', MAX_CONCURRENT_UPLOADS: '1', MAX_CONCURRENT_UPLOADS_PER_CLIENT: '1' },
-  });
+  const t = await inlineApp({ HTTP_IDLE_TIMEOUT_MS: '1000', SYNC_WAIT_MS: '500', MAX_CONCURRENT_UPLOADS: '1', MAX_CONCURRENT_UPLOADS_PER_CLIENT: '1' });
   let stalled: RawExchange | undefined;
   try {
     const port = await listening(t);
@@ -44,12 +43,32 @@ test('a stalled upload is dropped by HTTP_IDLE_TIMEOUT_MS and its upload slot is
   }
 });
 
+test('a dripping upload (never idle, too slow) → 408 UPLOAD_TOO_SLOW, the connection closes and the slot is freed', async () => {
+  const t = await inlineApp({ UPLOAD_MIN_BYTES_PER_S: '1000', UPLOAD_RATE_WINDOW_MS: '500', MAX_CONCURRENT_UPLOADS: '1', MAX_CONCURRENT_UPLOADS_PER_CLIENT: '1' });
+  let drip: RawExchange | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const port = await listening(t);
+    drip = await stalledUpload(port, { declaredBytes: 100_000, sentBytes: 2_000 });
+    const socket = drip.socket;
+    timer = setInterval(() => socket.writable && socket.write(Buffer.alloc(20, 0x41)), 100); // 200 bytes/s: below 1000
+    const answer = await drip.waitFor(/\r\n\r\n\{.*\}/s, 5_000);
+    assert.match(answer, /^HTTP\/1\.1 408 /);
+    assert.match(answer, /connection: close/i);
+    assert.equal(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error.code, 'UPLOAD_TOO_SLOW');
+    await withinMs(2_000, 'dripping upload closed', drip.closed);
+    assert.equal(await uploadsInProgress(t), 0);
+    // A whole upload at full speed still goes through the one slot.
+    await t.http.post('/predict?mode=async').attach('file', randomBytes(64), 'a.mp3').expect(202);
+  } finally {
+    clearInterval(timer);
+    drip?.socket.destroy();
+    await t.close();
+  }
+});
+
 test('concurrent uploads are capped per client (429) and in total (503) from the start of the request', async () => {
-  const t = await startTestApp({
-    queueKind: 'inline',
-    process: async () => fakeResult(),
-    env: { TRUST_PROXY: 'true', MAX_CONCURRENT_UPLOADS: '3', MAX_CONCURRENT_UPLOADS_PER_CLIENT: '2' },
-  });
+  const t = await inlineApp({ TRUST_PROXY: 'true', MAX_CONCURRENT_UPLOADS: '3', MAX_CONCURRENT_UPLOADS_PER_CLIENT: '2' });
   const open: Array<Awaited<ReturnType<typeof stalledUpload>>> = [];
   try {
     const port = await listening(t);

@@ -2,7 +2,7 @@
 // the sha256 of the bytes, so the same file uploaded twice at once runs once and a repeat comes
 // from the cache. Upload file names are never used: the bytes go to memory/Redis, never to disk.
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { AppError, InputError } from '../../errors.js';
@@ -11,6 +11,7 @@ import { uploadJobKey, type PredictionQueue } from '../predictions/jobs.js';
 import { acceptedBody } from './jobs.js';
 import { JSON_CONTENT_TYPE, predictionBody, runPrediction } from './run-prediction.js';
 import { accepted, errorResponse, json, rateLimited, syncTimeout, unavailable } from './schemas.js';
+import { watchUploadRate } from './upload-rate.js';
 import { modeParam, type ZodTypeProvider } from './validate.js';
 
 const schema = {
@@ -34,6 +35,7 @@ const schema = {
     200: json('The prediction.', { $ref: 'AudioPrediction#' }),
     202: accepted,
     400: errorResponse('Bad query or multipart body (INVALID_QUERY, MISSING_FILE, EMPTY_AUDIO, TOO_MANY_FILES, INVALID_MULTIPART, …).'),
+    408: errorResponse('The upload arrived slower than UPLOAD_MIN_BYTES_PER_S (UPLOAD_TOO_SLOW); the connection closes.'),
     410: errorResponse('The uploaded bytes expired before a worker took the job (UPLOAD_EXPIRED): upload again.'),
     413: errorResponse('The file is larger than MAX_UPLOAD_BYTES (UPLOAD_TOO_LARGE).'),
     415: errorResponse('Not multipart/form-data (NOT_MULTIPART, UNSUPPORTED_MEDIA_TYPE).'),
@@ -45,10 +47,29 @@ const schema = {
   },
 };
 
-async function readSingleFile(request: FastifyRequest): Promise<Buffer> {
+type RateConfig = Pick<Config, 'UPLOAD_MIN_BYTES_PER_S' | 'UPLOAD_RATE_WINDOW_MS'>;
+
+/** The single file, unless the client sends it too slowly (then 408 and the connection closes). */
+async function readUpload(request: FastifyRequest, reply: FastifyReply, config: RateConfig): Promise<Buffer> {
   if (!request.isMultipart()) {
     throw new InputError('NOT_MULTIPART', 'send the audio as multipart/form-data with a field named "file"');
   }
+  const watch = watchUploadRate(request.raw.socket, { minBytesPerSecond: config.UPLOAD_MIN_BYTES_PER_S, windowMs: config.UPLOAD_RATE_WINDOW_MS });
+  const reading = readSingleFile(request);
+  try {
+    return await Promise.race([reading, watch.tooSlow]);
+  } catch (err) {
+    if (err instanceof InputError && err.code === 'UPLOAD_TOO_SLOW') {
+      reading.catch(() => undefined); // ends with the connection, after the answer
+      void reply.header('connection', 'close');
+    }
+    throw err;
+  } finally {
+    watch.stop();
+  }
+}
+
+async function readSingleFile(request: FastifyRequest): Promise<Buffer> {
   let audio: Buffer | undefined;
   try {
     for await (const part of request.parts()) {
@@ -75,7 +96,7 @@ export function registerPredictRoute(
 ): void {
   app.withTypeProvider<ZodTypeProvider>().post('/predict', { schema }, async (request, reply) => {
     const { mode } = request.query;
-    const audio = await readSingleFile(request);
+    const audio = await readUpload(request, reply, config);
     const sha256 = createHash('sha256').update(audio).digest('hex');
     const key = uploadJobKey(sha256);
     const outcome = await runPrediction({
