@@ -2,8 +2,6 @@
 // the HTTP status and whether a job failing with it is retried, so no stage chooses a status.
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 
-export type { ErrorCode } from './error-codes.js';
-
 export interface ErrorBody {
   error: { code: string; message: string };
 }

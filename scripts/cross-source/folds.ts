@@ -32,13 +32,24 @@ function load(base: string): { rows: Row[]; data: Float32Array } {
 }
 const F = (process.env['CROSS_SOURCE_DIR'] ?? '.cache/cross-source') + '/';
 const sets = [load(F + 'shared-orig'), ...(existsSync(F + 'bundled-orig.json') ? [load(F + 'bundled-orig')] : [])];
-const mp3 = codec !== 'none' && existsSync(F + `shared-${codec}.json`) ? load(F + `shared-${codec}`) : undefined;
-const mp3Of = new Map<string, MfccMatrix>();
 const mat = (s: { data: Float32Array }, r: Row): MfccMatrix => ({ data: s.data.subarray(r.offset, r.offset + nMfcc * r.frames), nMfcc, frames: r.frames });
-if (mp3) for (const r of mp3.rows) mp3Of.set(r.path + '#' + r.window, mat(mp3, r));
-const heldMp3 = existsSync(F + 'shared-mp3.json') ? load(F + 'shared-mp3') : undefined;
-const mp3Held = new Map<string, MfccMatrix>();
-if (heldMp3) for (const r of heldMp3.rows) mp3Held.set(r.path + '#' + r.window, mat(heldMp3, r));
+/** The collection's windows after a codec round trip, by path#window (empty when not extracted); each variant read once. */
+const variants = new Map<string, Map<string, MfccMatrix>>();
+function windowsVia(variant: string): Map<string, MfccMatrix> {
+  let byWindow = variants.get(variant);
+  if (!byWindow) {
+    byWindow = new Map();
+    const base = F + `shared-${variant}`;
+    if (existsSync(base + '.json')) {
+      const s = load(base);
+      for (const r of s.rows) byWindow.set(r.path + '#' + r.window, mat(s, r));
+    }
+    variants.set(variant, byWindow);
+  }
+  return byWindow;
+}
+const mp3Of = codec === 'none' ? new Map<string, MfccMatrix>() : windowsVia(codec);
+const mp3Held = windowsVia('mp3');
 const clips = sets.flatMap((s) => s.rows.map((r) => ({ ...r, mfcc: mat(s, r), label: labelOf(r.genre) }))).filter((c) => c.label >= 0);
 
 function hash(s: string) { let h = 2166136261; for (const ch of s) { h ^= ch.charCodeAt(0); h = Math.imul(h, 16777619) >>> 0; } return h; }

@@ -30,7 +30,9 @@ for (const [key, list] of [...bySource].sort()) console.log(`  ${key}: ${recall(
 
 const scaled = (T: number) => preds.map((p) => applyTemperature(p.p, T));
 const nll = (T: number) => scaled(T).reduce((s, q, i) => s - Math.log(Math.max(q[preds[i]!.label]!, 1e-12)), 0) / preds.length;
-function ece(T: number, list: Pred[] = preds, temperatureOf: (p: Pred) => number = () => T): number {
+/** ECE of the shown certainty under one temperature, or one per prediction. */
+function ece(T: number | ((p: Pred) => number), list: Pred[] = preds): number {
+  const temperatureOf = typeof T === 'number' ? () => T : T;
   const rows = list.map((p) => ({ q: applyTemperature(p.p, temperatureOf(p)).slice(0, 5), label: p.label })).filter((r) => r.label < 5);
   let total = 0;
   for (let b = 0; b < 10; b++) {
@@ -69,5 +71,6 @@ console.log(`other threshold ${threshold.toFixed(4)}: other clips flagged ${rate
 const eceGrid = (list: Pred[]) => grid.reduce((best, t) => (ece(t, list) < ece(best, list) ? t : best));
 const folds = [...new Set(preds.map((p) => p.fold))];
 const crossT = new Map(folds.map((k) => [k, eceGrid(preds.filter((p) => p.fold !== k))]));
-console.log(`ECE-fitted temperature ${eceGrid(preds).toFixed(3)} in-sample (ECE ${ece(eceGrid(preds)).toFixed(3)}); fitted on the other folds: ` +
-  `${folds.map((k) => `fold ${k} T ${crossT.get(k)!.toFixed(3)}`).join(', ')}, pooled ECE ${ece(1, preds, (p) => crossT.get(p.fold)!).toFixed(3)} (T = 1: ${ece(1).toFixed(3)})`);
+const inSampleT = eceGrid(preds);
+console.log(`ECE-fitted temperature ${inSampleT.toFixed(3)} in-sample (ECE ${ece(inSampleT).toFixed(3)}); fitted on the other folds: ` +
+  `${folds.map((k) => `fold ${k} T ${crossT.get(k)!.toFixed(3)}`).join(', ')}, pooled ECE ${ece((p) => crossT.get(p.fold)!).toFixed(3)} (T = 1: ${ece(1).toFixed(3)})`);

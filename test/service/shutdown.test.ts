@@ -8,7 +8,8 @@ import { spawnEntry } from './queue/child-process.js';
 import { openRaw, stalledUpload, type RawExchange } from '../reliability/raw-http.js';
 import { DEFAULT_TRACKS, TINY_MODEL_DIR } from './harness.js';
 
-test('SIGTERM during a prediction: the request is answered, then the server exits 0', async () => {
+/** The server entry in embedded mode against fake providers, with a 15-s shutdown limit. */
+async function startServer() {
   const fake = await startFakeProviders({ tracks: DEFAULT_TRACKS });
   const server = spawnEntry('src/server.ts', {
     ...fake.env(),
@@ -18,6 +19,11 @@ test('SIGTERM during a prediction: the request is answered, then the server exit
     ALLOW_INSECURE_PREVIEWS: 'true',
     SHUTDOWN_TIMEOUT_MS: '15000',
   });
+  return { fake, server };
+}
+
+test('SIGTERM during a prediction: the request is answered, then the server exits 0', async () => {
+  const { fake, server } = await startServer();
   try {
     const listening = await server.waitForLog((l) => l.msg === 'listening');
     const url = listening.url as string;
@@ -40,15 +46,7 @@ test('SIGTERM during a prediction: the request is answered, then the server exit
 });
 
 test('SIGTERM with a stalled upload and idle sockets open: they are closed at once and the server exits 0', async () => {
-  const fake = await startFakeProviders({ tracks: DEFAULT_TRACKS });
-  const server = spawnEntry('src/server.ts', {
-    ...fake.env(),
-    PORT: '0',
-    MODEL_DIR: TINY_MODEL_DIR,
-    TF_BACKEND: 'wasm',
-    ALLOW_INSECURE_PREVIEWS: 'true',
-    SHUTDOWN_TIMEOUT_MS: '15000',
-  });
+  const { fake, server } = await startServer();
   const open: RawExchange[] = [];
   try {
     const listening = await server.waitForLog((l) => l.msg === 'listening');

@@ -3,7 +3,8 @@
 // document gets their JSON Schema (openapi.ts). Handlers receive the parsed, typed values.
 import type { FastifyInstance, FastifySchemaCompiler, FastifyTypeProvider } from 'fastify';
 import { z } from 'zod';
-import { InputError, type ErrorCode } from '../../errors.js';
+import type { ErrorCode } from '../../error-codes.js';
+import { InputError } from '../../errors.js';
 
 /** Types request.query/params from the route's zod schemas. */
 export interface ZodTypeProvider extends FastifyTypeProvider {
