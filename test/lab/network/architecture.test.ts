@@ -1,0 +1,27 @@
+// The CNN builder: the 2017 filter counts by default, other counts when asked, and a name in the
+// metadata that says which.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { initTrainingBackend } from '../../../src/lab/network/backend.js';
+import { ARCHITECTURE, architectureName, buildGenreCnn } from '../../../src/lab/network/architecture.js';
+
+const convFilters = (model: { layers: { getClassName(): string; getConfig(): Record<string, unknown> }[] }) =>
+  model.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.getConfig()['filters']);
+
+test('the default network has the 2017 filter counts and name', async () => {
+  const { tf } = await initTrainingBackend({ preferred: 'wasm' });
+  const model = buildGenreCnn({ tf, nMfcc: 20, segmentFrames: 130, classes: 6 });
+  assert.deepEqual(convFilters(model), [16, 32, 32]);
+  assert.equal(ARCHITECTURE, 'conv16-pool-bn/conv32-pool-bn/conv32-pool-bn/dropout0.5/dense250/softmax');
+  model.dispose();
+});
+
+test('other filter counts build that network and name it, with either head', async () => {
+  const { tf } = await initTrainingBackend({ preferred: 'wasm' });
+  const model = buildGenreCnn({ tf, nMfcc: 20, segmentFrames: 260, classes: 6, head: 'global-average', filters: [8, 12, 24] });
+  assert.deepEqual(convFilters(model), [8, 12, 24]);
+  assert.deepEqual(model.outputs[0]!.shape, [null, 6]);
+  assert.equal(architectureName('global-average', [8, 12, 24]), 'conv8-pool-bn/conv12-pool-bn/conv24-pool-bn/global-average/dropout0.5/dense250/softmax');
+  assert.equal(architectureName('flatten', [8, 12, 24]), 'conv8-pool-bn/conv12-pool-bn/conv24-pool-bn/dropout0.5/dense250/softmax');
+  model.dispose();
+});
