@@ -1,6 +1,7 @@
 // Model benchmarks (wasm backend unless TF_BACKEND says otherwise): load + warm-up, inference for
 // one 30-s clip (all its segments, one batch per network), memory over many predictions, and one
 // training step.
+// BENCH_MODEL_DIR times another model folder (a candidate architecture) instead of models/genre-cnn.
 // BENCH_PREDICTIONS (default 2000) sets the memory run's length; the 10,000 check in docs/model.md
 // used BENCH_PREDICTIONS=10000.
 import { existsSync } from 'node:fs';
@@ -47,7 +48,8 @@ async function randomModelDir(preferred: BackendPreference): Promise<string> {
 
 export default async function modelBench(): Promise<void> {
   const preferred = (process.env['TF_BACKEND'] as BackendPreference | undefined) ?? 'wasm';
-  const dir = existsSync('models/genre-cnn/metadata.json') ? 'models/genre-cnn' : await randomModelDir(preferred);
+  const bundled = existsSync('models/genre-cnn/metadata.json') ? 'models/genre-cnn' : undefined;
+  const dir = process.env['BENCH_MODEL_DIR'] ?? bundled ?? (await randomModelDir(preferred));
   const timings: Timing[] = [];
   const loads: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -56,7 +58,7 @@ export default async function modelBench(): Promise<void> {
     loads.push(performance.now() - t0);
     m.dispose();
   }
-  timings.push(summarize(`load + warm-up (${dir === 'models/genre-cnn' ? 'genre-cnn' : 'random CNN'})`, loads));
+  timings.push(summarize(`load + warm-up (${dir})`, loads));
   const model = await loadGenreModel({ dir, backend: preferred });
   const clip = pseudoMfcc(1292, model.metadata.features.nMfcc);
   // CPU time per call as well as wall time: on a shared machine the wall median includes waiting
@@ -96,6 +98,6 @@ export default async function modelBench(): Promise<void> {
   timings.push(await measure(`train step, batch 32, ${tf.getBackend()}`, () => cnn.trainOnBatch(x, y), { warmup: 3, runs: 20 }));
   tf.dispose([x, y]);
   cnn.dispose();
-  if (dir !== 'models/genre-cnn') await rm(dir, { recursive: true, force: true });
+  if (dir !== bundled && dir !== process.env['BENCH_MODEL_DIR']) await rm(dir, { recursive: true, force: true });
   console.log(formatTimings('model (inference, memory, training step)', timings));
 }

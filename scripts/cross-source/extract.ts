@@ -5,7 +5,8 @@ import { readDataset } from '../../src/lab/datasets/manifest.js';
 import { decodeAudio } from '../../src/audio/decode.js';
 import { computeMfcc } from '../../src/features/mfcc.js';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 const [manifest, out, variant = 'orig', maxSecArg = '90'] = process.argv.slice(2);
 const maxSec = Number(maxSecArg);
 const entries = await readDataset({ location: manifest! });
@@ -47,6 +48,7 @@ let offset = 0;
 for (const r of results) for (const x of r ?? []) { rows.push({ ...x.meta, offset }); datas.push(x.data); offset += x.data.length; }
 const all = new Float32Array(offset);
 let o = 0; for (const d of datas) { all.set(d, o); o += d.length; }
+mkdirSync(dirname(out!), { recursive: true });
 writeFileSync(out + '.f32', Buffer.from(all.buffer));
 writeFileSync(out + '.json', JSON.stringify(rows));
 console.error('wrote', rows.length, 'windows');

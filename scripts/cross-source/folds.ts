@@ -1,7 +1,7 @@
 // The cross-source folds of docs/experiments.md: trains one network per fold on everything but the
 // fold's held-out sources and writes their held-out predictions. Features from extract.ts in
 // $CROSS_SOURCE_DIR (default .cache/cross-source): shared-orig.*, bundled-orig.*, shared-mp3.*.
-// Usage: npx tsx scripts/cross-source/folds.ts <out.json> [seed=1] [nmfcc=13] [norm=…] [folds=0,1,2] …
+// Usage: npx tsx scripts/cross-source/folds.ts <out.json> [seed=1] [nmfcc=13] [norm=…] [seg=130] [filters=16,32,32] [folds=0,1,2] …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { initTrainingBackend } from '../../src/lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../../src/genre/model/metadata.js';
@@ -21,6 +21,8 @@ const norm = (opt.norm ?? 'per-coefficient-centred') as NormalisationKind;
 const balance = opt.balance === '1';
 const codec = opt.codec ?? 'none'; // none | mp3 (random half of shared training clips via mp3 round trip)
 const spc = Number(opt.spc ?? 2);
+const seg = Number(opt.seg ?? 130); // segment frames, scored at the same hop
+const filters = opt.filters?.split(',').map(Number);
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
 const labelOf = (g: string) => (g.startsWith('other') ? 5 : ['hiphop', 'edm', 'classical', 'metal', 'jazz'].indexOf(g.toLowerCase()));
 
@@ -65,7 +67,7 @@ export function foldOf(c: { source: string; group: string }): number {
   return i;
 }
 const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
-const features = { ...DEFAULT_FEATURES, nMfcc, segmentHopFrames: 130, clipSeconds: 30 };
+const features = { ...DEFAULT_FEATURES, nMfcc, segmentFrames: seg, segmentHopFrames: seg, clipSeconds: 30 };
 const results: unknown[] = existsSync(out!) ? JSON.parse(readFileSync(out!, 'utf8')) : [];
 for (const k of folds) {
   const held = clips.filter((c) => foldOf(c) === k);
@@ -84,7 +86,7 @@ for (const k of folds) {
   const t0 = Date.now();
   const r = await withSeededMathRandom(seed, () => trainGenreModel({
     tf, backend, train, validation, labels: LABELS, features, epochs: Number(opt.epochs ?? 20), batchSize: 32, segmentsPerClip: spc,
-    patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
+    patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, filters, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
     balanceSources: balance, deadline: Date.now() + 20 * 60_000, name: 'lab', version: '0',
   }));
   const clipScore = (mfcc: MfccMatrix) => {

@@ -3,6 +3,7 @@
 // temperature (six-way log loss), expected calibration error of the answer's certainty before and
 // after, and the smallest other-threshold flagging at most 10 % of the five-genre clips.
 // Usage: [CODEC=1] [SHIP_T=…] npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
+// An argument `x.json+y.json` scores the mean of two runs' predictions (two networks averaged).
 import { readFileSync } from 'node:fs';
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 
@@ -10,7 +11,21 @@ interface Pred { source: string; label: number; p: number[]; pCodec?: number[]; 
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
 // CODEC=1 scores the held-out windows after their mp3 round trip (only the windows that have one).
 const viaCodec = process.env['CODEC'] === '1';
-const preds: Pred[] = process.argv.slice(2).flatMap((f) => (JSON.parse(readFileSync(f, 'utf8')) as { fold: number; preds: Pred[] }[]).flatMap((r) => r.preds.map((p) => ({ ...p, fold: r.fold }))))
+type WindowPred = Pred & { group: string; window: number };
+const readRun = (f: string): WindowPred[] => (JSON.parse(readFileSync(f, 'utf8')) as { fold: number; preds: WindowPred[] }[]).flatMap((r) => r.preds.map((p) => ({ ...p, fold: r.fold })));
+/** `a.json+b.json`: the mean of two runs' predictions per held-out window (a model of two networks). */
+function readAveraged(files: string[]): Pred[] {
+  const runs = files.map(readRun);
+  const key = (p: WindowPred) => `${p.fold}|${p.source}|${p.group}|${p.window}|${p.label}`;
+  const others = runs.slice(1).map((run) => new Map(run.map((p) => [key(p), p])));
+  const mean = (vs: (number[] | undefined)[]) => (vs.every(Boolean) ? vs[0]!.map((_, j) => vs.reduce((s, v) => s + v![j]!, 0) / vs.length) : undefined);
+  return runs[0]!.map((p) => {
+    const mates = others.map((m) => m.get(key(p)) ?? (() => { throw new Error(`window ${key(p)} missing in a paired run`); })());
+    const pCodec = mean([p.pCodec, ...mates.map((m) => m.pCodec)]);
+    return { ...p, p: mean([p.p, ...mates.map((m) => m.p)])!, ...(pCodec ? { pCodec } : {}) };
+  });
+}
+const preds: Pred[] = process.argv.slice(2).flatMap((arg) => (arg.includes('+') ? readAveraged(arg.split('+')) : readRun(arg)))
   .flatMap((p) => (!viaCodec ? [p] : p.pCodec ? [{ ...p, p: p.pCodec, original: p.p }] : []));
 const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 const five = preds.filter((p) => p.label < 5);

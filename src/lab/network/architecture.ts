@@ -9,31 +9,30 @@ import type * as tfjs from '@tensorflow/tfjs';
 
 export type CnnHead = 'flatten' | 'global-average';
 export const CNN_HEADS: readonly CnnHead[] = ['flatten', 'global-average'];
+/** The 2017 filter counts of the three conv blocks. */
+export const DEFAULT_FILTERS: readonly number[] = [16, 32, 32];
 
-const ARCHITECTURES: Record<CnnHead, string> = {
-  flatten: 'conv16-pool-bn/conv32-pool-bn/conv32-pool-bn/dropout0.5/dense250/softmax',
-  'global-average': 'conv16-pool-bn/conv32-pool-bn/conv32-pool-bn/global-average/dropout0.5/dense250/softmax',
-};
-export const ARCHITECTURE = ARCHITECTURES.flatten;
-
-export function architectureName(head: CnnHead): string {
-  return ARCHITECTURES[head];
+export function architectureName(head: CnnHead, filters: readonly number[] = DEFAULT_FILTERS): string {
+  const blocks = filters.map((f) => `conv${f}-pool-bn`).join('/');
+  return `${blocks}/${head === 'global-average' ? 'global-average/' : ''}dropout0.5/dense250/softmax`;
 }
+export const ARCHITECTURE = architectureName('flatten');
 
-export function buildGenreCnn({ tf, nMfcc, segmentFrames, classes, head = 'flatten' }: {
+export function buildGenreCnn({ tf, nMfcc, segmentFrames, classes, head = 'flatten', filters = DEFAULT_FILTERS }: {
   tf: typeof tfjs;
   nMfcc: number;
   segmentFrames: number;
   classes: number;
   head?: CnnHead;
+  filters?: readonly number[];
 }): tfjs.LayersModel {
   const model = tf.sequential({ name: 'genre_cnn' });
   let height = nMfcc;
   let width = segmentFrames;
-  [16, 32, 32].forEach((filters, i) => {
+  filters.forEach((count, i) => {
     model.add(tf.layers.conv2d({
       ...(i === 0 ? { inputShape: [nMfcc, segmentFrames, 1] } : {}),
-      filters, kernelSize: 3, padding: 'same', activation: 'relu',
+      filters: count, kernelSize: 3, padding: 'same', activation: 'relu',
     }));
     // Never pool a dimension below 1 (small nMfcc): pool only the axes that still have room.
     const pool: [number, number] = [height >= 2 ? 2 : 1, width >= 2 ? 2 : 1];

@@ -52,6 +52,8 @@ export interface TrainOptions {
   normalisationKind: NormalisationKind;
   /** The network's head (architecture.ts); default 'flatten', the 2017 design. */
   head?: CnnHead;
+  /** Filters of the three conv blocks (architecture.ts); default 16, 32, 32. */
+  filters?: readonly number[];
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
   /** SpecAugment-style time/coefficient masks per training segment (masking.ts); omitted: none. */
@@ -96,10 +98,10 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const normalisation = { kind: o.normalisationKind, ...computeNormalisation({ clips: o.train.map((c) => c.mfcc) }) };
   const metadata: GenreModelMetadata = {
     format: METADATA_FORMAT, name: o.name, version: o.version, createdAt: new Date().toISOString(), labels: o.labels, features,
-    normalisation, architecture: architectureName(o.head ?? 'flatten'), training: {},
+    normalisation, architecture: architectureName(o.head ?? 'flatten', o.filters), training: {},
     dataCard: { description: '', clipsPerGenre: {}, sources: [], licences: [] }, metrics: {},
   };
-  const layersModel = buildGenreCnn({ tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length, head: o.head });
+  const layersModel = buildGenreCnn({ tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length, head: o.head, filters: o.filters });
   layersModel.compile({ optimizer: tf.train.adam(o.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const model = createGenreModel({ tf, members: [{ layersModel, normalisation }], metadata, backend: o.backend });
 
