@@ -48,8 +48,9 @@ async function randomModelDir(preferred: BackendPreference): Promise<string> {
 
 export default async function modelBench(): Promise<void> {
   const preferred = (process.env['TF_BACKEND'] as BackendPreference | undefined) ?? 'wasm';
-  const bundled = existsSync('models/genre-cnn/metadata.json') ? 'models/genre-cnn' : undefined;
-  const dir = process.env['BENCH_MODEL_DIR'] ?? bundled ?? (await randomModelDir(preferred));
+  const given = process.env['BENCH_MODEL_DIR'] ?? (existsSync('models/genre-cnn/metadata.json') ? 'models/genre-cnn' : undefined);
+  const randomDir = given === undefined ? await randomModelDir(preferred) : undefined;
+  const dir = given ?? randomDir!;
   const timings: Timing[] = [];
   const loads: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -98,6 +99,6 @@ export default async function modelBench(): Promise<void> {
   timings.push(await measure(`train step, batch 32, ${tf.getBackend()}`, () => cnn.trainOnBatch(x, y), { warmup: 3, runs: 20 }));
   tf.dispose([x, y]);
   cnn.dispose();
-  if (dir !== bundled && dir !== process.env['BENCH_MODEL_DIR']) await rm(dir, { recursive: true, force: true });
+  if (randomDir) await rm(randomDir, { recursive: true, force: true });
   console.log(formatTimings('model (inference, memory, training step)', timings));
 }
