@@ -3,7 +3,8 @@
 // temperature (six-way log loss), expected calibration error of the answer's certainty before and
 // after, and the smallest other-threshold flagging at most 10 % of the five-genre clips.
 // Usage: [CODEC=1] [SHIP_T=…] npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
-// An argument `x.json+y.json` scores the mean of two runs' predictions (two networks averaged).
+// An argument `x.json+y.json` scores the mean of two runs' predictions (two networks averaged);
+// `x.json+y.json@0.2` weighs the last run 0.2 and the others the rest, equally.
 import { readFileSync } from 'node:fs';
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 
@@ -13,19 +14,23 @@ const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
 const viaCodec = process.env['CODEC'] === '1';
 type WindowPred = Pred & { group: string; window: number };
 const readRun = (f: string): WindowPred[] => (JSON.parse(readFileSync(f, 'utf8')) as { fold: number; preds: WindowPred[] }[]).flatMap((r) => r.preds.map((p) => ({ ...p, fold: r.fold })));
-/** `a.json+b.json`: the mean of two runs' predictions per held-out window (a model of two networks). */
-function readAveraged(files: string[]): Pred[] {
+/** `a.json+b.json[@w]`: the (weighted) mean of runs' predictions per held-out window (a model of several networks). */
+function readAveraged(arg: string): Pred[] {
+  const [list, weightArg] = arg.split('@');
+  const files = list!.split('+');
+  const last = weightArg === undefined ? 1 / files.length : Number(weightArg);
+  const weights = files.map((_, i) => (i === files.length - 1 ? last : (1 - last) / (files.length - 1)));
   const runs = files.map(readRun);
   const key = (p: WindowPred) => `${p.fold}|${p.source}|${p.group}|${p.window}|${p.label}`;
   const others = runs.slice(1).map((run) => new Map(run.map((p) => [key(p), p])));
-  const mean = (vs: (number[] | undefined)[]) => (vs.every(Boolean) ? vs[0]!.map((_, j) => vs.reduce((s, v) => s + v![j]!, 0) / vs.length) : undefined);
+  const mean = (vs: (number[] | undefined)[]) => (vs.every(Boolean) ? vs[0]!.map((_, j) => vs.reduce((s, v, i) => s + weights[i]! * v![j]!, 0)) : undefined);
   return runs[0]!.map((p) => {
     const mates = others.map((m) => m.get(key(p)) ?? (() => { throw new Error(`window ${key(p)} missing in a paired run`); })());
     const pCodec = mean([p.pCodec, ...mates.map((m) => m.pCodec)]);
     return { ...p, p: mean([p.p, ...mates.map((m) => m.p)])!, ...(pCodec ? { pCodec } : {}) };
   });
 }
-const preds: Pred[] = process.argv.slice(2).flatMap((arg) => (arg.includes('+') ? readAveraged(arg.split('+')) : readRun(arg)))
+const preds: Pred[] = process.argv.slice(2).flatMap((arg) => (arg.includes('+') ? readAveraged(arg) : readRun(arg)))
   .flatMap((p) => (!viaCodec ? [p] : p.pCodec ? [{ ...p, p: p.pCodec, original: p.p }] : []));
 const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 const five = preds.filter((p) => p.label < 5);
