@@ -2,7 +2,7 @@
 // fold's held-out sources and writes their held-out predictions. Features from extract.ts in
 // $CROSS_SOURCE_DIR (default .cache/cross-source): shared-orig.*, bundled-orig.*, shared-mp3.*.
 // Usage: npx tsx scripts/cross-source/folds.ts <out.json> [seed=1] [nmfcc=13] [norm=…] [seg=130] [filters=16,32,32] [folds=0,1,2]
-//   [net=frame-timbre] [mask=frames,coefficients] [mixup=alpha] [lofi=split] …
+//   [net=frame-timbre|cnn-with-timbre] [mask=frames,coefficients] [mixup=alpha] [lofi=split] …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { initTrainingBackend } from '../../src/lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../../src/genre/model/metadata.js';
@@ -24,7 +24,7 @@ const codec = opt.codec ?? 'none'; // none | mp3 (random half of shared training
 const spc = Number(opt.spc ?? 2);
 const seg = Number(opt.seg ?? 130); // segment frames, scored at the same hop
 const filters = opt.filters?.split(',').map(Number);
-const network = (opt.net ?? 'cnn') as 'cnn' | 'frame-timbre';
+const network = (opt.net ?? 'cnn') as 'cnn' | 'frame-timbre' | 'cnn-with-timbre';
 const masking = opt.mask ? { maskFrames: Number(opt.mask.split(',')[0]), maskCoefficients: Number(opt.mask.split(',')[1]) } : undefined;
 const mixup = opt.mixup ? { alpha: Number(opt.mixup) } : undefined;
 // lofi=split: the two lo-fi hip-hop sources in different folds (pomodoro-timer in fold 1).

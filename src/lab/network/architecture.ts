@@ -18,6 +18,35 @@ export function architectureName(head: CnnHead, filters: readonly number[] = DEF
 }
 export const ARCHITECTURE = architectureName('flatten');
 
+/** The conv → pool → batch-norm blocks, in order, for an input of nMfcc × segmentFrames × 1. */
+export function convBlocks({ tf, nMfcc, segmentFrames, filters = DEFAULT_FILTERS, inputShape }: {
+  tf: typeof tfjs;
+  nMfcc: number;
+  segmentFrames: number;
+  filters?: readonly number[];
+  /** Given to the first layer when it starts a sequential model. */
+  inputShape?: number[];
+}): tfjs.layers.Layer[] {
+  const layers: tfjs.layers.Layer[] = [];
+  let height = nMfcc;
+  let width = segmentFrames;
+  filters.forEach((count, i) => {
+    layers.push(tf.layers.conv2d({
+      ...(i === 0 && inputShape ? { inputShape } : {}),
+      filters: count, kernelSize: 3, padding: 'same', activation: 'relu',
+    }));
+    // Never pool a dimension below 1 (small nMfcc): pool only the axes that still have room.
+    const pool: [number, number] = [height >= 2 ? 2 : 1, width >= 2 ? 2 : 1];
+    layers.push(tf.layers.maxPooling2d({ poolSize: pool, strides: pool }));
+    height = Math.floor(height / pool[0]);
+    width = Math.floor(width / pool[1]);
+    // momentum 0.9 (Keras default 0.99): the moving statistics used at inference settle within
+    // tens of steps instead of hundreds, so short runs and early epochs validate correctly.
+    layers.push(tf.layers.batchNormalization({ momentum: 0.9 }));
+  });
+  return layers;
+}
+
 export function buildGenreCnn({ tf, nMfcc, segmentFrames, classes, head = 'flatten', filters = DEFAULT_FILTERS }: {
   tf: typeof tfjs;
   nMfcc: number;
@@ -27,22 +56,7 @@ export function buildGenreCnn({ tf, nMfcc, segmentFrames, classes, head = 'flatt
   filters?: readonly number[];
 }): tfjs.LayersModel {
   const model = tf.sequential({ name: 'genre_cnn' });
-  let height = nMfcc;
-  let width = segmentFrames;
-  filters.forEach((count, i) => {
-    model.add(tf.layers.conv2d({
-      ...(i === 0 ? { inputShape: [nMfcc, segmentFrames, 1] } : {}),
-      filters: count, kernelSize: 3, padding: 'same', activation: 'relu',
-    }));
-    // Never pool a dimension below 1 (small nMfcc): pool only the axes that still have room.
-    const pool: [number, number] = [height >= 2 ? 2 : 1, width >= 2 ? 2 : 1];
-    model.add(tf.layers.maxPooling2d({ poolSize: pool, strides: pool }));
-    height = Math.floor(height / pool[0]);
-    width = Math.floor(width / pool[1]);
-    // momentum 0.9 (Keras default 0.99): the moving statistics used at inference settle within
-    // tens of steps instead of hundreds, so short runs and early epochs validate correctly.
-    model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
-  });
+  for (const layer of convBlocks({ tf, nMfcc, segmentFrames, filters, inputShape: [nMfcc, segmentFrames, 1] })) model.add(layer);
   model.add(head === 'flatten' ? tf.layers.flatten() : tf.layers.globalAveragePooling2d({}));
   model.add(tf.layers.dropout({ rate: 0.5 }));
   model.add(tf.layers.dense({ units: 250, activation: 'relu' }));

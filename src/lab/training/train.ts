@@ -4,6 +4,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { architectureName, buildGenreCnn, type CnnHead } from '../network/architecture.js';
 import { buildFrameTimbreNet, FRAME_TIMBRE_ARCHITECTURE } from '../network/frame-timbre.js';
+import { buildCnnWithTimbre, cnnWithTimbreName } from '../network/cnn-with-timbre.js';
 import { createGenreModel, type GenreModel } from '../../genre/model/genre-model.js';
 import { METADATA_FORMAT, type FeatureParams, type GenreModelMetadata } from '../../genre/model/metadata.js';
 import type { MfccMatrix } from '../../types.js';
@@ -55,8 +56,9 @@ export interface TrainOptions {
   head?: CnnHead;
   /** Filters of the three conv blocks (architecture.ts); default 16, 32, 32. */
   filters?: readonly number[];
-  /** 'frame-timbre' trains the bag-of-frames timbre network (frame-timbre.ts) instead of the CNN. */
-  network?: 'cnn' | 'frame-timbre';
+  /** 'frame-timbre' trains the bag-of-frames timbre network (frame-timbre.ts) instead of the CNN;
+   * 'cnn-with-timbre' one network with both paths (cnn-with-timbre.ts; give it plain normalisation). */
+  network?: 'cnn' | 'frame-timbre' | 'cnn-with-timbre';
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
   /** SpecAugment-style time/coefficient masks per training segment (masking.ts); omitted: none. */
@@ -98,15 +100,18 @@ export function classWeights({ labels, classes }: { labels: readonly number[]; c
 export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const { tf, features } = o;
   if (o.train.length === 0) throw new Error('no training clips');
-  const timbre = o.network === 'frame-timbre';
+  const network = o.network ?? 'cnn';
   const normalisation = { kind: o.normalisationKind, ...computeNormalisation({ clips: o.train.map((c) => c.mfcc) }) };
   const metadata: GenreModelMetadata = {
     format: METADATA_FORMAT, name: o.name, version: o.version, createdAt: new Date().toISOString(), labels: o.labels, features,
-    normalisation, architecture: timbre ? FRAME_TIMBRE_ARCHITECTURE : architectureName(o.head ?? 'flatten', o.filters), training: {},
+    normalisation, training: {},
+    architecture: { cnn: () => architectureName(o.head ?? 'flatten', o.filters), 'frame-timbre': () => FRAME_TIMBRE_ARCHITECTURE, 'cnn-with-timbre': () => cnnWithTimbreName(o.filters) }[network](),
     dataCard: { description: '', clipsPerGenre: {}, sources: [], licences: [] }, metrics: {},
   };
   const shape = { tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length };
-  const layersModel = timbre ? buildFrameTimbreNet(shape) : buildGenreCnn({ ...shape, head: o.head, filters: o.filters });
+  const layersModel = network === 'frame-timbre' ? buildFrameTimbreNet(shape)
+    : network === 'cnn-with-timbre' ? buildCnnWithTimbre({ ...shape, filters: o.filters })
+      : buildGenreCnn({ ...shape, head: o.head, filters: o.filters });
   layersModel.compile({ optimizer: tf.train.adam(o.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const model = createGenreModel({ tf, members: [{ layersModel, normalisation }], metadata, backend: o.backend });
 

@@ -2,6 +2,7 @@
 // metadata that says which.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Tensor } from '@tensorflow/tfjs';
 import { initTrainingBackend } from '../../../src/lab/network/backend.js';
 import { ARCHITECTURE, architectureName, buildGenreCnn } from '../../../src/lab/network/architecture.js';
 import { buildFrameTimbreNet, FRAME_TIMBRE_ARCHITECTURE } from '../../../src/lab/network/frame-timbre.js';
@@ -32,7 +33,7 @@ test('the frame-timbre network maps one segment to class probabilities through o
   const model = buildFrameTimbreNet({ tf, nMfcc: 20, segmentFrames: 130, classes: 6 });
   const conv = model.layers.find((l) => l.getClassName() === 'Conv2D')!;
   assert.deepEqual(conv.getConfig()['kernelSize'], [20, 1]);
-  const out = model.predict(tf.randomNormal([2, 20, 130, 1], 0, 1, 'float32', 7)) as import('@tensorflow/tfjs').Tensor;
+  const out = model.predict(tf.randomNormal([2, 20, 130, 1], 0, 1, 'float32', 7)) as Tensor;
   const rows = out.arraySync() as number[][];
   assert.equal(rows.length, 2);
   for (const row of rows) assert.ok(Math.abs(row.reduce((a, b) => a + b) - 1) < 1e-5);

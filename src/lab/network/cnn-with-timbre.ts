@@ -1,0 +1,34 @@
+// One network with two paths over the same plain-normalised segment: the CNN path centres each
+// coefficient row inside the network (the segment's own mean subtracted, as the centred
+// normalisation does) and runs the conv blocks; the timbre path is the bag-of-frames layer of
+// frame-timbre.ts on the un-centred frames. Their time-averaged features are joined before the
+// dense layer. Why: averaged as two networks, the timbre network lifted metal and EDM but dragged
+// hip-hop down; trained together, the dense layer can weigh the recording's colour per genre.
+import type * as tfjs from '@tensorflow/tfjs';
+import { architectureName, convBlocks, DEFAULT_FILTERS } from './architecture.js';
+import { FRAME_TIMBRE_UNITS } from './frame-timbre.js';
+
+export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS) =>
+  `centre-in-network/${architectureName('global-average', filters).split('/dropout')[0]} + frame-dense${FRAME_TIMBRE_UNITS}/global-average; joined/dropout0.5/dense250/softmax`;
+
+export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS }: {
+  tf: typeof tfjs;
+  nMfcc: number;
+  segmentFrames: number;
+  classes: number;
+  filters?: readonly number[];
+}): tfjs.LayersModel {
+  const input = tf.input({ shape: [nMfcc, segmentFrames, 1] });
+  const apply = (layer: tfjs.layers.Layer, x: tfjs.SymbolicTensor | tfjs.SymbolicTensor[]) => layer.apply(x) as tfjs.SymbolicTensor;
+  const rowMean = apply(tf.layers.averagePooling2d({ poolSize: [1, segmentFrames], strides: [1, segmentFrames] }), input);
+  let cnn = apply(tf.layers.add(), [input, apply(tf.layers.rescaling({ scale: -1 }), rowMean)]);
+  for (const layer of convBlocks({ tf, nMfcc, segmentFrames, filters })) cnn = apply(layer, cnn);
+  const cnnFeatures = apply(tf.layers.globalAveragePooling2d({}), cnn);
+  const frames = apply(tf.layers.conv2d({ filters: FRAME_TIMBRE_UNITS, kernelSize: [nMfcc, 1], padding: 'valid', activation: 'relu' }), input);
+  const timbreFeatures = apply(tf.layers.globalAveragePooling2d({}), frames);
+  let x = apply(tf.layers.concatenate(), [cnnFeatures, timbreFeatures]);
+  x = apply(tf.layers.dropout({ rate: 0.5 }), x);
+  x = apply(tf.layers.dense({ units: 250, activation: 'relu' }), x);
+  const output = apply(tf.layers.dense({ units: classes, activation: 'softmax' }), x);
+  return tf.model({ inputs: input, outputs: output, name: 'cnn_with_timbre' });
+}
