@@ -8,15 +8,19 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { architectureName, convBlocks, DEFAULT_FILTERS } from './architecture.js';
 import { FRAME_TIMBRE_UNITS } from './frame-timbre.js';
 
-export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS) =>
-  `centre-in-network/${architectureName('global-average', filters).split('/dropout')[0]} + frame-dense${FRAME_TIMBRE_UNITS}/global-average; joined/dropout0.5/dense250/softmax`;
+export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, pathDropout = 0) =>
+  `centre-in-network/${architectureName('global-average', filters).split('/dropout')[0]} + frame-dense${FRAME_TIMBRE_UNITS}/global-average` +
+  `${pathDropout > 0 ? `/path-dropout${pathDropout}` : ''}; joined/dropout0.5/dense250/softmax`;
 
-export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS }: {
+/** `pathDropout`: in training, the timbre path's features are dropped as a whole for that share of
+ * the segments, so the network must also classify from the CNN path alone. */
+export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS, pathDropout = 0 }: {
   tf: typeof tfjs;
   nMfcc: number;
   segmentFrames: number;
   classes: number;
   filters?: readonly number[];
+  pathDropout?: number;
 }): tfjs.LayersModel {
   const input = tf.input({ shape: [nMfcc, segmentFrames, 1] });
   const apply = (layer: tfjs.layers.Layer, x: tfjs.SymbolicTensor | tfjs.SymbolicTensor[]) => layer.apply(x) as tfjs.SymbolicTensor;
@@ -25,7 +29,9 @@ export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters 
   for (const layer of convBlocks({ tf, nMfcc, segmentFrames, filters })) cnn = apply(layer, cnn);
   const cnnFeatures = apply(tf.layers.globalAveragePooling2d({}), cnn);
   const frames = apply(tf.layers.conv2d({ filters: FRAME_TIMBRE_UNITS, kernelSize: [nMfcc, 1], padding: 'valid', activation: 'relu' }), input);
-  const timbreFeatures = apply(tf.layers.globalAveragePooling2d({}), frames);
+  let timbreFeatures = apply(tf.layers.globalAveragePooling2d({}), frames);
+  // noiseShape [batch, 1]: one keep-or-drop draw per segment for all of the path's features.
+  if (pathDropout > 0) timbreFeatures = apply(tf.layers.dropout({ rate: pathDropout, noiseShape: [null as unknown as number, 1] }), timbreFeatures);
   let x = apply(tf.layers.concatenate(), [cnnFeatures, timbreFeatures]);
   x = apply(tf.layers.dropout({ rate: 0.5 }), x);
   x = apply(tf.layers.dense({ units: 250, activation: 'relu' }), x);

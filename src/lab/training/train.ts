@@ -59,6 +59,8 @@ export interface TrainOptions {
   /** 'frame-timbre' trains the bag-of-frames timbre network (frame-timbre.ts) instead of the CNN;
    * 'cnn-with-timbre' one network with both paths (cnn-with-timbre.ts; give it plain normalisation). */
   network?: 'cnn' | 'frame-timbre' | 'cnn-with-timbre';
+  /** cnn-with-timbre only: share of training segments whose timbre path is dropped whole; default 0. */
+  timbrePathDropout?: number;
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
   /** SpecAugment-style time/coefficient masks per training segment (masking.ts); omitted: none. */
@@ -105,12 +107,12 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const metadata: GenreModelMetadata = {
     format: METADATA_FORMAT, name: o.name, version: o.version, createdAt: new Date().toISOString(), labels: o.labels, features,
     normalisation, training: {},
-    architecture: { cnn: () => architectureName(o.head ?? 'flatten', o.filters), 'frame-timbre': () => FRAME_TIMBRE_ARCHITECTURE, 'cnn-with-timbre': () => cnnWithTimbreName(o.filters) }[network](),
+    architecture: { cnn: () => architectureName(o.head ?? 'flatten', o.filters), 'frame-timbre': () => FRAME_TIMBRE_ARCHITECTURE, 'cnn-with-timbre': () => cnnWithTimbreName(o.filters, o.timbrePathDropout) }[network](),
     dataCard: { description: '', clipsPerGenre: {}, sources: [], licences: [] }, metrics: {},
   };
   const shape = { tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length };
   const layersModel = network === 'frame-timbre' ? buildFrameTimbreNet(shape)
-    : network === 'cnn-with-timbre' ? buildCnnWithTimbre({ ...shape, filters: o.filters })
+    : network === 'cnn-with-timbre' ? buildCnnWithTimbre({ ...shape, filters: o.filters, pathDropout: o.timbrePathDropout })
       : buildGenreCnn({ ...shape, head: o.head, filters: o.filters });
   layersModel.compile({ optimizer: tf.train.adam(o.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const model = createGenreModel({ tf, members: [{ layersModel, normalisation }], metadata, backend: o.backend });
