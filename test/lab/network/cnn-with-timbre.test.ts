@@ -40,3 +40,18 @@ test('the CNN path is centred per coefficient row; the timbre path is not; the m
     model.dispose();
   }
 });
+
+test('whole-path dropout: in training a segment keeps all of the timbre features or none; at inference all', async () => {
+  const { tf } = await initTrainingBackend({ preferred: 'wasm' });
+  const model = buildCnnWithTimbre({ tf, nMfcc: 13, segmentFrames: 130, classes: LABELS.length, pathDropout: 0.5 });
+  const drop = model.layers.find((l) => l.getClassName() === 'Dropout' && l.getConfig()['noiseShape'] !== undefined && l.getConfig()['noiseShape'] !== null)!;
+  assert.ok(drop, 'a dropout layer with a per-segment noise shape');
+  assert.match(cnnWithTimbreName(undefined, 0.5), /frame-dense32\/global-average\/path-dropout0\.5; joined/);
+  const features = tf.ones([64, 32]);
+  const trained = (drop.apply(features, { training: true }) as Tensor).arraySync() as number[][];
+  const kinds = new Set(trained.map((row) => (row.every((v) => v === 0) ? 'dropped' : row.every((v) => v === 2) ? 'kept' : 'mixed')));
+  assert.deepEqual([...kinds].sort(), ['dropped', 'kept']);
+  const served = (drop.apply(features) as Tensor).arraySync() as number[][];
+  assert.ok(served.every((row) => row.every((v) => v === 1)));
+  model.dispose();
+});
