@@ -67,6 +67,11 @@ Options:
   --standardise-timbre      same as --normalisation standardised-timbre
   --head <h>                flatten (the 2017 design, default) or global-average (average the last
                             convolution block over coefficients and time before the dense layer)
+  --network <n>             cnn (default) or cnn-with-timbre: one network whose CNN path centres
+                            each segment itself and whose second path hears each frame's colour
+                            (use with --normalisation plain; docs/experiments.md)
+  --timbre-path-dropout <x> cnn-with-timbre: drop the timbre path whole for this share of the
+                            training segments (default 0)
   --seed <n>                seed for split, sampling, weight init and dropout (default 42)
   --val-fraction <x>        fraction of groups (tracks) per genre for validation (default 0.2)
   --holdout-sources <a,b>   sources never trained on; evaluated at the end as "held-out"
@@ -82,7 +87,7 @@ Options:
 function parse(argv: string[]) {
   const stringOptions = ['out', 'other-label', 'n-mfcc', 'windows', 'temperature', 'other-threshold', 'labels', 'epochs', 'batch-size', 'segment-hop', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
     'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head', 'mixup', 'stretch',
-    'normalisation', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
+    'normalisation', 'network', 'timbre-path-dropout', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
   try {
     parsed = parseArgs({
@@ -110,6 +115,10 @@ function parse(argv: string[]) {
   if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
   const head = s('head') ?? 'flatten';
   if (!(CNN_HEADS as readonly string[]).includes(head)) throw new UsageError(`--head must be one of ${CNN_HEADS.join(', ')}`);
+  const network = s('network') ?? 'cnn';
+  if (!['cnn', 'cnn-with-timbre'].includes(network)) throw new UsageError('--network must be cnn or cnn-with-timbre');
+  if (network === 'cnn-with-timbre' && s('normalisation') !== 'plain') throw new UsageError('--network cnn-with-timbre centres inside the network: give --normalisation plain');
+  if (s('timbre-path-dropout') !== undefined && network !== 'cnn-with-timbre') throw new UsageError('--timbre-path-dropout needs --network cnn-with-timbre');
   const otherLabel = s('other-label');
   if (s('other-threshold') !== undefined && !otherLabel) throw new UsageError('--other-threshold needs --other-label');
   const labels = [...(s('labels') ? parseList(s('labels')) : [...GENRES]), ...(otherLabel ? [otherLabel] : [])];
@@ -131,6 +140,8 @@ function parse(argv: string[]) {
     learningRate: parseNumber('learning-rate', s('learning-rate'), 0.001, { integer: false, min: 1e-6, max: 1 }),
     seed: parseNumber('seed', s('seed'), 42, { min: 0, max: 2 ** 31 }),
     head: head as CnnHead,
+    network: network as 'cnn' | 'cnn-with-timbre',
+    timbrePathDropout: parseNumber('timbre-path-dropout', s('timbre-path-dropout'), 0, { integer: false, min: 0, max: 0.95 }),
     normalisations: parseNormalisations(s('normalisation'), v),
     augment: {
       gainDb: parseNumber('augment-gain-db', s('augment-gain-db'), 0, { integer: false, min: 0, max: 40 }),

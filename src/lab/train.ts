@@ -41,6 +41,9 @@ export interface TrainOptions {
   learningRate: number;
   seed: number;
   head: CnnHead;
+  /** The network (train.ts): the CNN, or one network with a timbre path (give it plain normalisation). */
+  network: 'cnn' | 'cnn-with-timbre';
+  timbrePathDropout: number;
   normalisations: NormalisationName[];
   augment: MemberOptions['augment'];
   masking: MemberOptions['masking'];
@@ -115,7 +118,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const result = await trainMembers({
     tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
     epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
+    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
     onMemberStart: (name, i) => {
       if (args.normalisations.length > 1) report.log(`network ${i + 1}/${args.normalisations.length}: ${name}`);
     },
@@ -128,7 +131,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   metadata.training = {
     backend, ...networkTrainingFacts(result), seed: args.seed, batchSize: args.batchSize,
     segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head,
-    holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
+    ...(args.network !== 'cnn' ? { network: args.network, timbrePathDropout: args.timbrePathDropout } : {}), holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
   };
   metadata.dataCard = buildDataCard({
     labels: args.labels,

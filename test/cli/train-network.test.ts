@@ -1,0 +1,39 @@
+// train --network cnn-with-timbre: the model it writes names that network and its settings, loads
+// in the service, and the options that do not fit together are refused with exit code 2.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import trainCommand from '../../src/cli/train.js';
+import { loadGenreModel } from '../../src/genre/model/load.js';
+import { cnnWithTimbreName } from '../../src/lab/network/cnn-with-timbre.js';
+import { ffmpegSync } from '../audio/fixtures.js';
+
+test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropout 0.5', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'train-network-'));
+  try {
+    for (const [genre, srcs] of Object.entries({
+      Classical: ['sine=frequency=440:duration=4', 'sine=frequency=523:duration=4'],
+      Metal: ['anoisesrc=d=4:c=pink:a=0.4', 'anoisesrc=d=4:c=white:a=0.3'],
+    })) {
+      await mkdir(join(root, 'data', genre), { recursive: true });
+      srcs.forEach((src, i) => ffmpegSync(['-f', 'lavfi', '-i', src, '-ac', '1', '-ar', '22050', join(root, 'data', genre, `${i}.wav`)]));
+    }
+    const common = ['--data', join(root, 'data'), '--labels', 'Classical,Metal', '--epochs', '1', '--batch-size', '4', '--val-fraction', '0',
+      '--cache-dir', join(root, 'cache'), '--backend', 'wasm'];
+    const out = join(root, 'model');
+    assert.equal(await trainCommand.run([...common, '--out', out, '--network', 'cnn-with-timbre', '--normalisation', 'plain', '--timbre-path-dropout', '0.5']), 0);
+    const model = await loadGenreModel({ dir: out, backend: 'wasm' });
+    assert.equal(model.metadata.architecture, cnnWithTimbreName(undefined, 0.5));
+    assert.equal(model.metadata.normalisation?.kind, 'per-coefficient');
+    assert.deepEqual([model.metadata.training['network'], model.metadata.training['timbrePathDropout']], ['cnn-with-timbre', 0.5]);
+    model.dispose();
+    for (const bad of [['--network', 'cnn-with-timbre'], ['--network', 'cnn-with-timbre', '--normalisation', 'centred'], ['--network', 'rnn'],
+      ['--timbre-path-dropout', '0.5']]) {
+      assert.equal(await trainCommand.run([...common, '--out', join(root, 'bad'), ...bad]), 2, bad.join(' '));
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
