@@ -37,6 +37,8 @@ export const JOB_NAME = 'predict';
 
 /** How long a worker count is reused: each synchronous request asks, CLIENT LIST is not free. */
 const WORKER_COUNT_TTL_MS = 1_500;
+/** BullMQ's message when waitUntilFinished's ttl expires (`Job wait <name> timed out before finishing, …`). */
+const BULLMQ_WAIT_TIMEOUT = /^Job wait .* timed out before finishing/;
 
 /** The job options every producer uses, so retries and retention do not depend on who added the job. */
 export function defaultJobOptions(config: QueueConfig) {
@@ -153,14 +155,14 @@ export async function createBullmqQueue<Data extends KeyedJobData, Result, Hit>(
     async waitForResult(id, timeoutMs) {
       const job = await limited('wait', () => queue.getJob(id));
       if (!job) throw new NotFoundError('JOB_NOT_FOUND', `no job with id ${id}`);
-      const started = Date.now();
       let value: JobReturnValue<Result>;
       try {
         value = await job.waitUntilFinished(events, timeoutMs);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        // BullMQ signals its own ttl expiry with a plain Error; ours carry JSON reasons.
-        if (Date.now() - started >= timeoutMs && reason.startsWith('Job wait')) throw new SyncWaitTimeout(id, timeoutMs);
+        // BullMQ signals its own ttl expiry with a plain Error; ours carry JSON reasons. Recognised by
+        // its text alone: a Date.now() check of the elapsed time can read 1 ms short of the ttl.
+        if (BULLMQ_WAIT_TIMEOUT.test(reason)) throw new SyncWaitTimeout(id, timeoutMs);
         throw toAppError(decodeFailure(reason));
       }
       const finished = await limited('result read', () => resultOf(job.data.key, value));
