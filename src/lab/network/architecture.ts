@@ -12,9 +12,11 @@ export const CNN_HEADS: readonly CnnHead[] = ['flatten', 'global-average'];
 /** The 2017 filter counts of the three conv blocks. */
 export const DEFAULT_FILTERS: readonly number[] = [16, 32, 32];
 
+/** The conv blocks' part of an architecture name, e.g. conv16-pool-bn/conv32-pool-bn/conv32-pool-bn. */
+export const convBlocksName = (filters: readonly number[] = DEFAULT_FILTERS) => filters.map((f) => `conv${f}-pool-bn`).join('/');
+
 export function architectureName(head: CnnHead, filters: readonly number[] = DEFAULT_FILTERS): string {
-  const blocks = filters.map((f) => `conv${f}-pool-bn`).join('/');
-  return `${blocks}/${head === 'global-average' ? 'global-average/' : ''}dropout0.5/dense250/softmax`;
+  return `${convBlocksName(filters)}/${head === 'global-average' ? 'global-average/' : ''}dropout0.5/dense250/softmax`;
 }
 export const ARCHITECTURE = architectureName('flatten');
 

@@ -5,11 +5,11 @@
 // dense layer. Why: averaged as two networks, the timbre network lifted metal and EDM but dragged
 // hip-hop down; trained together, the dense layer can weigh the recording's colour per genre.
 import type * as tfjs from '@tensorflow/tfjs';
-import { architectureName, convBlocks, DEFAULT_FILTERS } from './architecture.js';
-import { FRAME_TIMBRE_UNITS } from './frame-timbre.js';
+import { convBlocks, convBlocksName, DEFAULT_FILTERS } from './architecture.js';
+import { FRAME_TIMBRE_UNITS, frameTimbreLayer } from './frame-timbre.js';
 
 export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, pathDropout = 0) =>
-  `centre-in-network/${architectureName('global-average', filters).split('/dropout')[0]} + frame-dense${FRAME_TIMBRE_UNITS}/global-average` +
+  `centre-in-network/${convBlocksName(filters)}/global-average + frame-dense${FRAME_TIMBRE_UNITS}/global-average` +
   `${pathDropout > 0 ? `/path-dropout${pathDropout}` : ''}; joined/dropout0.5/dense250/softmax`;
 
 /** `pathDropout`: in training, the timbre path's features are dropped as a whole for that share of
@@ -28,7 +28,7 @@ export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters 
   let cnn = apply(tf.layers.add(), [input, apply(tf.layers.rescaling({ scale: -1 }), rowMean)]);
   for (const layer of convBlocks({ tf, nMfcc, segmentFrames, filters })) cnn = apply(layer, cnn);
   const cnnFeatures = apply(tf.layers.globalAveragePooling2d({}), cnn);
-  const frames = apply(tf.layers.conv2d({ filters: FRAME_TIMBRE_UNITS, kernelSize: [nMfcc, 1], padding: 'valid', activation: 'relu' }), input);
+  const frames = apply(frameTimbreLayer({ tf, nMfcc }), input);
   let timbreFeatures = apply(tf.layers.globalAveragePooling2d({}), frames);
   // noiseShape [batch, 1]: one keep-or-drop draw per segment for all of the path's features.
   if (pathDropout > 0) timbreFeatures = apply(tf.layers.dropout({ rate: pathDropout, noiseShape: [null as unknown as number, 1] }), timbreFeatures);

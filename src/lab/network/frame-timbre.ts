@@ -9,6 +9,11 @@ import type * as tfjs from '@tensorflow/tfjs';
 export const FRAME_TIMBRE_UNITS = 32;
 export const FRAME_TIMBRE_ARCHITECTURE = `frame-dense${FRAME_TIMBRE_UNITS}/global-average/dropout0.5/softmax`;
 
+/** The per-frame layer: a conv whose kernel spans all nMfcc coefficients of one frame. */
+export function frameTimbreLayer({ tf, nMfcc, inputShape }: { tf: typeof tfjs; nMfcc: number; inputShape?: number[] }): tfjs.layers.Layer {
+  return tf.layers.conv2d({ ...(inputShape ? { inputShape } : {}), filters: FRAME_TIMBRE_UNITS, kernelSize: [nMfcc, 1], padding: 'valid', activation: 'relu' });
+}
+
 export function buildFrameTimbreNet({ tf, nMfcc, segmentFrames, classes }: {
   tf: typeof tfjs;
   nMfcc: number;
@@ -16,9 +21,7 @@ export function buildFrameTimbreNet({ tf, nMfcc, segmentFrames, classes }: {
   classes: number;
 }): tfjs.LayersModel {
   const model = tf.sequential({ name: 'frame_timbre' });
-  model.add(tf.layers.conv2d({
-    inputShape: [nMfcc, segmentFrames, 1], filters: FRAME_TIMBRE_UNITS, kernelSize: [nMfcc, 1], padding: 'valid', activation: 'relu',
-  }));
+  model.add(frameTimbreLayer({ tf, nMfcc, inputShape: [nMfcc, segmentFrames, 1] }));
   model.add(tf.layers.globalAveragePooling2d({}));
   model.add(tf.layers.dropout({ rate: 0.5 }));
   model.add(tf.layers.dense({ units: classes, activation: 'softmax' }));

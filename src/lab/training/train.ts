@@ -102,18 +102,21 @@ export function classWeights({ labels, classes }: { labels: readonly number[]; c
 export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const { tf, features } = o;
   if (o.train.length === 0) throw new Error('no training clips');
-  const network = o.network ?? 'cnn';
+  const shape = { tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length };
+  const networks = {
+    cnn: () => ({ layersModel: buildGenreCnn({ ...shape, head: o.head, filters: o.filters }), name: architectureName(o.head ?? 'flatten', o.filters) }),
+    'frame-timbre': () => ({ layersModel: buildFrameTimbreNet(shape), name: FRAME_TIMBRE_ARCHITECTURE }),
+    'cnn-with-timbre': () => ({
+      layersModel: buildCnnWithTimbre({ ...shape, filters: o.filters, pathDropout: o.timbrePathDropout }), name: cnnWithTimbreName(o.filters, o.timbrePathDropout),
+    }),
+  };
+  const { layersModel, name: architecture } = networks[o.network ?? 'cnn']();
   const normalisation = { kind: o.normalisationKind, ...computeNormalisation({ clips: o.train.map((c) => c.mfcc) }) };
   const metadata: GenreModelMetadata = {
     format: METADATA_FORMAT, name: o.name, version: o.version, createdAt: new Date().toISOString(), labels: o.labels, features,
-    normalisation, training: {},
-    architecture: { cnn: () => architectureName(o.head ?? 'flatten', o.filters), 'frame-timbre': () => FRAME_TIMBRE_ARCHITECTURE, 'cnn-with-timbre': () => cnnWithTimbreName(o.filters, o.timbrePathDropout) }[network](),
+    normalisation, architecture, training: {},
     dataCard: { description: '', clipsPerGenre: {}, sources: [], licences: [] }, metrics: {},
   };
-  const shape = { tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length };
-  const layersModel = network === 'frame-timbre' ? buildFrameTimbreNet(shape)
-    : network === 'cnn-with-timbre' ? buildCnnWithTimbre({ ...shape, filters: o.filters, pathDropout: o.timbrePathDropout })
-      : buildGenreCnn({ ...shape, head: o.head, filters: o.filters });
   layersModel.compile({ optimizer: tf.train.adam(o.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const model = createGenreModel({ tf, members: [{ layersModel, normalisation }], metadata, backend: o.backend });
 
