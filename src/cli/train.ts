@@ -119,6 +119,7 @@ function parse(argv: string[]) {
   if (!['cnn', 'cnn-with-timbre'].includes(network)) throw new UsageError('--network must be cnn or cnn-with-timbre');
   if (network === 'cnn-with-timbre' && s('normalisation') !== 'plain') throw new UsageError('--network cnn-with-timbre centres inside the network: give --normalisation plain');
   if (s('timbre-path-dropout') !== undefined && network !== 'cnn-with-timbre') throw new UsageError('--timbre-path-dropout needs --network cnn-with-timbre');
+  if (s('head') !== undefined && network !== 'cnn') throw new UsageError('--head is for --network cnn; cnn-with-timbre averages over time itself');
   const otherLabel = s('other-label');
   if (s('other-threshold') !== undefined && !otherLabel) throw new UsageError('--other-threshold needs --other-label');
   const labels = [...(s('labels') ? parseList(s('labels')) : [...GENRES]), ...(otherLabel ? [otherLabel] : [])];

@@ -130,8 +130,9 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const metadata = result.model.metadata;
   metadata.training = {
     backend, ...networkTrainingFacts(result), seed: args.seed, batchSize: args.batchSize,
-    segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head,
-    ...(args.network !== 'cnn' ? { network: args.network, timbrePathDropout: args.timbrePathDropout } : {}), holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
+    segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources,
+    // The head belongs to the plain CNN; the other network has its own, named in `architecture`.
+    ...(args.network === 'cnn' ? { head: args.head } : { network: args.network, timbrePathDropout: args.timbrePathDropout }), holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
   };
   metadata.dataCard = buildDataCard({
     labels: args.labels,

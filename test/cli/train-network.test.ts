@@ -28,9 +28,10 @@ test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropou
     assert.equal(model.metadata.architecture, cnnWithTimbreName(undefined, 0.5));
     assert.equal(model.metadata.normalisation?.kind, 'per-coefficient');
     assert.deepEqual([model.metadata.training['network'], model.metadata.training['timbrePathDropout']], ['cnn-with-timbre', 0.5]);
+    assert.equal(model.metadata.training['head'], undefined, 'no CNN head is recorded for a network that has none');
     model.dispose();
     for (const bad of [['--network', 'cnn-with-timbre'], ['--network', 'cnn-with-timbre', '--normalisation', 'centred'], ['--network', 'rnn'],
-      ['--timbre-path-dropout', '0.5']]) {
+      ['--timbre-path-dropout', '0.5'], ['--network', 'cnn-with-timbre', '--normalisation', 'plain', '--head', 'flatten']]) {
       assert.equal(await trainCommand.run([...common, '--out', join(root, 'bad'), ...bad]), 2, bad.join(' '));
     }
   } finally {
