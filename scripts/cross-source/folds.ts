@@ -2,7 +2,8 @@
 // fold's held-out sources and writes their held-out predictions. Features from extract.ts in
 // $CROSS_SOURCE_DIR (default .cache/cross-source): shared-orig.*, bundled-orig.*, shared-mp3.*.
 // Usage: npx tsx scripts/cross-source/folds.ts <out.json> [seed=1] [nmfcc=13] [norm=…] [seg=130] [filters=16,32,32] [folds=0,1,2]
-//   [net=frame-timbre|cnn-with-timbre] [pathdrop=0.5] [mask=frames,coefficients] [mixup=alpha] [lofi=split] …
+//   [net=frame-timbre|cnn-with-timbre] [pathdrop=0.5] [mask=frames,coefficients] [mixup=alpha] [lofi=split]
+//   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { initTrainingBackend } from '../../src/lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../../src/genre/model/metadata.js';
@@ -40,7 +41,8 @@ function load(base: string): { rows: Row[]; data: Float32Array } {
   return { rows, data: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4) };
 }
 const F = (process.env['CROSS_SOURCE_DIR'] ?? '.cache/cross-source') + '/';
-const sets = [load(F + 'shared-orig'), ...(existsSync(F + 'bundled-orig.json') ? [load(F + 'bundled-orig')] : [])];
+const extraSets = opt.extra ? opt.extra.split(',').map((name) => load(F + name)) : [];
+const sets = [load(F + 'shared-orig'), ...(existsSync(F + 'bundled-orig.json') ? [load(F + 'bundled-orig')] : []), ...extraSets];
 const mat = (s: { data: Float32Array }, r: Row): MfccMatrix => ({ data: s.data.subarray(r.offset, r.offset + nMfcc * r.frames), nMfcc, frames: r.frames });
 /** The collection's windows after a codec round trip, by path#window (empty when not extracted); each variant read once. */
 const variants = new Map<string, Map<string, MfccMatrix>>();

@@ -13,6 +13,10 @@ Sub-commands:
                            datacard.json, clips/
       --seed <n>           seed of every random choice (default 20170601)
       --per-genre <n>      generated tracks per genre (default 60)
+      --instrumental-hiphop <n>
+                           generated instrumental hip-hop tracks on top (default 0)
+      --lofi-hiphop <n>    generated lo-fi hip-hop tracks on top (default 0)
+      --lofi-jazz <n>      generated jazz through the same lo-fi production, on top (default 0)
       --max-clips <n>      30-s clips cut from one real track at most (default 4)
       --concurrency <n>    parallel renders/cuts (default 2)
       --more-soundfonts    generated tracks also draw MuseScore General Lite (an experiment;
@@ -65,6 +69,9 @@ async function build(argv: string[]): Promise<number> {
       out: { type: 'string', default: 'data/bundled' },
       seed: { type: 'string' },
       'per-genre': { type: 'string' },
+      'instrumental-hiphop': { type: 'string' },
+      'lofi-hiphop': { type: 'string' },
+      'lofi-jazz': { type: 'string' },
       'max-clips': { type: 'string' },
       concurrency: { type: 'string' },
       'more-soundfonts': { type: 'boolean' },
@@ -83,6 +90,9 @@ async function build(argv: string[]): Promise<number> {
     outDir: values.out,
     seed: positiveInt('seed', values.seed, 20170601),
     generatedPerGenre: positiveInt('per-genre', values['per-genre'], 60),
+    instrumentalHiphop: positiveInt('instrumental-hiphop', values['instrumental-hiphop'], 0),
+    lofiHiphop: positiveInt('lofi-hiphop', values['lofi-hiphop'], 0),
+    lofiJazz: positiveInt('lofi-jazz', values['lofi-jazz'], 0),
     maxClipsPerTrack: Math.max(1, positiveInt('max-clips', values['max-clips'], 4)),
     concurrency: Math.max(1, positiveInt('concurrency', values.concurrency, 2)),
     moreSoundfonts: values['more-soundfonts'] ?? false,

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { beatsPerBarOf, composeMma, fitRhythm, mainGrooves } from '../../../src/lab/datasets/bundled/compose-mma.js';
-import { productionEffects } from '../../../src/lab/datasets/bundled/post-process.js';
+import { execFileSync } from 'node:child_process';
+import { lofiFilterGraph, productionEffects } from '../../../src/lab/datasets/bundled/post-process.js';
 import { createRng } from '../../../src/lab/datasets/bundled/random.js';
-import { RECIPES } from '../../../src/lab/datasets/bundled/recipes.js';
+import { INSTRUMENTAL_HIPHOP, RECIPES } from '../../../src/lab/datasets/bundled/recipes.js';
+import { renderGeneratedTrack } from '../../../src/lab/datasets/bundled/render-generated.js';
 
 test('the seeded generator repeats itself exactly and differs between seeds', () => {
   const a = createRng({ seed: 'x' });
@@ -50,4 +52,31 @@ test('production effects come from one distribution for all genres; only saturat
   for (const fx of ['reverb', 'compand', 'lowpass']) assert.ok(Math.abs(share(light, fx) - share(heavy, fx)) < 0.12, fx);
   assert.ok(share(heavy, 'overdrive') > 0.6 && share(light, 'overdrive') < 0.3);
   assert.ok(light.every((s) => s.at(-2) === 'norm'));
+});
+
+test('instrumental hip-hop: the hip-hop grooves with no voice; only hip-hop has it, and lo-fi only hip-hop and jazz', async () => {
+  assert.equal(INSTRUMENTAL_HIPHOP.vocalChance, 0);
+  assert.deepEqual(INSTRUMENTAL_HIPHOP.grooveFiles, RECIPES.Hiphop.grooveFiles);
+  assert.ok(INSTRUMENTAL_HIPHOP.tempo[1] <= RECIPES.Hiphop.tempo[1]);
+  const song = composeMma({ recipe: INSTRUMENTAL_HIPHOP, grooves: ['HipHop'], rng: createRng({ seed: 5 }), seconds: 40, mmaSeed: 1 });
+  assert.ok(song.tempo >= 70 && song.tempo <= 95);
+  await assert.rejects(renderGeneratedTrack({ genre: 'Jazz', index: 0, seed: 1, workDir: '/nonexistent', style: 'instrumental' }), /no instrumental recipe for Jazz/);
+  await assert.rejects(renderGeneratedTrack({ genre: 'Metal', index: 0, seed: 1, workDir: '/nonexistent', style: 'lofi' }), /no lofi recipe for Metal/);
+});
+
+test('lo-fi production: ffmpeg accepts the graph, it is seeded, and it dulls the top end under a hiss', () => {
+  const graph = (seed: number) => lofiFilterGraph({ rng: createRng({ seed }), seconds: 2 });
+  assert.equal(graph(3), graph(3));
+  assert.notEqual(graph(3), graph(4));
+  const rmsOf = (filter: string[]) => {
+    const raw = execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=9000:sample_rate=44100:duration=2', ...filter, '-ac', '1', '-f', 'f32le', 'pipe:1'], { timeout: 60_000 });
+    const samples = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4).subarray(22050);
+    return Math.sqrt(samples.reduce((s, v) => s + v * v, 0) / samples.length);
+  };
+  const before = rmsOf([]);
+  for (const seed of [1, 2, 3]) {
+    const after = rmsOf(['-filter_complex', graph(seed)]);
+    assert.ok(after < before / 4, `9 kHz kept: ${after} of ${before}`);
+    assert.ok(after > 0, 'hiss');
+  }
 });

@@ -52,6 +52,9 @@ test('dataset: bad sub-commands, options and datasets are clear errors', () => {
   const badOpt = cli(['build-bundled', '--per-genre', 'many']);
   assert.equal(badOpt.status, 2);
   assert.match(badOpt.stderr, /--per-genre must be a non-negative integer/);
+  const badExtra = cli(['build-bundled', '--lofi-jazz', '2.5']);
+  assert.equal(badExtra.status, 2);
+  assert.match(badExtra.stderr, /--lofi-jazz must be a non-negative integer/);
   const noArg = cli(['info']);
   assert.equal(noArg.status, 2);
   const missing = cli(['info', '/nonexistent/dataset.tsv']);

@@ -15,6 +15,12 @@ export interface BuildOptions {
   seed: number;
   /** Generated tracks per genre (each gives one 30-s clip). */
   generatedPerGenre: number;
+  /** Generated instrumental hip-hop tracks on top (recipes.ts INSTRUMENTAL_HIPHOP); default 0. */
+  instrumentalHiphop?: number;
+  /** Generated lo-fi hip-hop tracks on top (instrumental, through lofiFilterGraph); default 0. */
+  lofiHiphop?: number;
+  /** Generated jazz tracks through the same lo-fi production, on top; default 0. */
+  lofiJazz?: number;
   maxClipsPerTrack: number;
   concurrency: number;
   /** Generated tracks also draw MuseScore General (MORE_SOUNDFONTS). */
@@ -49,10 +55,15 @@ export async function buildBundled(options: BuildOptions): Promise<Datacard> {
     log(`${source.package}: ${found.length} labelled tracks (${source.role})`);
     tracks.push(...found);
   }
-  const jobs = GENRES.flatMap((genre) => Array.from({ length: options.generatedPerGenre }, (_, index) => ({ genre, index })));
+  const jobs = [
+    ...GENRES.flatMap((genre) => Array.from({ length: options.generatedPerGenre }, (_, index) => ({ genre, index, style: 'default' as const }))),
+    ...Array.from({ length: options.instrumentalHiphop ?? 0 }, (_, index) => ({ genre: 'Hiphop' as const, index, style: 'instrumental' as const })),
+    ...Array.from({ length: options.lofiHiphop ?? 0 }, (_, index) => ({ genre: 'Hiphop' as const, index, style: 'lofi' as const })),
+    ...Array.from({ length: options.lofiJazz ?? 0 }, (_, index) => ({ genre: 'Jazz' as const, index, style: 'lofi' as const })),
+  ];
   let done = 0;
-  const generated = await mapPool(jobs, options.concurrency, async ({ genre, index }) => {
-    const track = await renderGeneratedTrack({ genre, index, seed: options.seed, workDir: cacheDir, soundfonts, drumKits });
+  const generated = await mapPool(jobs, options.concurrency, async ({ genre, index, style }) => {
+    const track = await renderGeneratedTrack({ genre, index, style, seed: options.seed, workDir: cacheDir, soundfonts, drumKits });
     if (++done % 25 === 0) log(`generated ${done}/${jobs.length}`);
     return track;
   });

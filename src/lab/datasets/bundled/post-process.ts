@@ -24,3 +24,15 @@ export function productionEffects({ rng, saturation }: { rng: Rng; saturation: '
 export function lossyBitrate({ rng }: { rng: Rng }): string | null {
   return rng.chance(0.5) ? rng.pick(['96k', '128k', '160k', '192k']) : null;
 }
+
+/**
+ * Lo-fi hip-hop's sound, as its producers make it: a dull top end, tape wow, light bit reduction
+ * and hiss. An ffmpeg filter graph on input 0 (the produced track).
+ */
+export function lofiFilterGraph({ rng, seconds }: { rng: Rng; seconds: number }): string {
+  const lowpass = `lowpass=f=${rng.int(2500, 5000)}`;
+  const wow = `vibrato=f=${rng.range(0.3, 1.2).toFixed(2)}:d=${rng.range(0.01, 0.05).toFixed(3)}`;
+  const crush = `acrusher=bits=${rng.int(9, 13)}:mix=${rng.range(0.2, 0.6).toFixed(2)}`;
+  const hiss = `anoisesrc=d=${seconds}:c=pink:a=${rng.range(0.003, 0.02).toFixed(4)}:r=44100:seed=${rng.int(1, 1_000_000)}`;
+  return `[0:a]${lowpass},${wow},${crush}[m];${hiss}[n];[m][n]amix=inputs=2:duration=first:normalize=0,alimiter=limit=0.95`;
+}

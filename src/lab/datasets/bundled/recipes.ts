@@ -97,3 +97,23 @@ export const RECIPES: Record<Genre, GenreRecipe> = {
     vocalChance: 0.1,
   },
 };
+
+/**
+ * Instrumental hip-hop (beats, lo-fi): the hip-hop grooves at slower tempos under jazz-like
+ * chords and mellow keys, with no voice. Without it every generated hip-hop track raps, and a
+ * network trained on them hears a beat with no voice as jazz or EDM.
+ */
+export const INSTRUMENTAL_HIPHOP: GenreRecipe = {
+  ...RECIPES.Hiphop,
+  tempo: [70, 95],
+  progressions: [
+    ...RECIPES.Hiphop.progressions,
+    ['Dm9', 'G13', 'Cmaj9', 'Cmaj9'], ['Fmaj7', 'Em7', 'Dm7', 'Cmaj7'], ['Cm9', 'Fm9'], ['Ebmaj7', 'Dm7', 'Cm7', 'Bb13'],
+  ],
+  voiceSwaps: [
+    ['Piano1=RhodesPiano', 'FingeredBass=AcousticBass'], ['Piano1=EPiano'], ['Piano1=Vibraphone'],
+    ['Piano1=RhodesPiano', 'Strings=WarmPad'], ['Piano1=NylonGuitar'], [],
+  ],
+  leadVoices: ['RhodesPiano', 'Vibraphone', 'MutedTrumpet', 'Flute', 'NylonGuitar', 'Piano1', 'TenorSax', 'WarmPad'],
+  vocalChance: 0,
+};

@@ -3,16 +3,17 @@ import { join } from 'node:path';
 import { beatsPerBarOf, composeMma, mainGrooves } from './compose-mma.js';
 import type { Genre } from './genres.js';
 import type { SourceTrack } from './package-tracks.js';
-import { lossyBitrate, productionEffects } from './post-process.js';
+import { lofiFilterGraph, lossyBitrate, productionEffects } from './post-process.js';
 import { createRng, hashString } from './random.js';
 import { rapLines, songLines } from './rap-lyrics.js';
-import { RECIPES } from './recipes.js';
+import { INSTRUMENTAL_HIPHOP, RECIPES } from './recipes.js';
 import { renderMidi } from './render-midi.js';
 import { kitsForGenre, renderMidiWithKit, type PlayableKit } from './render-kit-drums.js';
 import { runTool } from './run-tool.js';
 import { SOUNDFONTS, type Soundfont } from './tools.js';
 
 export const MMA_SOURCE = 'generated-mma';
+export type GeneratedStyle = 'default' | 'instrumental' | 'lofi';
 const MMA_LIB = '/usr/share/mma/lib';
 const VOICES = ['en-us', 'en', 'en-029', 'en-gb-x-rp', 'en-gb-scotland', 'en-gb-x-gbclan', 'en-us+m3', 'en+f2', 'en-us+f4', 'en+m7'];
 
@@ -22,9 +23,15 @@ const VOICES = ['en-us', 'en', 'en-029', 'en-gb-x-rp', 'en-gb-scotland', 'en-gb-
  * `seed`, genre and index, so a track is the same on every machine and every re-run; a finished
  * track is skipped.
  */
-export async function renderGeneratedTrack({ genre, index, seed, workDir, seconds = 42, soundfonts = SOUNDFONTS, drumKits }: {
+export async function renderGeneratedTrack({ genre, index, seed, workDir, seconds = 42, soundfonts = SOUNDFONTS, drumKits, style = 'default' }: {
   genre: Genre;
   index: number;
+  /**
+   * 'instrumental' (hip-hop only) is a beat with no voice (INSTRUMENTAL_HIPHOP); 'lofi' is the
+   * same beat, or for jazz the jazz recipe, through lo-fi production (lofiFilterGraph). Named
+   * <genre>-<style>-NNNN.
+   */
+  style?: GeneratedStyle;
   seed: number;
   workDir: string;
   seconds?: number;
@@ -33,7 +40,8 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   /** Hydrogen kits (build-bundled loads them unless --no-drum-kits): half the tracks play their drums from one. */
   drumKits?: readonly PlayableKit[];
 }): Promise<SourceTrack> {
-  const name = `${genre.toLowerCase()}-${String(index).padStart(4, '0')}`;
+  if (style === 'instrumental' ? genre !== 'Hiphop' : style === 'lofi' && genre !== 'Hiphop' && genre !== 'Jazz') throw new Error(`no ${style} recipe for ${genre}`);
+  const name = `${genre.toLowerCase()}${style === 'default' ? '' : `-${style}`}-${String(index).padStart(4, '0')}`;
   const id = `${MMA_SOURCE}/${name}`;
   const rng = createRng({ seed: hashString(`${seed}:${id}`) });
   // Its own stream: drawing a kit must not change any other choice of the track.
@@ -44,7 +52,7 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   // the default track, so it shares the default's file.
   const variant = `${soundfonts === SOUNDFONTS ? '' : `-${soundfonts.length}sf`}${drumKit ? '-kits' : ''}`;
   const dir = join(workDir, `generated${variant}`, genre);
-  const recipe = RECIPES[genre];
+  const recipe = genre === 'Hiphop' && style !== 'default' ? INSTRUMENTAL_HIPHOP : RECIPES[genre];
   const libraryFile = rng.pick(recipe.grooveFiles);
   const libraryText = await readFile(join(MMA_LIB, libraryFile), 'utf8');
   const grooves = mainGrooves({ libraryText });
@@ -75,7 +83,8 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   await runTool({ command: 'sox', args: ['-R', '-q', mixIn, produced, ...fx], timeoutMs: 120_000 });
   const partial = join(dir, `.partial-${name}.${bitrate ? 'mp3' : 'wav'}`);
   const codec = bitrate ? ['-c:a', 'libmp3lame', '-b:a', bitrate] : ['-c:a', 'pcm_s16le'];
-  await runTool({ command: 'ffmpeg', args: ['-nostdin', '-v', 'error', '-y', '-i', produced, ...codec, partial], timeoutMs: 120_000 });
+  const lofi = style === 'lofi' ? ['-filter_complex', lofiFilterGraph({ rng, seconds })] : [];
+  await runTool({ command: 'ffmpeg', args: ['-nostdin', '-v', 'error', '-y', '-i', produced, ...lofi, ...codec, partial], timeoutMs: 120_000 });
   await rename(partial, final);
   await rm(tmp, { recursive: true, force: true });
   return track;
