@@ -27,7 +27,8 @@ export function lossyBitrate({ rng }: { rng: Rng }): string | null {
 
 /**
  * Lo-fi hip-hop's sound, as its producers make it: a dull top end, tape wow, light bit reduction
- * and hiss. An ffmpeg filter graph on input 0 (the produced track).
+ * and hiss. An ffmpeg filter graph on input 0 (the produced track); for the build's --lofi-*
+ * options only, which the bundled set does not use.
  */
 export function lofiFilterGraph({ rng, seconds }: { rng: Rng; seconds: number }): string {
   const lowpass = `lowpass=f=${rng.int(2500, 5000)}`;

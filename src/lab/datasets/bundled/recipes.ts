@@ -100,8 +100,9 @@ export const RECIPES: Record<Genre, GenreRecipe> = {
 
 /**
  * Instrumental hip-hop (beats, lo-fi): the hip-hop grooves at slower tempos under jazz-like
- * chords and mellow keys, with no voice. Without it every generated hip-hop track raps, and a
- * network trained on them hears a beat with no voice as jazz or EDM.
+ * chords and mellow keys, with no voice (every default hip-hop track raps). Used only by the
+ * build's --instrumental-hiphop / --lofi-hiphop options, which the bundled set does not use:
+ * measured on held-out sources and not adopted (docs/experiments.md).
  */
 export const INSTRUMENTAL_HIPHOP: GenreRecipe = {
   ...RECIPES.Hiphop,

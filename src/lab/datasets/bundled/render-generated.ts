@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beatsPerBarOf, composeMma, mainGrooves } from './compose-mma.js';
-import type { Genre } from './genres.js';
+import { GENRES, type Genre } from './genres.js';
 import type { SourceTrack } from './package-tracks.js';
 import { lofiFilterGraph, lossyBitrate, productionEffects } from './post-process.js';
 import { createRng, hashString } from './random.js';
@@ -14,6 +14,8 @@ import { SOUNDFONTS, type Soundfont } from './tools.js';
 
 export const MMA_SOURCE = 'generated-mma';
 export type GeneratedStyle = 'default' | 'instrumental' | 'lofi';
+/** The genres each style has a recipe for. */
+const STYLE_GENRES: Record<GeneratedStyle, readonly Genre[]> = { default: GENRES, instrumental: ['Hiphop'], lofi: ['Hiphop', 'Jazz'] };
 const MMA_LIB = '/usr/share/mma/lib';
 const VOICES = ['en-us', 'en', 'en-029', 'en-gb-x-rp', 'en-gb-scotland', 'en-gb-x-gbclan', 'en-us+m3', 'en+f2', 'en-us+f4', 'en+m7'];
 
@@ -40,7 +42,7 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   /** Hydrogen kits (build-bundled loads them unless --no-drum-kits): half the tracks play their drums from one. */
   drumKits?: readonly PlayableKit[];
 }): Promise<SourceTrack> {
-  if (style === 'instrumental' ? genre !== 'Hiphop' : style === 'lofi' && genre !== 'Hiphop' && genre !== 'Jazz') throw new Error(`no ${style} recipe for ${genre}`);
+  if (!STYLE_GENRES[style].includes(genre)) throw new Error(`no ${style} recipe for ${genre}`);
   const name = `${genre.toLowerCase()}${style === 'default' ? '' : `-${style}`}-${String(index).padStart(4, '0')}`;
   const id = `${MMA_SOURCE}/${name}`;
   const rng = createRng({ seed: hashString(`${seed}:${id}`) });
