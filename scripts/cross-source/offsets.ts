@@ -4,13 +4,9 @@
 // Prints, per run file, balanced accuracy without offsets, cross-fitted, and per-genre recall;
 // then the offsets fitted on all folds of all runs (what would ship).
 // Usage: npx tsx scripts/cross-source/offsets.ts runs/q2-s1.json [runs/q2-s2.json …]
-import { readFileSync } from 'node:fs';
+import { readRun, type WindowPred as Pred } from './runs.js';
 
-interface Pred { label: number; p: number[]; fold: number; source: string }
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz'];
-const readRun = (f: string): Pred[] =>
-  (JSON.parse(readFileSync(f, 'utf8')) as { fold: number; preds: Pred[] }[]).flatMap((r) => r.preds.map((p) => ({ ...p, fold: r.fold })))
-    .filter((p) => p.label < 5);
 
 const answer = (p: Pred, offsets: number[]) => {
   let best = 0;
@@ -21,8 +17,11 @@ const answer = (p: Pred, offsets: number[]) => {
   }
   return best;
 };
-const recalls = (list: Pred[], offsets: number[]) =>
-  LABELS.map((_, g) => { const of = list.filter((p) => p.label === g); return of.filter((p) => answer(p, offsets) === g).length / of.length; });
+/** Recall per genre, with the offsets given, or chosen per prediction (cross-fitted: by its fold). */
+const recalls = (list: Pred[], offsets: number[] | ((p: Pred) => number[])) => {
+  const offsetsOf = typeof offsets === 'function' ? offsets : () => offsets;
+  return LABELS.map((_, g) => { const of = list.filter((p) => p.label === g); return of.filter((p) => answer(p, offsetsOf(p)) === g).length / of.length; });
+};
 const balanced = (list: Pred[], offsets: number[]) => recalls(list, offsets).reduce((a, b) => a + b) / 5;
 
 /** Coordinate ascent on a grid; genre 0's offset stays 0 (only differences matter). */
@@ -47,14 +46,11 @@ function fitOffsets(list: Pred[]): number[] {
 const fmt = (r: number[]) => LABELS.map((l, g) => `${l} ${r[g]!.toFixed(2)}`).join(', ');
 const all: Pred[] = [];
 for (const file of process.argv.slice(2)) {
-  const preds = readRun(file);
+  const preds = readRun(file).filter((p) => p.label < 5);
   all.push(...preds);
   const folds = [...new Set(preds.map((p) => p.fold))];
   const perFold = new Map(folds.map((k) => [k, fitOffsets(preds.filter((q) => q.fold !== k))]));
-  const correctByGenre = LABELS.map((_, g) => {
-    const of = preds.filter((p) => p.label === g);
-    return of.filter((p) => answer(p, perFold.get(p.fold)!) === g).length / of.length;
-  });
+  const correctByGenre = recalls(preds, (p) => perFold.get(p.fold)!);
   console.log(`${file}: balanced ${balanced(preds, [0, 0, 0, 0, 0]).toFixed(3)} → cross-fitted ${(correctByGenre.reduce((a, b) => a + b) / 5).toFixed(3)}`);
   console.log(`  without: ${fmt(recalls(preds, [0, 0, 0, 0, 0]))}`);
   console.log(`  cross-fitted: ${fmt(correctByGenre)}; offsets by fold ${folds.map((k) => `${k}: [${perFold.get(k)!.map((v) => v.toFixed(2)).join(' ')}]`).join('; ')}`);

@@ -5,15 +5,13 @@
 // Usage: [CODEC=1] [SHIP_T=…] npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
 // An argument `x.json+y.json` scores the mean of two runs' predictions (two networks averaged);
 // `x.json+y.json@0.2` weighs the last run 0.2 and the others the rest, equally.
-import { readFileSync } from 'node:fs';
 import { applyTemperature } from '../../src/genre/model/calibration.js';
+import { readRun, type WindowPred } from './runs.js';
 
 interface Pred { source: string; label: number; p: number[]; pCodec?: number[]; original?: number[]; fold?: number }
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
 // CODEC=1 scores the held-out windows after their mp3 round trip (only the windows that have one).
 const viaCodec = process.env['CODEC'] === '1';
-type WindowPred = Pred & { group: string; window: number };
-const readRun = (f: string): WindowPred[] => (JSON.parse(readFileSync(f, 'utf8')) as { fold: number; preds: WindowPred[] }[]).flatMap((r) => r.preds.map((p) => ({ ...p, fold: r.fold })));
 /** `a.json+b.json[@w]`: the (weighted) mean of runs' predictions per held-out window (a model of several networks). */
 function readAveraged(arg: string): Pred[] {
   const [list, weightArg] = arg.split('@');
@@ -30,7 +28,7 @@ function readAveraged(arg: string): Pred[] {
     return { ...p, p: mean([p.p, ...mates.map((m) => m.p)])!, ...(pCodec ? { pCodec } : {}) };
   });
 }
-const preds: Pred[] = process.argv.slice(2).flatMap((arg) => (arg.includes('+') ? readAveraged(arg) : readRun(arg)))
+const preds: Pred[] = process.argv.slice(2).flatMap((arg): Pred[] => (arg.includes('+') ? readAveraged(arg) : readRun(arg)))
   .flatMap((p) => (!viaCodec ? [p] : p.pCodec ? [{ ...p, p: p.pCodec, original: p.p }] : []));
 const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 const five = preds.filter((p) => p.label < 5);

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { cutClip, planClips, probeDuration } from './clip.js';
 import { downloadPackages } from './download.js';
-import { GENRES } from './genres.js';
+import { GENRES, type Genre } from './genres.js';
 import { buildDatacard, writeDatacard, writeManifest, type ClipRow, type Datacard } from './manifest.js';
 import { packageTracks, type SourceTrack } from './package-tracks.js';
-import { renderGeneratedTrack } from './render-generated.js';
+import { renderGeneratedTrack, type GeneratedStyle } from './render-generated.js';
 import { DRUM_KITS, loadDrumKits } from './render-kit-drums.js';
 import { MORE_PACKAGE_SOURCES, PACKAGE_SOURCES, RESERVED_EVAL_PACKAGES, type PackageSource } from './sources.js';
 import { MORE_SOUNDFONTS, SOUNDFONTS, ensureTools } from './tools.js';
@@ -55,12 +55,13 @@ export async function buildBundled(options: BuildOptions): Promise<Datacard> {
     log(`${source.package}: ${found.length} labelled tracks (${source.role})`);
     tracks.push(...found);
   }
-  const jobs = [
-    ...GENRES.flatMap((genre) => Array.from({ length: options.generatedPerGenre }, (_, index) => ({ genre, index, style: 'default' as const }))),
-    ...Array.from({ length: options.instrumentalHiphop ?? 0 }, (_, index) => ({ genre: 'Hiphop' as const, index, style: 'instrumental' as const })),
-    ...Array.from({ length: options.lofiHiphop ?? 0 }, (_, index) => ({ genre: 'Hiphop' as const, index, style: 'lofi' as const })),
-    ...Array.from({ length: options.lofiJazz ?? 0 }, (_, index) => ({ genre: 'Jazz' as const, index, style: 'lofi' as const })),
+  const batches: { genre: Genre; style: GeneratedStyle; count: number }[] = [
+    ...GENRES.map((genre) => ({ genre, style: 'default' as const, count: options.generatedPerGenre })),
+    { genre: 'Hiphop', style: 'instrumental', count: options.instrumentalHiphop ?? 0 },
+    { genre: 'Hiphop', style: 'lofi', count: options.lofiHiphop ?? 0 },
+    { genre: 'Jazz', style: 'lofi', count: options.lofiJazz ?? 0 },
   ];
+  const jobs = batches.flatMap(({ genre, style, count }) => Array.from({ length: count }, (_, index) => ({ genre, style, index })));
   let done = 0;
   const generated = await mapPool(jobs, options.concurrency, async ({ genre, index, style }) => {
     const track = await renderGeneratedTrack({ genre, index, style, seed: options.seed, workDir: cacheDir, soundfonts, drumKits });

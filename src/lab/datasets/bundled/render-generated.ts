@@ -1,12 +1,12 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beatsPerBarOf, composeMma, mainGrooves } from './compose-mma.js';
-import { GENRES, type Genre } from './genres.js';
+import type { Genre } from './genres.js';
 import type { SourceTrack } from './package-tracks.js';
 import { lofiFilterGraph, lossyBitrate, productionEffects } from './post-process.js';
 import { createRng, hashString } from './random.js';
 import { rapLines, songLines } from './rap-lyrics.js';
-import { INSTRUMENTAL_HIPHOP, RECIPES } from './recipes.js';
+import { INSTRUMENTAL_HIPHOP, RECIPES, type GenreRecipe } from './recipes.js';
 import { renderMidi } from './render-midi.js';
 import { kitsForGenre, renderMidiWithKit, type PlayableKit } from './render-kit-drums.js';
 import { runTool } from './run-tool.js';
@@ -14,8 +14,12 @@ import { SOUNDFONTS, type Soundfont } from './tools.js';
 
 export const MMA_SOURCE = 'generated-mma';
 export type GeneratedStyle = 'default' | 'instrumental' | 'lofi';
-/** The genres each style has a recipe for. */
-const STYLE_GENRES: Record<GeneratedStyle, readonly Genre[]> = { default: GENRES, instrumental: ['Hiphop'], lofi: ['Hiphop', 'Jazz'] };
+/** What each style plays for the genres it has a recipe for ('lofi' adds lofiFilterGraph). */
+const STYLE_RECIPES: Record<GeneratedStyle, Partial<Record<Genre, GenreRecipe>>> = {
+  default: RECIPES,
+  instrumental: { Hiphop: INSTRUMENTAL_HIPHOP },
+  lofi: { Hiphop: INSTRUMENTAL_HIPHOP, Jazz: RECIPES.Jazz },
+};
 const MMA_LIB = '/usr/share/mma/lib';
 const VOICES = ['en-us', 'en', 'en-029', 'en-gb-x-rp', 'en-gb-scotland', 'en-gb-x-gbclan', 'en-us+m3', 'en+f2', 'en-us+f4', 'en+m7'];
 
@@ -42,7 +46,8 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   /** Hydrogen kits (build-bundled loads them unless --no-drum-kits): half the tracks play their drums from one. */
   drumKits?: readonly PlayableKit[];
 }): Promise<SourceTrack> {
-  if (!STYLE_GENRES[style].includes(genre)) throw new Error(`no ${style} recipe for ${genre}`);
+  const recipe = STYLE_RECIPES[style][genre];
+  if (!recipe) throw new Error(`no ${style} recipe for ${genre}`);
   const name = `${genre.toLowerCase()}${style === 'default' ? '' : `-${style}`}-${String(index).padStart(4, '0')}`;
   const id = `${MMA_SOURCE}/${name}`;
   const rng = createRng({ seed: hashString(`${seed}:${id}`) });
@@ -54,7 +59,6 @@ export async function renderGeneratedTrack({ genre, index, seed, workDir, second
   // the default track, so it shares the default's file.
   const variant = `${soundfonts === SOUNDFONTS ? '' : `-${soundfonts.length}sf`}${drumKit ? '-kits' : ''}`;
   const dir = join(workDir, `generated${variant}`, genre);
-  const recipe = genre === 'Hiphop' && style !== 'default' ? INSTRUMENTAL_HIPHOP : RECIPES[genre];
   const libraryFile = rng.pick(recipe.grooveFiles);
   const libraryText = await readFile(join(MMA_LIB, libraryFile), 'utf8');
   const grooves = mainGrooves({ libraryText });
