@@ -7,32 +7,38 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { convBlocks, convBlocksName, DEFAULT_FILTERS } from './architecture.js';
 import { FRAME_TIMBRE_UNITS, frameTimbreLayer } from './frame-timbre.js';
+import { rhythmPathLayers, rhythmPathName } from './rhythm-path.js';
 
-export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, pathDropout = 0) =>
+export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, pathDropout = 0, rhythm = false) =>
   `centre-in-network/${convBlocksName(filters)}/global-average + frame-dense${FRAME_TIMBRE_UNITS}/global-average` +
-  `${pathDropout > 0 ? `/path-dropout${pathDropout}` : ''}; joined/dropout0.5/dense250/softmax`;
+  `${pathDropout > 0 ? `/path-dropout${pathDropout}` : ''}${rhythm ? ` + centred ${rhythmPathName()}` : ''}; joined/dropout0.5/dense250/softmax`;
 
 /** `pathDropout`: in training, the timbre path's features are dropped as a whole for that share of
- * the segments, so the network must also classify from the CNN path alone. */
-export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS, pathDropout = 0 }: {
+ * the segments, so the network must also classify from the CNN path alone. `rhythm`: a third path
+ * (rhythm-path.ts) over the centred segment. */
+export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS, pathDropout = 0, rhythm = false }: {
   tf: typeof tfjs;
   nMfcc: number;
   segmentFrames: number;
   classes: number;
   filters?: readonly number[];
   pathDropout?: number;
+  rhythm?: boolean;
 }): tfjs.LayersModel {
   const input = tf.input({ shape: [nMfcc, segmentFrames, 1] });
   const apply = (layer: tfjs.layers.Layer, x: tfjs.SymbolicTensor | tfjs.SymbolicTensor[]) => layer.apply(x) as tfjs.SymbolicTensor;
   const rowMean = apply(tf.layers.averagePooling2d({ poolSize: [1, segmentFrames], strides: [1, segmentFrames] }), input);
-  let cnn = apply(tf.layers.add(), [input, apply(tf.layers.rescaling({ scale: -1 }), rowMean)]);
+  const centred = apply(tf.layers.add(), [input, apply(tf.layers.rescaling({ scale: -1 }), rowMean)]);
+  let cnn = centred;
   for (const layer of convBlocks({ tf, nMfcc, segmentFrames, filters })) cnn = apply(layer, cnn);
   const cnnFeatures = apply(tf.layers.globalAveragePooling2d({}), cnn);
   const frames = apply(frameTimbreLayer({ tf, nMfcc }), input);
   let timbreFeatures = apply(tf.layers.globalAveragePooling2d({}), frames);
   // noiseShape [batch, 1]: one keep-or-drop draw per segment for all of the path's features.
   if (pathDropout > 0) timbreFeatures = apply(tf.layers.dropout({ rate: pathDropout, noiseShape: [null as unknown as number, 1] }), timbreFeatures);
-  let x = apply(tf.layers.concatenate(), [cnnFeatures, timbreFeatures]);
+  const joined = [cnnFeatures, timbreFeatures];
+  if (rhythm) joined.push(rhythmPathLayers({ tf, nMfcc, segmentFrames }).reduce((x, layer) => apply(layer, x), centred));
+  let x = apply(tf.layers.concatenate(), joined);
   x = apply(tf.layers.dropout({ rate: 0.5 }), x);
   x = apply(tf.layers.dense({ units: 250, activation: 'relu' }), x);
   const output = apply(tf.layers.dense({ units: classes, activation: 'softmax' }), x);

@@ -61,6 +61,8 @@ export interface TrainOptions {
   network?: 'cnn' | 'frame-timbre' | 'cnn-with-timbre';
   /** cnn-with-timbre only: share of training segments whose timbre path is dropped whole; default 0. */
   timbrePathDropout?: number;
+  /** 'cnn-with-timbre' only: add the rhythm path (rhythm-path.ts). */
+  rhythmPath?: boolean;
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
   /** SpecAugment-style time/coefficient masks per training segment (masking.ts); omitted: none. */
@@ -107,7 +109,8 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
     cnn: () => ({ layersModel: buildGenreCnn({ ...shape, head: o.head, filters: o.filters }), name: architectureName(o.head ?? 'flatten', o.filters) }),
     'frame-timbre': () => ({ layersModel: buildFrameTimbreNet(shape), name: FRAME_TIMBRE_ARCHITECTURE }),
     'cnn-with-timbre': () => ({
-      layersModel: buildCnnWithTimbre({ ...shape, filters: o.filters, pathDropout: o.timbrePathDropout }), name: cnnWithTimbreName(o.filters, o.timbrePathDropout),
+      layersModel: buildCnnWithTimbre({ ...shape, filters: o.filters, pathDropout: o.timbrePathDropout, rhythm: o.rhythmPath }),
+      name: cnnWithTimbreName(o.filters, o.timbrePathDropout, o.rhythmPath),
     }),
   };
   const { layersModel, name: architecture } = networks[o.network ?? 'cnn']();

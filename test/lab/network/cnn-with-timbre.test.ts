@@ -1,16 +1,12 @@
 // The joint network: its CNN path sees each segment centred (inside the network), its timbre path
 // the frames as given, and the saved network loads in the service like any other.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { SymbolicTensor, Tensor } from '@tensorflow/tfjs';
 import { initTrainingBackend } from '../../../src/lab/network/backend.js';
 import { buildCnnWithTimbre, cnnWithTimbreName } from '../../../src/lab/network/cnn-with-timbre.js';
-import { saveGenreModel } from '../../../src/lab/network/save.js';
-import { loadGenreModel } from '../../../src/genre/model/load.js';
-import { LABELS, syntheticMfcc, validMetadata } from '../../genre/model/helpers.js';
+import { LABELS } from '../../genre/model/helpers.js';
+import { assertSavesAndLoads } from './helpers.js';
 
 test('the CNN path is centred per coefficient row; the timbre path is not; the model saves and loads', async () => {
   const { tf } = await initTrainingBackend({ preferred: 'wasm' });
@@ -24,21 +20,8 @@ test('the CNN path is centred per coefficient row; the timbre path is not; the m
   assert.ok(timbre, 'a frame-wide timbre layer');
   assert.match(cnnWithTimbreName(), /^centre-in-network\/conv16-pool-bn\/conv32-pool-bn\/conv32-pool-bn\/global-average \+ frame-dense32/);
 
-  const dir = await mkdtemp(join(tmpdir(), 'cnn-with-timbre-'));
-  try {
-    const metadata = validMetadata({ architecture: cnnWithTimbreName() });
-    metadata.normalisation = { ...metadata.normalisation!, kind: 'per-coefficient' };
-    await saveGenreModel({ networks: [model], metadata, dir });
-    const loaded = await loadGenreModel({ dir, backend: 'wasm' });
-    const mfcc = syntheticMfcc(300);
-    const got = loaded.predictSegments({ mfcc, starts: [0, 170] });
-    assert.equal(got.length, 2 * LABELS.length);
-    assert.ok(Math.abs(got.slice(0, LABELS.length).reduce((s, v) => s + v, 0) - 1) < 1e-5);
-    loaded.dispose();
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-    model.dispose();
-  }
+  await assertSavesAndLoads(model, cnnWithTimbreName());
+  model.dispose();
 });
 
 test('whole-path dropout: in training a segment keeps all of the timbre features or none; at inference all', async () => {
