@@ -5,6 +5,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { architectureName, buildGenreCnn, type CnnHead } from '../network/architecture.js';
 import { buildFrameTimbreNet, FRAME_TIMBRE_ARCHITECTURE } from '../network/frame-timbre.js';
 import { buildCnnWithTimbre, cnnWithTimbreName } from '../network/cnn-with-timbre.js';
+import { EpochWeightAverage } from './weight-average.js';
 import { createGenreModel, type GenreModel } from '../../genre/model/genre-model.js';
 import { METADATA_FORMAT, type FeatureParams, type GenreModelMetadata } from '../../genre/model/metadata.js';
 import type { MfccMatrix } from '../../types.js';
@@ -63,6 +64,9 @@ export interface TrainOptions {
   timbrePathDropout?: number;
   /** 'cnn-with-timbre' only: add the rhythm path (rhythm-path.ts). */
   rhythmPath?: boolean;
+  /** Keep the mean of the epoch-end weights within this many epochs of the best one
+   * (weight-average.ts) instead of the best epoch's; omitted or 0: the best epoch's. */
+  weightAverageEpochs?: number;
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
   /** SpecAugment-style time/coefficient masks per training segment (masking.ts); omitted: none. */
@@ -132,7 +136,8 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
     ? sourceBalancedWindows({ labels: labelOf, sources: o.train.map((c) => c.source!), segmentsPerClip: o.segmentsPerClip })
     : undefined;
   const history: EpochReport[] = [];
-  let best: { loss: number; weights: tfjs.Tensor[] } | undefined;
+  let best: { loss: number; weights: tfjs.Tensor[]; epoch: number } | undefined;
+  const averager = o.weightAverageEpochs ? new EpochWeightAverage(tf, o.weightAverageEpochs) : undefined;
   let sinceBest = 0;
   let stoppedBecause: TrainResult['stoppedBecause'] = 'epochs';
 
@@ -193,12 +198,13 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
     }
     if (!best || monitored < best.loss - 1e-4) {
       tf.dispose(best?.weights ?? []);
-      best = { loss: monitored, weights: layersModel.getWeights().map((w) => w.clone()) };
+      best = { loss: monitored, weights: layersModel.getWeights().map((w) => w.clone()), epoch };
       report.improved = true;
       sinceBest = 0;
     } else {
       sinceBest++;
     }
+    averager?.record(layersModel.getWeights());
     report.seconds = (Date.now() - started) / 1000;
     history.push(report);
     o.onEpoch?.(report);
@@ -208,9 +214,11 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
     }
   }
   if (best) {
-    layersModel.setWeights(best.weights);
-    tf.dispose(best.weights);
+    const kept = averager ? averager.averageAround(best.epoch).weights : best.weights;
+    layersModel.setWeights(kept);
+    tf.dispose([...best.weights, ...(averager ? kept : [])]);
   }
+  averager?.dispose();
   const validation = o.validation.length > 0 ? evaluateClips({ model, clips: o.validation }) : undefined;
   return { model, history, stoppedBecause, ...(validation ? { validation } : {}) };
 }

@@ -47,6 +47,25 @@ test('training is deterministic for a seed (split, sampling, stretch, augmentati
   assert.deepEqual(a.weights, b.weights);
 });
 
+test('weight averaging over epochs keeps no more tensors than the best-epoch model and yields a working model', async () => {
+  const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
+  // Training keeps its optimiser's state alive either way; averaging must add nothing to that.
+  const leftAfter = async (weightAverageEpochs: number) => {
+    const before = tf.memory().numTensors;
+    const result = await withSeededMathRandom(3, () => trainGenreModel({
+      tf, backend, train: syntheticClips(6), validation: syntheticClips(2), labels: ['A', 'B'], features: DEFAULT_FEATURES,
+      epochs: 3, batchSize: 8, segmentsPerClip: 2, patience: 5, learningRate: 0.001, seed: 3, deadline: Date.now() + 60_000,
+      augment: { gainDb: 0, eqDb: 0, eqCoefficients: 4 }, normalisationKind: 'per-coefficient', weightAverageEpochs, name: 'avg', version: '1',
+    }));
+    assert.equal(result.history.length, 3);
+    const [, certainty] = classifyMfcc({ model: result.model, mfcc: syntheticClips(1)[0]!.mfcc }).first;
+    assert.ok(certainty > 0.5 && certainty <= 1, String(certainty));
+    result.model.dispose();
+    return tf.memory().numTensors - before;
+  };
+  assert.equal(await leftAfter(5), await leftAfter(0));
+});
+
 test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI reports on it', async () => {
   const root = await mkdtemp(join(tmpdir(), 'train-cli-'));
   try {
