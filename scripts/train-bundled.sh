@@ -13,10 +13,10 @@ music=${1:-${MUSIC_DIR:-}}
 npx tsx src/cli.ts train \
   --data data/bundled/train.tsv --data "$music/manifest.tsv" --other-label Other \
   --eval-data data/bundled/eval-heldout.tsv \
-  --n-mfcc "${N_MFCC:-20}" --windows 3 --network cnn-with-timbre --timbre-path-dropout 0.5 --normalisation plain \
+  --n-mfcc "${N_MFCC:-20}" --windows 3 --network cnn-with-timbre --timbre-path-dropout 0.5 --normalisation plain --weight-average 2 \
   --segments-per-clip 2 --patience 3 --epochs 20 \
-  --val-fraction 0.15 --seed 1 --temperature "${TEMPERATURE:-0.866}" --other-threshold "${OTHER_THRESHOLD:-0.292}" \
-  --out "${OUT:-models/genre-cnn}" --model-version 2.2.0 --max-minutes 60 --cache-dir .cache/features
+  --val-fraction 0.15 --seed 1 --temperature "${TEMPERATURE:-0.842}" --other-threshold "${OTHER_THRESHOLD:-0.3128}" \
+  --out "${OUT:-models/genre-cnn}" --model-version 2.3.0 --max-minutes 60 --cache-dir .cache/features
 # The data card names the collection's sources, not where it sits on this machine.
 node -e '
 const fs = require("fs"); const file = process.argv[2] + "/metadata.json";

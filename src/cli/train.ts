@@ -72,6 +72,8 @@ Options:
                             (use with --normalisation plain; docs/experiments.md)
   --timbre-path-dropout <x> cnn-with-timbre: drop the timbre path whole for this share of the
                             training segments (default 0)
+  --weight-average <n>      keep the mean of the weights of the epochs within n of the best one
+                            instead of the best epoch's (default 0: the best epoch's)
   --seed <n>                seed for split, sampling, weight init and dropout (default 42)
   --val-fraction <x>        fraction of groups (tracks) per genre for validation (default 0.2)
   --holdout-sources <a,b>   sources never trained on; evaluated at the end as "held-out"
@@ -87,7 +89,7 @@ Options:
 function parse(argv: string[]) {
   const stringOptions = ['out', 'other-label', 'n-mfcc', 'windows', 'temperature', 'other-threshold', 'labels', 'epochs', 'batch-size', 'segment-hop', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
     'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head', 'mixup', 'stretch',
-    'normalisation', 'network', 'timbre-path-dropout', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
+    'normalisation', 'network', 'timbre-path-dropout', 'weight-average', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
   try {
     parsed = parseArgs({
@@ -143,6 +145,7 @@ function parse(argv: string[]) {
     head: head as CnnHead,
     network: network as 'cnn' | 'cnn-with-timbre',
     timbrePathDropout: parseNumber('timbre-path-dropout', s('timbre-path-dropout'), 0, { integer: false, min: 0, max: 0.95 }),
+    weightAverageEpochs: parseNumber('weight-average', s('weight-average'), 0, { min: 0, max: 100 }),
     normalisations: parseNormalisations(s('normalisation'), v),
     augment: {
       gainDb: parseNumber('augment-gain-db', s('augment-gain-db'), 0, { integer: false, min: 0, max: 40 }),

@@ -44,6 +44,8 @@ export interface TrainOptions {
   /** The network (train.ts): the CNN, or one network with a timbre path (give it plain normalisation). */
   network: 'cnn' | 'cnn-with-timbre';
   timbrePathDropout: number;
+  /** Keep the mean weights of the epochs within this many of the best one (weight-average.ts); 0: the best epoch's. */
+  weightAverageEpochs: number;
   normalisations: NormalisationName[];
   augment: MemberOptions['augment'];
   masking: MemberOptions['masking'];
@@ -118,19 +120,19 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const result = await trainMembers({
     tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
     epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
+    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, weightAverageEpochs: args.weightAverageEpochs, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
     onMemberStart: (name, i) => {
       if (args.normalisations.length > 1) report.log(`network ${i + 1}/${args.normalisations.length}: ${name}`);
     },
     onBatch: (step, steps, loss) => report.progress('  train', step, steps, `loss ${loss.toFixed(3)}`),
     onEpoch: (r) => report.log(epochLine(r, args.epochs)),
-    onStopped: (why) => report.log(`stopped: ${why}; best weights restored`),
+    onStopped: (why) => report.log(`stopped: ${why}; ${args.weightAverageEpochs > 0 ? `weights of the epochs within ${args.weightAverageEpochs} of the best one averaged` : 'best weights restored'}`),
   });
   const heldOutEval = heldOut.length > 0 ? evaluateClips({ model: result.model, clips: labelled(heldOut) }) : undefined;
   const metadata = result.model.metadata;
   metadata.training = {
     backend, ...networkTrainingFacts(result), seed: args.seed, batchSize: args.batchSize,
-    segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources,
+    segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, weightAverageEpochs: args.weightAverageEpochs, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources,
     // The head belongs to the plain CNN; the other network has its own, named in `architecture`.
     ...(args.network === 'cnn' ? { head: args.head } : { network: args.network, timbrePathDropout: args.timbrePathDropout }), holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
   };

@@ -1,5 +1,5 @@
-// train --network cnn-with-timbre: the model it writes names that network and its settings, loads
-// in the service, and the options that do not fit together are refused with exit code 2.
+// train --network cnn-with-timbre (and --weight-average): the model it writes names that network and
+// its settings, loads in the service, and the options that do not fit together are refused with exit code 2.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { loadGenreModel } from '../../src/genre/model/load.js';
 import { cnnWithTimbreName } from '../../src/lab/network/cnn-with-timbre.js';
 import { ffmpegSync } from '../audio/fixtures.js';
 
-test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropout 0.5', async () => {
+test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropout 0.5, and --weight-average', async () => {
   const root = await mkdtemp(join(tmpdir(), 'train-network-'));
   try {
     for (const [genre, srcs] of Object.entries({
@@ -30,8 +30,14 @@ test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropou
     assert.deepEqual([model.metadata.training['network'], model.metadata.training['timbrePathDropout']], ['cnn-with-timbre', 0.5]);
     assert.equal(model.metadata.training['head'], undefined, 'no CNN head is recorded for a network that has none');
     model.dispose();
+    const averaged = join(root, 'averaged');
+    assert.equal(await trainCommand.run([...common, '--epochs', '2', '--out', averaged, '--network', 'cnn-with-timbre', '--normalisation', 'plain', '--weight-average', '2']), 0);
+    const averagedModel = await loadGenreModel({ dir: averaged, backend: 'wasm' });
+    assert.equal(averagedModel.metadata.training['weightAverageEpochs'], 2);
+    assert.deepEqual(averagedModel.metadata.training['averagedEpochs'], [1, 2]);
+    averagedModel.dispose();
     for (const bad of [['--network', 'cnn-with-timbre'], ['--network', 'cnn-with-timbre', '--normalisation', 'centred'], ['--network', 'rnn'],
-      ['--timbre-path-dropout', '0.5'], ['--network', 'cnn-with-timbre', '--normalisation', 'plain', '--head', 'flatten']]) {
+      ['--timbre-path-dropout', '0.5'], ['--network', 'cnn-with-timbre', '--normalisation', 'plain', '--head', 'flatten'], ['--weight-average', '-1']]) {
       assert.equal(await trainCommand.run([...common, '--out', join(root, 'bad'), ...bad]), 2, bad.join(' '));
     }
   } finally {

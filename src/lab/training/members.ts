@@ -34,7 +34,10 @@ export interface MembersResult {
 
 /** Per-member training facts for the metadata (the shared options go in the model's `training`). */
 function trainingFacts(run: MemberRun): Record<string, unknown> {
-  return { epochsRun: run.result.history.length, stoppedBecause: run.result.stoppedBecause, minutes: Number(run.minutes.toFixed(2)), history: run.result.history };
+  return {
+    epochsRun: run.result.history.length, stoppedBecause: run.result.stoppedBecause, minutes: Number(run.minutes.toFixed(2)),
+    ...(run.result.averagedEpochs ? { averagedEpochs: run.result.averagedEpochs } : {}), history: run.result.history,
+  };
 }
 
 /**

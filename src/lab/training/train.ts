@@ -90,6 +90,8 @@ export interface TrainResult {
   history: EpochReport[];
   stoppedBecause: 'epochs' | 'early-stopping' | 'time-budget';
   validation?: Evaluation;
+  /** With weight averaging: the epochs whose weights were averaged (1-based). */
+  averagedEpochs?: number[];
 }
 
 /** Class weights n / (k · n_c) from clip counts (k = genres present), so every genre weighs the
@@ -213,12 +215,14 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
       break;
     }
   }
+  let averagedEpochs: number[] | undefined;
   if (best) {
-    const kept = averager ? averager.averageAround(best.epoch).weights : best.weights;
-    layersModel.setWeights(kept);
-    tf.dispose([...best.weights, ...(averager ? kept : [])]);
+    const average = averager?.averageAround(best.epoch);
+    layersModel.setWeights(average?.weights ?? best.weights);
+    tf.dispose([...best.weights, ...(average?.weights ?? [])]);
+    averagedEpochs = average?.epochs;
   }
   averager?.dispose();
   const validation = o.validation.length > 0 ? evaluateClips({ model, clips: o.validation }) : undefined;
-  return { model, history, stoppedBecause, ...(validation ? { validation } : {}) };
+  return { model, history, stoppedBecause, ...(validation ? { validation } : {}), ...(averagedEpochs ? { averagedEpochs } : {}) };
 }
