@@ -1,8 +1,8 @@
 // A rhythm path for cnn-with-timbre.ts: learned per-frame change detectors (a conv spanning every
 // coefficient and 3 frames, like spectral flux), averaged in pairs of frames, then one long conv
-// over time (33 pairs ≈ 1.5 s), averaged over the segment. Why: the CNN path's receptive field is about 22 frames
-// (≈ 0.5 s), shorter than one beat of 85-bpm hip-hop, so it hears texture but never a groove's
-// period; a 1.5-s kernel spans a kick–snare bar at hip-hop tempo and several beats of the rest.
+// over time (33 pairs ≈ 1.5 s), averaged over the segment. Why: the CNN path's receptive field is
+// about 22 frames (≈ 0.5 s), shorter than one beat of 85-bpm hip-hop, so it hears texture but
+// never a groove's period; a 1.5-s kernel spans a kick–snare bar at hip-hop tempo.
 import type * as tfjs from '@tensorflow/tfjs';
 
 export const RHYTHM_ONSET_FILTERS = 8;

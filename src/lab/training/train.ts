@@ -198,15 +198,16 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
       });
       monitored = val.segmentLoss;
     }
+    averager?.record(layersModel.getWeights());
     if (!best || monitored < best.loss - 1e-4) {
       tf.dispose(best?.weights ?? []);
-      best = { loss: monitored, weights: layersModel.getWeights().map((w) => w.clone()), epoch };
+      // With averaging, the averager already holds this epoch's weights: no second copy.
+      best = { loss: monitored, weights: averager ? [] : layersModel.getWeights().map((w) => w.clone()), epoch };
       report.improved = true;
       sinceBest = 0;
     } else {
       sinceBest++;
     }
-    averager?.record(layersModel.getWeights());
     report.seconds = (Date.now() - started) / 1000;
     history.push(report);
     o.onEpoch?.(report);
