@@ -21,7 +21,9 @@ const folds = (opt.folds ?? '0,1,2').split(',').map(Number);
 const head = (opt.head ?? 'flatten') as 'flatten' | 'global-average';
 const norm = (opt.norm ?? 'per-coefficient-centred') as NormalisationKind;
 const balance = opt.balance === '1';
-const codec = opt.codec ?? 'none'; // none | mp3 (random half of shared training clips via mp3 round trip)
+// none | mp3 | lowpass: a random half of the training windows replaced by that variant of the same
+// window (shared-<variant>, and bundled-<variant> when extracted).
+const codec = opt.codec ?? 'none';
 const spc = Number(opt.spc ?? 2);
 const seg = Number(opt.seg ?? 130); // segment frames, scored at the same hop
 const filters = opt.filters?.split(',').map(Number);
@@ -44,14 +46,14 @@ const F = (process.env['CROSS_SOURCE_DIR'] ?? '.cache/cross-source') + '/';
 const extraSets = opt.extra ? opt.extra.split(',').map((name) => load(F + name)) : [];
 const sets = [load(F + 'shared-orig'), ...(existsSync(F + 'bundled-orig.json') ? [load(F + 'bundled-orig')] : []), ...extraSets];
 const mat = (s: { data: Float32Array }, r: Row): MfccMatrix => ({ data: s.data.subarray(r.offset, r.offset + nMfcc * r.frames), nMfcc, frames: r.frames });
-/** The collection's windows after a codec round trip, by path#window (empty when not extracted); each variant read once. */
+/** The windows after a codec round trip or filter, by path#window (empty when not extracted); each variant read once. */
 const variants = new Map<string, Map<string, MfccMatrix>>();
 function windowsVia(variant: string): Map<string, MfccMatrix> {
   let byWindow = variants.get(variant);
   if (!byWindow) {
     byWindow = new Map();
-    const base = F + `shared-${variant}`;
-    if (existsSync(base + '.json')) {
+    for (const base of [F + `shared-${variant}`, F + `bundled-${variant}`]) {
+      if (!existsSync(base + '.json')) continue;
       const s = load(base);
       for (const r of s.rows) byWindow.set(r.path + '#' + r.window, mat(s, r));
     }
