@@ -14,9 +14,11 @@ Sub-commands:
       --seed <n>           seed of every random choice (default 20170601)
       --per-genre <n>      generated tracks per genre (default 60)
       --instrumental-hiphop <n>
-                           generated instrumental hip-hop tracks on top (default 0)
-      --lofi-hiphop <n>    generated lo-fi hip-hop tracks on top (default 0)
-      --lofi-jazz <n>      generated jazz through the same lo-fi production, on top (default 0)
+                           generated instrumental hip-hop tracks, written to
+                           extra-hiphop-instrumental.tsv (default 0)
+      --lofi-hiphop <n>    generated lo-fi hip-hop tracks, to extra-hiphop-lofi.tsv (default 0)
+      --lofi-jazz <n>      generated jazz through the same lo-fi production, to
+                           extra-jazz-lofi.tsv (default 0); train on an extra with --data
       --max-clips <n>      30-s clips cut from one real track at most (default 4)
       --concurrency <n>    parallel renders/cuts (default 2)
       --more-soundfonts    generated tracks also draw MuseScore General Lite (an experiment;

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDataset } from '../../../src/lab/datasets/manifest.js';
-import { buildDatacard, writeDatacard, writeManifest, type ClipRow } from '../../../src/lab/datasets/bundled/manifest.js';
+import { buildDatacard, trainingManifests, writeDatacard, writeManifest, type ClipRow } from '../../../src/lab/datasets/bundled/manifest.js';
 import type { SourceTrack } from '../../../src/lab/datasets/bundled/package-tracks.js';
 
 const track = (id: string, genre: SourceTrack['genre'], source: string): SourceTrack => ({ id, file: `/x/${id}.wav`, genre, source, origin: source === 'generated-mma' ? 'generated' : 'recording', why: 'test' });
@@ -62,4 +62,16 @@ test('buildDatacard counts clips and tracks per genre, split and source, and dro
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('trainingManifests keeps generated extras out of train.tsv, one manifest per extra', () => {
+  const row = (group: string, genre: ClipRow['genre']): ClipRow => ({ path: `/o/${group}.wav`, genre, group, source: 'generated-mma', origin: 'generated' });
+  const rows = [row('gen/hiphop-0000', 'Hiphop'), row('gen/hiphop-lofi-0000', 'Hiphop'), row('gen/jazz-lofi-0001', 'Jazz'), row('gen/jazz-0002', 'Jazz')];
+  const extraOf = new Map([['gen/hiphop-lofi-0000', 'extra-hiphop-lofi.tsv'], ['gen/jazz-lofi-0001', 'extra-jazz-lofi.tsv']]);
+  const files = trainingManifests({ rows, extraOf });
+  assert.deepEqual([...files.keys()], ['train.tsv', 'extra-hiphop-lofi.tsv', 'extra-jazz-lofi.tsv']);
+  assert.deepEqual(files.get('train.tsv')!.map((r) => r.group), ['gen/hiphop-0000', 'gen/jazz-0002']);
+  assert.deepEqual(files.get('extra-hiphop-lofi.tsv')!.map((r) => r.group), ['gen/hiphop-lofi-0000']);
+  assert.deepEqual(files.get('extra-jazz-lofi.tsv')!.map((r) => r.group), ['gen/jazz-lofi-0001']);
+  assert.deepEqual([...trainingManifests({ rows, extraOf: new Map() }).keys()], ['train.tsv']);
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { cutClip, planClips, probeDuration } from './clip.js';
 import { downloadPackages } from './download.js';
 import { GENRES, type Genre } from './genres.js';
-import { buildDatacard, writeDatacard, writeManifest, type ClipRow, type Datacard } from './manifest.js';
+import { buildDatacard, trainingManifests, writeDatacard, writeManifest, type ClipRow, type Datacard } from './manifest.js';
 import { packageTracks, type SourceTrack } from './package-tracks.js';
 import { renderGeneratedTrack, type GeneratedStyle } from './render-generated.js';
 import { DRUM_KITS, loadDrumKits } from './render-kit-drums.js';
@@ -35,8 +35,8 @@ export interface BuildOptions {
 
 /**
  * `dataset build-bundled`: tools → apt-get download → extract/label → render generated music →
- * cut 30-s clips → train.tsv (training sources), eval-heldout.tsv (reserved packages only),
- * datacard.json. Every step skips work already on disk, so an interrupted build resumes.
+ * cut 30-s clips → train.tsv (training sources), extra-<genre>-<style>.tsv (each generated extra
+ * asked for), eval-heldout.tsv (reserved packages only), datacard.json. Every step skips work already on disk, so an interrupted build resumes.
  */
 export async function buildBundled(options: BuildOptions): Promise<Datacard> {
   const started = Date.now();
@@ -69,13 +69,19 @@ export async function buildBundled(options: BuildOptions): Promise<Datacard> {
     return track;
   });
   tracks.push(...generated);
+  const extraOf = new Map(generated.flatMap((track, i) => {
+    const { genre, style } = jobs[i]!;
+    return style === 'default' ? [] : [[track.id, `extra-${genre.toLowerCase()}-${style}.tsv`] as const];
+  }));
 
   const clipLists = await mapPool(tracks, options.concurrency, (track) => clipTrack({ track, outDir, maxClips: options.maxClipsPerTrack }));
   const clips = clipLists.flat();
   const roleOf = (source: string): 'train' | 'eval' => (sources.find((s) => s.package === source)?.role ?? 'train');
   const assertNoLeak = clips.filter((c) => roleOf(c.source) === 'train' && (RESERVED_EVAL_PACKAGES as readonly string[]).includes(c.source));
   if (assertNoLeak.length > 0) throw new Error(`reserved package in training rows: ${assertNoLeak[0]?.source}`);
-  await writeManifest({ file: join(outDir, 'train.tsv'), rows: clips.filter((c) => roleOf(c.source) === 'train') });
+  for (const [name, rows] of trainingManifests({ rows: clips.filter((c) => roleOf(c.source) === 'train'), extraOf })) {
+    await writeManifest({ file: join(outDir, name), rows });
+  }
   await writeManifest({ file: join(outDir, 'eval-heldout.tsv'), rows: clips.filter((c) => roleOf(c.source) === 'eval') });
   const card = buildDatacard({
     seed: options.seed,

@@ -27,6 +27,18 @@ export async function writeManifest({ file, rows }: { file: string; rows: readon
   await writeAtomically({ file, text: [`${MANIFEST_HEADER}\n`, ...lines].join('') });
 }
 
+/**
+ * The training rows by manifest file: the generated extras (`extraOf`: group → file name) in their
+ * own manifests, everything else in train.tsv. Why: extras are options of an experiment, so the
+ * default training set stays the same whichever extras were built, and a run opts in with --data.
+ */
+export function trainingManifests({ rows, extraOf }: { rows: readonly ClipRow[]; extraOf: ReadonlyMap<string, string> }): Map<string, ClipRow[]> {
+  const files = new Map<string, ClipRow[]>([['train.tsv', []]]);
+  for (const name of extraOf.values()) files.set(name, []);
+  for (const row of rows) files.get(extraOf.get(row.group) ?? 'train.tsv')!.push(row);
+  return files;
+}
+
 export interface SourceCard {
   source: string;
   role: 'train' | 'eval';
