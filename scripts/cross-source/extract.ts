@@ -2,11 +2,12 @@
 // through an mp3/aac round trip or a low-pass filter, cut into 30-s windows, 40 MFCC rows each (the
 // first n rows are the n-coefficient MFCC). Usage: npx tsx scripts/cross-source/extract.ts <manifest>
 // <out-prefix> [orig|mp3|aac|lowpass] [max-seconds]
-// lowpass: two 2-pole low-passes (24 dB/octave) at a cutoff of 2.5–7 kHz, log-uniform, fixed per file
-// by a hash of its path: a band-limited copy of the recording, as old or lo-fi productions sound.
+// lowpass: the decoded samples through bandLimit (src/lab/training/band-limit.ts) at the file's
+// cutoff (bandLimitCutoffHz of source/file name), the augmentation `train --band-limit` applies.
 import { readDataset } from '../../src/lab/datasets/manifest.js';
 import { decodeAudio } from '../../src/audio/decode.js';
 import { computeMfcc } from '../../src/features/mfcc.js';
+import { bandLimit, bandLimitCutoffHz, bandLimitKey } from '../../src/lab/training/band-limit.js';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -14,16 +15,9 @@ const [manifest, out, variant = 'orig', maxSecArg = '90'] = process.argv.slice(2
 const maxSec = Number(maxSecArg);
 const entries = await readDataset({ location: manifest! });
 const ff = '/usr/bin/ffmpeg';
-function hash(s: string) { let h = 2166136261; for (const ch of s) { h ^= ch.charCodeAt(0); h = Math.imul(h, 16777619) >>> 0; } return h; }
-export function lowpassCutoff(path: string): number { return Math.round(2500 * (7000 / 2500) ** (hash(path) / 2 ** 32)); }
-function variantArgs(path: string): string[] {
-  if (variant === 'mp3') return ['-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3'];
-  if (variant === 'aac') return ['-c:a', 'aac', '-b:a', '96k', '-f', 'adts'];
-  if (variant === 'lowpass') { const f = lowpassCutoff(path); return ['-af', `lowpass=f=${f},lowpass=f=${f}`, '-c:a', 'flac', '-f', 'flac']; }
-  throw new Error(`unknown variant ${variant}`);
-}
+if (!['orig', 'mp3', 'aac', 'lowpass'].includes(variant)) throw new Error(`unknown variant ${variant}`);
 function roundTrip(path: string): Promise<Buffer> {
-  const args = variantArgs(path);
+  const args = variant === 'mp3' ? ['-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3'] : ['-c:a', 'aac', '-b:a', '96k', '-f', 'adts'];
   return new Promise((res, rej) => {
     const p = spawn(ff, ['-v', 'error', '-t', String(maxSec), '-i', path, '-ac', '1', '-ar', '44100', ...args, 'pipe:1']);
     const chunks: Buffer[] = [];
@@ -40,8 +34,9 @@ async function worker() {
     const i = next++;
     const e = entries[i]!;
     try {
-      const input = variant === 'orig' ? e.path : await roundTrip(e.path);
+      const input = variant === 'orig' || variant === 'lowpass' ? e.path : await roundTrip(e.path);
       const a = await decodeAudio({ input, sampleRate: 22050, maxSeconds: maxSec, minSeconds: 0.5, timeoutMs: 60000 });
+      if (variant === 'lowpass') a.samples = bandLimit(a.samples, 22050, bandLimitCutoffHz(bandLimitKey(e)));
       const win = 30 * 22050;
       const n = a.samples.length;
       const starts: number[] = [0];

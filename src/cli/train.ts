@@ -52,6 +52,9 @@ Options:
                             (default 0, off)
   --stretch <s>             read each training segment at a random tempo, rate log-uniform in
                             [1/(1+s), 1+s] (default 0, off; 0.15 = ±15 %)
+  --band-limit <share>      this share of the training windows (0–1) replaced by the same window
+                            of the recording band-limited at a cutoff of 2.5–7 kHz fixed per
+                            file (24 dB/octave), every genre alike (default 0, off)
   --balance-sources         within each genre, training windows per clip ∝ 1/√(clips of its
                             source), so no one source's sound dominates a genre (default off)
   --normalisation <n,…>     how each segment is normalised before the network (train and
@@ -88,7 +91,7 @@ Options:
 
 function parse(argv: string[]) {
   const stringOptions = ['out', 'other-label', 'n-mfcc', 'windows', 'temperature', 'other-threshold', 'labels', 'epochs', 'batch-size', 'segment-hop', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
-    'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head', 'mixup', 'stretch',
+    'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head', 'mixup', 'stretch', 'band-limit',
     'normalisation', 'network', 'timbre-path-dropout', 'weight-average', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
   try {
@@ -159,6 +162,7 @@ function parse(argv: string[]) {
     balanceSources: v['balance-sources'] === true,
     mixup: { alpha: parseNumber('mixup', s('mixup'), 0, { integer: false, min: 0, max: 10 }) },
     stretch: { maxStretch: parseNumber('stretch', s('stretch'), 0, { integer: false, min: 0, max: 1 }) },
+    bandLimit: parseNumber('band-limit', s('band-limit'), 0, { integer: false, min: 0, max: 1 }),
     valFraction: parseNumber('val-fraction', s('val-fraction'), 0.2, { integer: false, min: 0, max: 0.9 }),
     holdoutSources: parseList(s('holdout-sources')),
     evalData: s('eval-data'),

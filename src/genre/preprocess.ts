@@ -97,14 +97,17 @@ function mfccWith(features: FeatureParams, samples: Float32Array, sampleRate: nu
  * peak). For training: a 90-s recording holds three previews' worth of music. A later window
  * shorter than `minExtraSeconds` is dropped.
  */
-export async function extractFeatureWindows({ input, features, windows, limits = {}, minExtraSeconds }: {
+export async function extractFeatureWindows({ input, features, windows, limits = {}, minExtraSeconds, filterSamples }: {
   input: string | Buffer;
   features: FeatureParams;
   windows: number;
   limits?: DecodeLimits;
   minExtraSeconds: number;
+  /** Applied to the whole decoded recording before it is cut: a training augmentation's hook. */
+  filterSamples?: (samples: Float32Array, sampleRate: number) => Float32Array;
 }): Promise<MfccMatrix[]> {
   const decoded = await decodeFor({ input, features, limits, window: { maxSeconds: features.clipSeconds * windows, minSeconds: features.minSeconds } });
+  if (filterSamples) decoded.samples = filterSamples(decoded.samples, decoded.sampleRate);
   const length = Math.round(features.clipSeconds * decoded.sampleRate);
   const out: MfccMatrix[] = [];
   for (let start = 0; start < decoded.samples.length && out.length < windows; start += length) {

@@ -11,6 +11,8 @@ import { formatMetricsTable } from './evaluation/report.js';
 import type { CnnHead } from './network/architecture.js';
 import { initTrainingBackend } from './network/backend.js';
 import { saveGenreModel } from './network/save.js';
+import { BAND_LIMIT_RANGE_HZ } from './training/band-limit.js';
+import { withBandLimit } from './training/band-limited-training.js';
 import { buildDataCard } from './training/data-card.js';
 import { extractDatasetFeatures } from './training/features.js';
 import { networkTrainingFacts, trainMembers, type NormalisationName } from './training/members.js';
@@ -52,6 +54,8 @@ export interface TrainOptions {
   balanceSources: boolean;
   mixup: MemberOptions['mixup'];
   stretch: MemberOptions['stretch'];
+  /** Share of the training windows replaced by their band-limited copy (band-limit.ts); 0: none. */
+  bandLimit: number;
   valFraction: number;
   holdoutSources: string[];
   evalData: string | undefined;
@@ -115,10 +119,14 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const mfccOf = new Map(clips.map((c) => [c.entry, [c.mfcc, ...(c.extraWindows ?? [])]]));
   const labelled = (list: typeof kept): LabelledClip[] =>
     list.filter((e) => mfccOf.has(e)).flatMap((e) => mfccOf.get(e)!.map((mfcc) => ({ mfcc, label: labelOf.get(e)!, source: e.source })));
+  const trainClips = await withBandLimit({
+    share: args.bandLimit, seed: args.seed, entries: train, windowsOf: mfccOf, labelOf, features, windows: args.windows, cacheDir: args.cacheDir,
+    onProgress: (done, total) => report.progress('band-limited copies', done, total), onFailure: (entry, error) => report.warn(`no band-limited copy of ${entry.path}: ${error}`),
+  });
   const secondsOf = (e: DatasetEntry) => (mfccOf.get(e) ?? []).reduce((sum, m) => sum + (m.frames * features.hopLength) / features.sampleRate, 0);
 
   const result = await trainMembers({
-    tf, backend, train: labelled(train), validation: labelled(validation), labels: args.labels, features,
+    tf, backend, train: trainClips, validation: labelled(validation), labels: args.labels, features,
     epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
     learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, weightAverageEpochs: args.weightAverageEpochs, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
     onMemberStart: (name, i) => {
@@ -133,6 +141,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   metadata.training = {
     backend, ...networkTrainingFacts(result), seed: args.seed, batchSize: args.batchSize,
     segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, weightAverageEpochs: args.weightAverageEpochs, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources,
+    ...(args.bandLimit > 0 ? { bandLimit: { share: args.bandLimit, cutoffHz: [...BAND_LIMIT_RANGE_HZ] } } : {}),
     // The head belongs to the plain CNN; the other network has its own, named in `architecture`.
     ...(args.network === 'cnn' ? { head: args.head } : { network: args.network, timbrePathDropout: args.timbrePathDropout }), holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
   };

@@ -1,4 +1,4 @@
-// train --network cnn-with-timbre (and --weight-average): the model it writes names that network and
+// train --network cnn-with-timbre (and --weight-average, --band-limit): the model it writes names that network and
 // its settings, loads in the service, and the options that do not fit together are refused with exit code 2.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -36,8 +36,13 @@ test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropou
     assert.equal(averagedModel.metadata.training['weightAverageEpochs'], 2);
     assert.deepEqual(averagedModel.metadata.training['averagedEpochs'], [1, 2]);
     averagedModel.dispose();
+    const limited = join(root, 'band-limited');
+    assert.equal(await trainCommand.run([...common, '--out', limited, '--network', 'cnn-with-timbre', '--normalisation', 'plain', '--band-limit', '0.5']), 0);
+    const limitedModel = await loadGenreModel({ dir: limited, backend: 'wasm' });
+    assert.deepEqual(limitedModel.metadata.training['bandLimit'], { share: 0.5, cutoffHz: [2500, 7000] });
+    limitedModel.dispose();
     for (const bad of [['--network', 'cnn-with-timbre'], ['--network', 'cnn-with-timbre', '--normalisation', 'centred'], ['--network', 'rnn'],
-      ['--timbre-path-dropout', '0.5'], ['--network', 'cnn-with-timbre', '--normalisation', 'plain', '--head', 'flatten'], ['--weight-average', '-1']]) {
+      ['--timbre-path-dropout', '0.5'], ['--network', 'cnn-with-timbre', '--normalisation', 'plain', '--head', 'flatten'], ['--weight-average', '-1'], ['--band-limit', '1.5']]) {
       assert.equal(await trainCommand.run([...common, '--out', join(root, 'bad'), ...bad]), 2, bad.join(' '));
     }
   } finally {

@@ -9,17 +9,18 @@ import type { FeatureParams } from '../../genre/model/metadata.js';
 import { extractFeatures, extractFeatureWindows } from '../../genre/preprocess.js';
 import type { DatasetEntry } from '../datasets/manifest.js';
 import type { MfccMatrix } from '../../types.js';
+import { bandLimit, bandLimitCutoffHz, bandLimitKey } from './band-limit.js';
 
 /** Bump when decode or MFCC code changes in a way that alters the numbers. */
 export const FEATURE_CACHE_VERSION = 3; // 2: decode mixes to mono as (L+R)/2 and resamples with soxr; 3: float32 SIMD mel power (values move by < 1e-3 dB)
 const HEADER_BYTES = 8;
 
-async function cacheKey(path: string, features: FeatureParams, windows = 1): Promise<string> {
+async function cacheKey(path: string, features: FeatureParams, windows = 1, bandLimitHz?: number): Promise<string> {
   const info = await stat(path);
   const { sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds, resampler } = features;
   // The resampler and the window count join the key only when not the default, so existing cache entries stay valid.
   const key = JSON.stringify([FEATURE_CACHE_VERSION, resolve(path), info.size, info.mtimeMs, sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds,
-    ...(resampler === 'auto' ? [] : [resampler]), ...(windows === 1 ? [] : [windows])]);
+    ...(resampler === 'auto' ? [] : [resampler]), ...(windows === 1 ? [] : [windows]), ...(bandLimitHz === undefined ? [] : [`band-limit ${bandLimitHz}`])]);
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
@@ -74,23 +75,28 @@ export const MIN_EXTRA_WINDOW_SECONDS = 10;
  * Why: a 90-s recording holds three previews' worth of music, and the later ones sound more like
  * a real preview (taken from the middle of a song) than the intro does.
  */
-export async function extractFileWindows({ path, features, windows, cacheDir, timeoutMs = 60_000 }: {
+export async function extractFileWindows({ path, features, windows, cacheDir, timeoutMs = 60_000, bandLimitHz }: {
   path: string;
   features: FeatureParams;
   windows: number;
   cacheDir?: string;
   timeoutMs?: number;
+  /** The recording band-limited at this cutoff first (band-limit.ts): a training augmentation. */
+  bandLimitHz?: number;
 }): Promise<MfccMatrix[]> {
-  if (windows === 1) return [await extractFileMfcc({ path, features, ...(cacheDir ? { cacheDir } : {}), timeoutMs })];
+  if (windows === 1 && bandLimitHz === undefined) return [await extractFileMfcc({ path, features, ...(cacheDir ? { cacheDir } : {}), timeoutMs })];
   // The cache keeps at least CACHED_COEFFICIENTS rows: the ortho DCT's first n rows do not depend
   // on how many are computed, so one cached file serves every coefficient count up to it.
   const stored = { ...features, nMfcc: Math.min(features.nMels, Math.max(features.nMfcc, CACHED_COEFFICIENTS)) };
-  const file = cacheDir ? join(cacheDir, `${await cacheKey(path, stored, windows)}.f32w`) : undefined;
+  const file = cacheDir ? join(cacheDir, `${await cacheKey(path, stored, windows, bandLimitHz)}.f32w`) : undefined;
   if (file) {
     const cached = await readFile(file).then(decodeMany, () => undefined);
     if (cached && cached.every((m) => m.nMfcc === stored.nMfcc)) return cached.map((m) => firstRows(m, features.nMfcc));
   }
-  const out = await extractFeatureWindows({ input: path, features: stored, windows, limits: { timeoutMs }, minExtraSeconds: MIN_EXTRA_WINDOW_SECONDS });
+  const out = await extractFeatureWindows({
+    input: path, features: stored, windows, limits: { timeoutMs }, minExtraSeconds: MIN_EXTRA_WINDOW_SECONDS,
+    ...(bandLimitHz === undefined ? {} : { filterSamples: (samples: Float32Array, sampleRate: number) => bandLimit(samples, sampleRate, bandLimitHz) }),
+  });
   if (file && cacheDir) await writeCacheEntry(cacheDir, file, encodeMany(out));
   return out.map((m) => firstRows(m, features.nMfcc));
 }
@@ -134,9 +140,11 @@ export interface ClipFeatures {
  * Features of many files with `concurrency` in flight (ffmpeg runs in its own process, so two
  * at a time keep both cores busy). Files that fail (unreadable, too short) are reported, not fatal.
  */
-export async function extractDatasetFeatures({ entries, features, cacheDir, concurrency = 2, windows = 1, onProgress }: {
+export async function extractDatasetFeatures({ entries, features, cacheDir, concurrency = 2, windows = 1, bandLimited = false, onProgress }: {
   entries: readonly DatasetEntry[];
   features: FeatureParams;
+  /** Every file band-limited at its own cutoff (bandLimitCutoffHz): the augmentation's copies. */
+  bandLimited?: boolean;
   /** Windows per long file (extractFileWindows); default 1, the first clipSeconds only. */
   windows?: number;
   cacheDir?: string;
@@ -152,7 +160,9 @@ export async function extractDatasetFeatures({ entries, features, cacheDir, conc
       const index = next++;
       const entry = entries[index]!;
       try {
-        const [mfcc, ...extraWindows] = await extractFileWindows({ path: entry.path, features, windows, ...(cacheDir ? { cacheDir } : {}) });
+        const [mfcc, ...extraWindows] = await extractFileWindows({
+          path: entry.path, features, windows, ...(cacheDir ? { cacheDir } : {}), ...(bandLimited ? { bandLimitHz: bandLimitCutoffHz(bandLimitKey(entry)) } : {}),
+        });
         results[index] = { entry, mfcc: mfcc!, ...(extraWindows.length > 0 ? { extraWindows } : {}) };
       } catch (err) {
         failures.push({ entry, error: err instanceof Error ? err.message : String(err) });
