@@ -4,22 +4,14 @@
 // network can take bandwidth itself as evidence of genre and call lo-fi hip-hop or an old jazz
 // recording classical; band-limited copies of every genre take that evidence away.
 import { basename } from 'node:path';
+import { hashString } from '../datasets/bundled/random.js';
 
 /** Cutoffs are drawn log-uniform in this range (Hz). */
 export const BAND_LIMIT_RANGE_HZ: readonly [number, number] = [2500, 7000];
 
-function fnv1a(key: string): number {
-  let h = 2166136261;
-  for (const ch of key) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 16777619) >>> 0;
-  }
-  return h;
-}
-
-/** The cutoff for one file, fixed by a hash of `key` (its path), log-uniform in the range, whole Hz. */
+/** The cutoff for one file, fixed by a hash of `key` (bandLimitKey), log-uniform in the range, whole Hz. */
 export function bandLimitCutoffHz(key: string, [low, high]: readonly [number, number] = BAND_LIMIT_RANGE_HZ): number {
-  return Math.round(low * (high / low) ** (fnv1a(key) / 2 ** 32));
+  return Math.round(low * (high / low) ** (hashString(key) / 2 ** 32));
 }
 
 /** The key a file's cutoff is drawn from: its source and file name, the same wherever the data sits. */

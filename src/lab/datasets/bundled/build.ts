@@ -36,7 +36,8 @@ export interface BuildOptions {
 /**
  * `dataset build-bundled`: tools → apt-get download → extract/label → render generated music →
  * cut 30-s clips → train.tsv (training sources), extra-<genre>-<style>.tsv (each generated extra
- * asked for), eval-heldout.tsv (reserved packages only), datacard.json. Every step skips work already on disk, so an interrupted build resumes.
+ * asked for), eval-heldout.tsv (reserved packages only), datacard.json. Every step skips work
+ * already on disk, so an interrupted build resumes.
  */
 export async function buildBundled(options: BuildOptions): Promise<Datacard> {
   const started = Date.now();
