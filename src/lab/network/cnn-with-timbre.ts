@@ -8,15 +8,21 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { convBlocks, convBlocksName, DEFAULT_FILTERS } from './architecture.js';
 import { FRAME_TIMBRE_UNITS, frameTimbreLayer } from './frame-timbre.js';
 import { rhythmPathLayers, rhythmPathName } from './rhythm-path.js';
+import { melViewLayers, melViewName } from './mel-view.js';
 
-export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, pathDropout = 0, rhythm = false) =>
-  `centre-in-network/${convBlocksName(filters)}/global-average + frame-dense${FRAME_TIMBRE_UNITS}/global-average` +
+/** mel-view.ts in front of the CNN path: the number of bands, the features' mel bands and the
+ * training set's spread of each coefficient (the normalisation's std). */
+export interface MelViewOptions { bands: number; nMels: number; std: readonly number[] }
+
+export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melBands?: number) =>
+  `centre-in-network/${melBands ? `${melViewName(melBands)}/` : ''}${convBlocksName(filters)}/global-average + frame-dense${FRAME_TIMBRE_UNITS}/global-average` +
   `${pathDropout > 0 ? `/path-dropout${pathDropout}` : ''}${rhythm ? ` + centred ${rhythmPathName()}` : ''}; joined/dropout0.5/dense250/softmax`;
 
 /** `pathDropout`: in training, the timbre path's features are dropped as a whole for that share of
  * the segments, so the network must also classify from the CNN path alone. `rhythm`: a third path
- * (rhythm-path.ts) over the centred segment. */
-export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS, pathDropout = 0, rhythm = false }: {
+ * (rhythm-path.ts) over the centred segment. `melView`: the CNN path hears the centred segment as a
+ * smoothed log-mel image (mel-view.ts) instead of cepstral rows. */
+export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melView }: {
   tf: typeof tfjs;
   nMfcc: number;
   segmentFrames: number;
@@ -24,13 +30,15 @@ export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters 
   filters?: readonly number[];
   pathDropout?: number;
   rhythm?: boolean;
+  melView?: MelViewOptions;
 }): tfjs.LayersModel {
   const input = tf.input({ shape: [nMfcc, segmentFrames, 1] });
   const apply = (layer: tfjs.layers.Layer, x: tfjs.SymbolicTensor | tfjs.SymbolicTensor[]) => layer.apply(x) as tfjs.SymbolicTensor;
   const rowMean = apply(tf.layers.averagePooling2d({ poolSize: [1, segmentFrames], strides: [1, segmentFrames] }), input);
   const centred = apply(tf.layers.add(), [input, apply(tf.layers.rescaling({ scale: -1 }), rowMean)]);
   let cnn = centred;
-  for (const layer of convBlocks({ tf, nMfcc, segmentFrames, filters })) cnn = apply(layer, cnn);
+  if (melView) for (const layer of melViewLayers({ tf, nMfcc, ...melView })) cnn = apply(layer, cnn);
+  for (const layer of convBlocks({ tf, nMfcc: melView?.bands ?? nMfcc, segmentFrames, filters })) cnn = apply(layer, cnn);
   const cnnFeatures = apply(tf.layers.globalAveragePooling2d({}), cnn);
   const frames = apply(frameTimbreLayer({ tf, nMfcc }), input);
   let timbreFeatures = apply(tf.layers.globalAveragePooling2d({}), frames);

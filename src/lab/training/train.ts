@@ -64,6 +64,8 @@ export interface TrainOptions {
   timbrePathDropout?: number;
   /** 'cnn-with-timbre' only: add the rhythm path (rhythm-path.ts). */
   rhythmPath?: boolean;
+  /** 'cnn-with-timbre' only: the CNN path hears this many smoothed log-mel bands (mel-view.ts). */
+  melViewBands?: number;
   /** Keep the mean of the epoch-end weights within this many epochs of the best one
    * (weight-average.ts) instead of the best epoch's; omitted or 0: the best epoch's. */
   weightAverageEpochs?: number;
@@ -111,16 +113,18 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const { tf, features } = o;
   if (o.train.length === 0) throw new Error('no training clips');
   const shape = { tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length };
+  const normalisation = { kind: o.normalisationKind, ...computeNormalisation({ clips: o.train.map((c) => c.mfcc) }) };
+  const melView = o.melViewBands ? { bands: o.melViewBands, nMels: features.nMels, std: normalisation.std } : undefined;
   const networks = {
     cnn: () => ({ layersModel: buildGenreCnn({ ...shape, head: o.head, filters: o.filters }), name: architectureName(o.head ?? 'flatten', o.filters) }),
     'frame-timbre': () => ({ layersModel: buildFrameTimbreNet(shape), name: FRAME_TIMBRE_ARCHITECTURE }),
     'cnn-with-timbre': () => ({
-      layersModel: buildCnnWithTimbre({ ...shape, filters: o.filters, pathDropout: o.timbrePathDropout, rhythm: o.rhythmPath }),
-      name: cnnWithTimbreName(o.filters, o.timbrePathDropout, o.rhythmPath),
+      layersModel: buildCnnWithTimbre({ ...shape, filters: o.filters, pathDropout: o.timbrePathDropout, rhythm: o.rhythmPath, melView }),
+      name: cnnWithTimbreName(o.filters, o.timbrePathDropout, o.rhythmPath, o.melViewBands),
     }),
   };
+  if (melView && o.network !== 'cnn-with-timbre') throw new Error('melViewBands needs the cnn-with-timbre network');
   const { layersModel, name: architecture } = networks[o.network ?? 'cnn']();
-  const normalisation = { kind: o.normalisationKind, ...computeNormalisation({ clips: o.train.map((c) => c.mfcc) }) };
   const metadata: GenreModelMetadata = {
     format: METADATA_FORMAT, name: o.name, version: o.version, createdAt: new Date().toISOString(), labels: o.labels, features,
     normalisation, architecture, training: {},
