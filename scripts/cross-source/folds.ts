@@ -2,7 +2,7 @@
 // fold's held-out sources and writes their held-out predictions. Features from extract.ts in
 // $CROSS_SOURCE_DIR (default .cache/cross-source): shared-orig.*, bundled-orig.*, shared-mp3.*.
 // Usage: npx tsx scripts/cross-source/folds.ts <out.json> [seed=1] [nmfcc=13] [norm=…] [seg=130] [filters=16,32,32] [folds=0,1,2]
-//   [net=frame-timbre|cnn-with-timbre] [pathdrop=0.5] [rhythm=1] [melview=24] [wavg=2] [mask=frames,coefficients] [mixup=alpha] [lofi=split]
+//   [net=frame-timbre|cnn-with-timbre] [pathdrop=0.5] [rhythm=1] [melview=24] [smooth=0.1] [wavg=2] [mask=frames,coefficients] [mixup=alpha] [lofi=split]
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { initTrainingBackend } from '../../src/lab/network/backend.js';
@@ -10,6 +10,7 @@ import { DEFAULT_FEATURES } from '../../src/genre/model/metadata.js';
 import { trainGenreModel, type LabelledClip } from '../../src/lab/training/train.js';
 import { withSeededMathRandom, createRandom } from '../../src/lab/training/random.js';
 import { scoreSegments } from '../../src/genre/model/classify.js';
+import { hashString } from '../../src/lab/datasets/bundled/random.js';
 import type { MfccMatrix } from '../../src/types.js';
 import type { NormalisationKind } from '../../src/genre/model/segments.js';
 
@@ -65,7 +66,6 @@ const mp3Of = codec === 'none' ? new Map<string, MfccMatrix>() : windowsVia(code
 const mp3Held = windowsVia('mp3');
 const clips = sets.flatMap((s) => s.rows.map((r) => ({ ...r, mfcc: mat(s, r), label: labelOf(r.genre) }))).filter((c) => c.label >= 0);
 
-function hash(s: string) { let h = 2166136261; for (const ch of s) { h ^= ch.charCodeAt(0); h = Math.imul(h, 16777619) >>> 0; } return h; }
 const ISHKUR = 'igorbrigadir+ishkurs-guide-dataset';
 const FOLD_SOURCES: string[][] = [
   ['adebnathgit+Curated-audio-dataset-sourced-from-GTZAN-Dataset---Music-Genre-Classification', 'ianfhunter+Enigma'],
@@ -73,7 +73,7 @@ const FOLD_SOURCES: string[][] = [
   ['gaslight+mastering-ember', 'EvanRibey+pomodoro-timer', 'vitbautroi+lofi.exe', 'gm3+cc0-beats', 'f90+jamendolyrics', 'Zaiusaden+zoputaroweb', 'Fanppop+Jazz', 'debian+naev-data', 'debian+freedroidrpg-data', 'openarena-088-data'],
 ];
 export function foldOf(c: { source: string; group: string }): number {
-  if (c.source === ISHKUR) return hash(c.group) % 3;
+  if (c.source === ISHKUR) return hashString(c.group) % 3;
   if (lofiSplit && c.source === 'EvanRibey+pomodoro-timer') return 0;
   const i = FOLD_SOURCES.findIndex((l) => l.includes(c.source));
   return i;
@@ -98,7 +98,7 @@ for (const k of folds) {
   const t0 = Date.now();
   const r = await withSeededMathRandom(seed, () => trainGenreModel({
     tf, backend, train, validation, labels: LABELS, features, epochs: Number(opt.epochs ?? 20), batchSize: 32, segmentsPerClip: spc,
-    patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, filters, network, timbrePathDropout, rhythmPath: opt.rhythm === '1', melViewBands: opt.melview ? Number(opt.melview) : undefined, weightAverageEpochs: Number(opt.wavg ?? 0), masking, mixup, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
+    patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, filters, network, timbrePathDropout, rhythmPath: opt.rhythm === '1', melViewBands: opt.melview ? Number(opt.melview) : undefined, labelSmoothing: Number(opt.smooth ?? 0), weightAverageEpochs: Number(opt.wavg ?? 0), masking, mixup, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
     balanceSources: balance, deadline: Date.now() + 20 * 60_000, name: 'lab', version: '0',
   }));
   const clipScore = (mfcc: MfccMatrix) => {

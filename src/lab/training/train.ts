@@ -13,6 +13,7 @@ import type { NormalisationKind } from '../../genre/model/segments.js';
 import type { AugmentOptions } from './augment.js';
 import type { MaskOptions } from './masking.js';
 import { mixupBatch, type MixupOptions } from './mixup.js';
+import { smoothTargets } from './label-smoothing.js';
 import type { StretchOptions } from './stretch.js';
 import { evaluateClips, type Evaluation } from '../evaluation/evaluate.js';
 import { createRandom } from './random.js';
@@ -77,6 +78,8 @@ export interface TrainOptions {
   stretch?: StretchOptions;
   /** Mixup of training segments within a batch (mixup.ts); omitted: one-hot targets. */
   mixup?: MixupOptions;
+  /** Share ε of every training target moved to the uniform distribution (label-smoothing.ts); default 0. */
+  labelSmoothing?: number;
   /** Windows per clip ∝ 1/√(its source's clips in its genre) (source-balance.ts); default false. */
   balanceSources?: boolean;
   /** Epoch-ms timestamp after which no new epoch starts (one epoch's time is kept in reserve). */
@@ -170,6 +173,7 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
         const { input, targets } = mixupBatch({
           input: batch.input, labels: batch.labels, classes, perSegment: nMfcc * segmentFrames, options: o.mixup ?? { alpha: 0 }, random,
         });
+        smoothTargets(targets, classes, o.labelSmoothing ?? 0);
         yield { xs: tf.tensor4d(input, [count, nMfcc, segmentFrames, 1]), ys: tf.tensor2d(targets, [count, classes]) };
       }
     });
