@@ -11,11 +11,14 @@ import { rhythmPathLayers, rhythmPathName } from './rhythm-path.js';
 import { melViewLayers, melViewName } from './mel-view.js';
 
 /** mel-view.ts in front of the CNN path: the number of bands, the features' mel bands and the
- * training set's spread of each coefficient (the normalisation's std). */
-export interface MelViewOptions { bands: number; nMels: number; std: readonly number[] }
+ * training set's spread of each coefficient (the normalisation's std). `alongside`: a second CNN
+ * path on the mel view next to the cepstral one, instead of replacing it. */
+export interface MelViewOptions { bands: number; nMels: number; std: readonly number[]; alongside?: boolean }
+type MelViewName = Pick<MelViewOptions, 'bands' | 'alongside'>;
+const melViewPrefix = (m?: MelViewName) => (!m ? '' : m.alongside ? `[cepstral | ${melViewName(m.bands)}]/` : `${melViewName(m.bands)}/`);
 
-export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melBands?: number) =>
-  `centre-in-network/${melBands ? `${melViewName(melBands)}/` : ''}${convBlocksName(filters)}/global-average + frame-dense${FRAME_TIMBRE_UNITS}/global-average` +
+export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melView?: MelViewName) =>
+  `centre-in-network/${melViewPrefix(melView)}${convBlocksName(filters)}/global-average + frame-dense${FRAME_TIMBRE_UNITS}/global-average` +
   `${pathDropout > 0 ? `/path-dropout${pathDropout}` : ''}${rhythm ? ` + centred ${rhythmPathName()}` : ''}; joined/dropout0.5/dense250/softmax`;
 
 /** `pathDropout`: in training, the timbre path's features are dropped as a whole for that share of
@@ -36,15 +39,16 @@ export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters 
   const apply = (layer: tfjs.layers.Layer, x: tfjs.SymbolicTensor | tfjs.SymbolicTensor[]) => layer.apply(x) as tfjs.SymbolicTensor;
   const rowMean = apply(tf.layers.averagePooling2d({ poolSize: [1, segmentFrames], strides: [1, segmentFrames] }), input);
   const centred = apply(tf.layers.add(), [input, apply(tf.layers.rescaling({ scale: -1 }), rowMean)]);
-  let cnn = centred;
-  if (melView) for (const layer of melViewLayers({ tf, nMfcc, ...melView })) cnn = apply(layer, cnn);
-  for (const layer of convBlocks({ tf, nMfcc: melView?.bands ?? nMfcc, segmentFrames, filters })) cnn = apply(layer, cnn);
-  const cnnFeatures = apply(tf.layers.globalAveragePooling2d({}), cnn);
+  const cnnPath = (image: tfjs.SymbolicTensor, rows: number) => apply(tf.layers.globalAveragePooling2d({}),
+    convBlocks({ tf, nMfcc: rows, segmentFrames, filters }).reduce((x, layer) => apply(layer, x), image));
+  const mel = melView && melViewLayers({ tf, nMfcc, ...melView }).reduce((x, layer) => apply(layer, x), centred);
+  const cnnFeatures = !mel ? [cnnPath(centred, nMfcc)]
+    : melView.alongside ? [cnnPath(centred, nMfcc), cnnPath(mel, melView.bands)] : [cnnPath(mel, melView.bands)];
   const frames = apply(frameTimbreLayer({ tf, nMfcc }), input);
   let timbreFeatures = apply(tf.layers.globalAveragePooling2d({}), frames);
   // noiseShape [batch, 1]: one keep-or-drop draw per segment for all of the path's features.
   if (pathDropout > 0) timbreFeatures = apply(tf.layers.dropout({ rate: pathDropout, noiseShape: [null as unknown as number, 1] }), timbreFeatures);
-  const joined = [cnnFeatures, timbreFeatures];
+  const joined = [...cnnFeatures, timbreFeatures];
   if (rhythm) joined.push(rhythmPathLayers({ tf, nMfcc, segmentFrames }).reduce((x, layer) => apply(layer, x), centred));
   let x = apply(tf.layers.concatenate(), joined);
   x = apply(tf.layers.dropout({ rate: 0.5 }), x);

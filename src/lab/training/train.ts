@@ -67,6 +67,8 @@ export interface TrainOptions {
   rhythmPath?: boolean;
   /** 'cnn-with-timbre' only: the CNN path hears this many smoothed log-mel bands (mel-view.ts). */
   melViewBands?: number;
+  /** With `melViewBands`: a second CNN path on the mel view beside the cepstral one. */
+  melViewAlongside?: boolean;
   /** Keep the mean of the epoch-end weights within this many epochs of the best one
    * (weight-average.ts) instead of the best epoch's; omitted or 0: the best epoch's. */
   weightAverageEpochs?: number;
@@ -117,13 +119,13 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   if (o.train.length === 0) throw new Error('no training clips');
   const shape = { tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length };
   const normalisation = { kind: o.normalisationKind, ...computeNormalisation({ clips: o.train.map((c) => c.mfcc) }) };
-  const melView = o.melViewBands ? { bands: o.melViewBands, nMels: features.nMels, std: normalisation.std } : undefined;
+  const melView = o.melViewBands ? { bands: o.melViewBands, nMels: features.nMels, std: normalisation.std, alongside: o.melViewAlongside } : undefined;
   const networks = {
     cnn: () => ({ layersModel: buildGenreCnn({ ...shape, head: o.head, filters: o.filters }), name: architectureName(o.head ?? 'flatten', o.filters) }),
     'frame-timbre': () => ({ layersModel: buildFrameTimbreNet(shape), name: FRAME_TIMBRE_ARCHITECTURE }),
     'cnn-with-timbre': () => ({
       layersModel: buildCnnWithTimbre({ ...shape, filters: o.filters, pathDropout: o.timbrePathDropout, rhythm: o.rhythmPath, melView }),
-      name: cnnWithTimbreName(o.filters, o.timbrePathDropout, o.rhythmPath, o.melViewBands),
+      name: cnnWithTimbreName(o.filters, o.timbrePathDropout, o.rhythmPath, melView),
     }),
   };
   if (melView && o.network !== 'cnn-with-timbre') throw new Error('melViewBands needs the cnn-with-timbre network');
