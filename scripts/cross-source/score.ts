@@ -3,10 +3,14 @@
 // temperature (six-way log loss), expected calibration error of the answer's certainty before and
 // after, and the smallest other-threshold flagging at most 10 % of the five-genre clips.
 // Usage: [CODEC=1] [SHIP_T=…] npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
+// RECORD=<model-dir> (with SHIP_T and SHIP_THRESHOLD, the model's own values) writes the summary into
+// that model's metadata.json as metrics.heldOutSources: one argument per seed.
 // An argument `x.json+y.json` scores the mean of two runs' predictions (two networks averaged);
 // `x.json+y.json@0.2` weighs the last run 0.2 and the others the rest, equally.
 import { applyTemperature } from '../../src/genre/model/calibration.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readRun, type WindowPred } from './runs.js';
+import { heldOutSourcesSchema } from '../../src/genre/model/metadata.js';
 
 interface Pred { source: string; label: number; p: number[]; pCodec?: number[]; original?: number[]; fold?: number }
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
@@ -28,12 +32,15 @@ function readAveraged(arg: string): Pred[] {
     return { ...p, p: mean([p.p, ...mates.map((m) => m.p)])!, ...(pCodec ? { pCodec } : {}) };
   });
 }
-const preds: Pred[] = process.argv.slice(2).flatMap((arg): Pred[] => (arg.includes('+') ? readAveraged(arg) : readRun(arg)))
-  .flatMap((p) => (!viaCodec ? [p] : p.pCodec ? [{ ...p, p: p.pCodec, original: p.p }] : []));
+const perSeed: Pred[][] = process.argv.slice(2).map((arg): Pred[] => (arg.includes('+') ? readAveraged(arg) : readRun(arg))
+  .flatMap((p) => (!viaCodec ? [p] : p.pCodec ? [{ ...p, p: p.pCodec, original: p.p }] : [])));
+const preds = perSeed.flat();
 const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 const five = preds.filter((p) => p.label < 5);
 const recall = (list: Pred[]) => list.filter((p) => argmax(p.p.slice(0, 5)) === p.label).length / list.length;
-const perGenre = LABELS.slice(0, 5).map((_, g) => recall(five.filter((p) => p.label === g)));
+const genreRecall = (list: Pred[]) => LABELS.slice(0, 5).map((_, g) => recall(list.filter((p) => p.label === g)));
+const balanced = (list: Pred[]) => genreRecall(list.filter((p) => p.label < 5)).reduce((a, b) => a + b) / 5;
+const perGenre = genreRecall(five);
 console.log(`balanced accuracy ${(perGenre.reduce((a, b) => a + b) / 5).toFixed(3)} over ${five.length} windows; ` +
   LABELS.slice(0, 5).map((l, g) => `${l} ${perGenre[g]!.toFixed(2)}`).join(', '));
 if (viaCodec) {
@@ -82,8 +89,35 @@ const other = scaled(Tship).map((q) => q[5]!);
 const fiveScores = other.filter((_, i) => preds[i]!.label < 5);
 const otherScores = other.filter((_, i) => preds[i]!.label === 5);
 const threshold = [...new Set(other)].sort((a, b) => a - b).find((t) => fiveScores.filter((s) => s >= t).length <= 0.1 * fiveScores.length)!;
-const rate = (list: number[]) => (list.filter((s) => s >= threshold).length / list.length).toFixed(3);
+const rate = (list: number[], t = threshold) => (list.filter((s) => s >= t).length / list.length).toFixed(3);
 console.log(`other threshold ${threshold.toFixed(4)}: other clips flagged ${rate(otherScores)} (${otherScores.length}), five-genre clips flagged ${rate(fiveScores)} (${fiveScores.length})`);
+const record = process.env['RECORD'];
+if (record) {
+  const shipThreshold = Number(process.env['SHIP_THRESHOLD']);
+  if (!process.env['SHIP_T'] || !Number.isFinite(shipThreshold) || viaCodec) throw new Error('RECORD needs SHIP_T and SHIP_THRESHOLD (the model\'s own) and no CODEC');
+  if (process.argv.slice(2).some((arg) => arg.includes('+'))) throw new Error('RECORD takes one run per seed of a one-network recipe');
+  const round = (x: number) => Number(x.toFixed(4));
+  // The recipe as folds.ts was given it (the same in every run but for the seed).
+  const runOptions = process.argv.slice(2).map((arg) => (JSON.parse(readFileSync(arg, 'utf8')) as { opt: Record<string, string> }[])[0]!.opt);
+  const seeds = runOptions.map((o) => o['seed']);
+  const recipe = Object.entries(runOptions[0]!).filter(([k]) => k !== 'seed').map(([k, v]) => `${k}=${v}`).join(' ');
+  const file = `${record}/metadata.json`;
+  const metadata = JSON.parse(readFileSync(file, 'utf8')) as { metrics: Record<string, unknown> };
+  metadata.metrics['heldOutSources'] = heldOutSourcesSchema.parse({
+    description: 'networks trained with this recipe on three folds that each hold out whole sources (docs/experiments.md), ' +
+      `pooled held-out 30-s windows of ${perSeed.length} training seeds; recall is the argmax over the five genres`,
+    command: `npx tsx scripts/cross-source/folds.ts <out-N.json> seed=N ${recipe} (seeds ${seeds.join(', ')}); ` +
+      `SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts <out-N.json …>`,
+    windowsPerSeed: perSeed[0]!.filter((p) => p.label < 5).length,
+    balancedAccuracyBySeed: perSeed.map((list) => round(balanced(list))),
+    balancedAccuracy: round(balanced(preds)),
+    recall: Object.fromEntries(LABELS.slice(0, 5).map((l, g) => [l, round(perGenre[g]!)])),
+    calibrationError: { before: round(ece(1)), after: round(ece(Tship)) },
+    uncertain: { otherFlagged: Number(rate(otherScores, shipThreshold)), genreFlagged: Number(rate(fiveScores, shipThreshold)) },
+  });
+  writeFileSync(file, JSON.stringify(metadata, null, 2) + '\n');
+  console.log(`recorded in ${file}`);
+}
 // The temperature that minimises the shown certainty's ECE, fitted on two folds' held-out sources
 // and applied to the third (so the error is measured on sources the fit never saw), and in-sample.
 const eceGrid = (list: Pred[]) => grid.reduce((best, t) => (ece(t, list) < ece(best, list) ? t : best));

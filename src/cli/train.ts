@@ -75,6 +75,12 @@ Options:
                             (use with --normalisation plain; docs/experiments.md)
   --timbre-path-dropout <x> cnn-with-timbre: drop the timbre path whole for this share of the
                             training segments (default 0)
+  --filters <a,b,c>         filters of the three conv blocks (default 16,32,32; with
+                            --mel-view-alongside, of each CNN path)
+  --mel-view <bands>        cnn-with-timbre: the CNN path hears the centred coefficients as a
+                            smoothed log-mel image of this many bands (a frozen inverse DCT)
+  --mel-view-alongside      with --mel-view: a second CNN path on the mel view beside the
+                            cepstral one, instead of replacing it
   --weight-average <n>      keep the mean of the weights of the epochs within n of the best one
                             instead of the best epoch's (default 0: the best epoch's)
   --seed <n>                seed for split, sampling, weight init and dropout (default 42)
@@ -92,7 +98,7 @@ Options:
 function parse(argv: string[]) {
   const stringOptions = ['out', 'other-label', 'n-mfcc', 'windows', 'temperature', 'other-threshold', 'labels', 'epochs', 'batch-size', 'segment-hop', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
     'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head', 'mixup', 'stretch', 'band-limit',
-    'normalisation', 'network', 'timbre-path-dropout', 'weight-average', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
+    'normalisation', 'network', 'timbre-path-dropout', 'filters', 'mel-view', 'weight-average', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
   try {
     parsed = parseArgs({
@@ -105,6 +111,7 @@ function parse(argv: string[]) {
         'standardise-segments': { type: 'boolean' },
         'standardise-timbre': { type: 'boolean' },
         'balance-sources': { type: 'boolean' },
+        'mel-view-alongside': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -124,6 +131,10 @@ function parse(argv: string[]) {
   if (!['cnn', 'cnn-with-timbre'].includes(network)) throw new UsageError('--network must be cnn or cnn-with-timbre');
   if (network === 'cnn-with-timbre' && s('normalisation') !== 'plain') throw new UsageError('--network cnn-with-timbre centres inside the network: give --normalisation plain');
   if (s('timbre-path-dropout') !== undefined && network !== 'cnn-with-timbre') throw new UsageError('--timbre-path-dropout needs --network cnn-with-timbre');
+  if (s('mel-view') !== undefined && network !== 'cnn-with-timbre') throw new UsageError('--mel-view needs --network cnn-with-timbre');
+  if (v['mel-view-alongside'] && s('mel-view') === undefined) throw new UsageError('--mel-view-alongside needs --mel-view');
+  const filters = s('filters') === undefined ? undefined : parseList(s('filters')).map((f) => parseNumber('filters', f, 0, { min: 1, max: 256 }));
+  if (filters && filters.length !== 3) throw new UsageError('--filters takes three counts, one per conv block');
   if (s('head') !== undefined && network !== 'cnn') throw new UsageError('--head is for --network cnn; cnn-with-timbre averages over time itself');
   const otherLabel = s('other-label');
   if (s('other-threshold') !== undefined && !otherLabel) throw new UsageError('--other-threshold needs --other-label');
@@ -148,6 +159,9 @@ function parse(argv: string[]) {
     head: head as CnnHead,
     network: network as 'cnn' | 'cnn-with-timbre',
     timbrePathDropout: parseNumber('timbre-path-dropout', s('timbre-path-dropout'), 0, { integer: false, min: 0, max: 0.95 }),
+    filters,
+    melViewBands: parseNumber('mel-view', s('mel-view'), 0, { min: 2, max: DEFAULT_FEATURES.nMels }),
+    melViewAlongside: Boolean(v['mel-view-alongside']),
     weightAverageEpochs: parseNumber('weight-average', s('weight-average'), 0, { min: 0, max: 100 }),
     normalisations: parseNormalisations(s('normalisation'), v),
     augment: {

@@ -46,6 +46,11 @@ export interface TrainOptions {
   /** The network (train.ts): the CNN, or one network with a timbre path (give it plain normalisation). */
   network: 'cnn' | 'cnn-with-timbre';
   timbrePathDropout: number;
+  /** Filters of the three conv blocks; undefined: the 2017 counts. */
+  filters?: number[];
+  /** cnn-with-timbre: mel-view bands for the CNN path (mel-view.ts); 0: none. */
+  melViewBands: number;
+  melViewAlongside: boolean;
   /** Keep the mean weights of the epochs within this many of the best one (weight-average.ts); 0: the best epoch's. */
   weightAverageEpochs: number;
   normalisations: NormalisationName[];
@@ -128,7 +133,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const result = await trainMembers({
     tf, backend, train: trainClips, validation: labelled(validation), labels: args.labels, features,
     epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, weightAverageEpochs: args.weightAverageEpochs, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
+    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, filters: args.filters, melViewBands: args.melViewBands || undefined, melViewAlongside: args.melViewAlongside, weightAverageEpochs: args.weightAverageEpochs, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
     onMemberStart: (name, i) => {
       if (args.normalisations.length > 1) report.log(`network ${i + 1}/${args.normalisations.length}: ${name}`);
     },
@@ -143,7 +148,8 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
     segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, weightAverageEpochs: args.weightAverageEpochs, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources,
     ...(args.bandLimit > 0 ? { bandLimit: { share: args.bandLimit, cutoffHz: [...BAND_LIMIT_RANGE_HZ] } } : {}),
     // The head belongs to the plain CNN; the other network has its own, named in `architecture`.
-    ...(args.network === 'cnn' ? { head: args.head } : { network: args.network, timbrePathDropout: args.timbrePathDropout }), holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
+    ...(args.network === 'cnn' ? { head: args.head } : { network: args.network, timbrePathDropout: args.timbrePathDropout, ...(args.melViewBands > 0 ? { melView: { bands: args.melViewBands, alongside: args.melViewAlongside } } : {}) }),
+    ...(args.filters ? { filters: args.filters } : {}), holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
   };
   metadata.dataCard = buildDataCard({
     labels: args.labels,

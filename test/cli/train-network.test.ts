@@ -1,5 +1,6 @@
-// train --network cnn-with-timbre (and --weight-average, --band-limit): the model it writes names that network and
-// its settings, loads in the service, and the options that do not fit together are refused with exit code 2.
+// train --network cnn-with-timbre (and --weight-average, --band-limit, --mel-view, --filters): the
+// model it writes names that network and its settings, loads in the service, and the options that
+// do not fit together are refused with exit code 2.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,8 +42,17 @@ test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropou
     const limitedModel = await loadGenreModel({ dir: limited, backend: 'wasm' });
     assert.deepEqual(limitedModel.metadata.training['bandLimit'], { share: 0.5, cutoffHz: [2500, 7000] });
     limitedModel.dispose();
+    const mel = join(root, 'mel-view');
+    assert.equal(await trainCommand.run([...common, '--out', mel, '--network', 'cnn-with-timbre', '--normalisation', 'plain',
+      '--mel-view', '16', '--mel-view-alongside', '--filters', '8,16,16']), 0);
+    const melModel = await loadGenreModel({ dir: mel, backend: 'wasm' });
+    assert.equal(melModel.metadata.architecture, cnnWithTimbreName([8, 16, 16], 0, false, { bands: 16, alongside: true }));
+    assert.deepEqual([melModel.metadata.training['melView'], melModel.metadata.training['filters']], [{ bands: 16, alongside: true }, [8, 16, 16]]);
+    melModel.dispose();
+    const plainCnn = ['--network', 'cnn-with-timbre', '--normalisation', 'plain'];
     for (const bad of [['--network', 'cnn-with-timbre'], ['--network', 'cnn-with-timbre', '--normalisation', 'centred'], ['--network', 'rnn'],
-      ['--timbre-path-dropout', '0.5'], ['--network', 'cnn-with-timbre', '--normalisation', 'plain', '--head', 'flatten'], ['--weight-average', '-1'], ['--band-limit', '1.5']]) {
+      ['--timbre-path-dropout', '0.5'], ['--network', 'cnn-with-timbre', '--normalisation', 'plain', '--head', 'flatten'], ['--weight-average', '-1'], ['--band-limit', '1.5'],
+      ['--mel-view', '16'], [...plainCnn, '--mel-view', '1'], [...plainCnn, '--mel-view-alongside'], ['--filters', '8,16'], ['--filters', '8,0,16']]) {
       assert.equal(await trainCommand.run([...common, '--out', join(root, 'bad'), ...bad]), 2, bad.join(' '));
     }
   } finally {

@@ -88,6 +88,21 @@ const memberSchema = z.object({
 });
 export type MemberMetadata = z.infer<typeof memberSchema>;
 
+/** The model's claim on music from sources it never heard: networks trained with its recipe on
+ * folds that each hold out whole sources, pooled over seeds (scripts/cross-source/score.ts RECORD=). */
+export const heldOutSourcesSchema = z.object({
+  description: z.string(),
+  command: z.string(),
+  windowsPerSeed: z.number().int().min(0),
+  balancedAccuracyBySeed: z.array(z.number()),
+  balancedAccuracy: z.number(),
+  recall: z.record(z.string(), z.number()),
+  /** Expected calibration error of the shown certainty, before and after the model's temperature. */
+  calibrationError: z.object({ before: z.number(), after: z.number() }),
+  /** Windows flagged `uncertain` at the model's threshold: music that is none of the genres, and the genres'. */
+  uncertain: z.object({ otherFlagged: z.number(), genreFlagged: z.number() }),
+});
+
 export const metadataSchema = z
   .object({
     format: z.literal(METADATA_FORMAT),
@@ -113,7 +128,7 @@ export const metadataSchema = z
       ),
       licences: z.array(z.string()).default([]),
     }),
-    metrics: z.object({ validation: metricsSchema.optional(), heldOut: metricsSchema.optional() }).default({}),
+    metrics: z.object({ validation: metricsSchema.optional(), heldOut: metricsSchema.optional(), heldOutSources: heldOutSourcesSchema.optional() }).default({}),
     /** The output (one of `labels`) trained on music that is none of the genres: serving reports it
      * as `otherScore` and ranks the other labels without it. Absent: every output is a genre. */
     otherLabel: z.string().min(1).optional(),

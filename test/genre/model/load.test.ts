@@ -65,6 +65,17 @@ test('metadata validation lists precise problems', () => {
   assert.throws(() => parseMetadata({ ...validMetadata(), name: '../evil' }), /name/);
 });
 
+test('the held-out-sources claim is kept with the metadata, and a malformed one is refused', () => {
+  const claim = {
+    description: 'three folds holding out whole sources', command: 'folds.ts …', windowsPerSeed: 1382,
+    balancedAccuracyBySeed: [0.76, 0.75], balancedAccuracy: 0.755, recall: { Hiphop: 0.5, EDM: 0.9 },
+    calibrationError: { before: 0.03, after: 0.015 }, uncertain: { otherFlagged: 0.66, genreFlagged: 0.1 },
+  };
+  const parsed = parseMetadata({ ...validMetadata(), metrics: { heldOutSources: claim } });
+  assert.deepEqual(parsed.metrics.heldOutSources, claim);
+  assert.throws(() => parseMetadata({ ...validMetadata(), metrics: { heldOutSources: { ...claim, balancedAccuracyBySeed: 'high' } } }), /heldOutSources/);
+});
+
 test('a bad model directory is a MODEL_INVALID startup error', async () => {
   const dir = await tempDir();
   try {
