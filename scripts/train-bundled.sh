@@ -17,6 +17,8 @@ npx tsx src/cli.ts train \
   --segments-per-clip 2 --patience 3 --epochs 20 \
   --val-fraction 0.15 --seed 1 --temperature "${TEMPERATURE:-0.842}" --other-threshold "${OTHER_THRESHOLD:-0.3128}" \
   --out "${OUT:-models/genre-cnn}" --model-version 2.3.0 --max-minutes 60 --cache-dir .cache/features
+# metrics.heldOutSources (the recipe's figures on held-out sources) comes from the fold runs, not
+# from this training: `RECORD=<out> SHIP_T=… SHIP_THRESHOLD=… npx tsx scripts/cross-source/score.ts <runs>`.
 # The data card names the collection's sources, not where it sits on this machine.
 node -e '
 const fs = require("fs"); const file = process.argv[2] + "/metadata.json";
