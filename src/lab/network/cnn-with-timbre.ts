@@ -8,7 +8,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { convBlocks, convBlocksName, DEFAULT_FILTERS } from './architecture.js';
 import { FRAME_TIMBRE_UNITS, frameTimbreLayer } from './frame-timbre.js';
 import { rhythmPathLayers, rhythmPathName } from './rhythm-path.js';
-import { melViewLayers, melViewName } from './mel-view.js';
+import { applyMelView, melViewName } from './mel-view.js';
 
 /** mel-view.ts in front of the CNN path: the number of bands, the features' mel bands and the
  * training set's spread of each coefficient (the normalisation's std). `alongside`: a second CNN
@@ -41,7 +41,7 @@ export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters 
   const centred = apply(tf.layers.add(), [input, apply(tf.layers.rescaling({ scale: -1 }), rowMean)]);
   const cnnPath = (image: tfjs.SymbolicTensor, rows: number) => apply(tf.layers.globalAveragePooling2d({}),
     convBlocks({ tf, nMfcc: rows, segmentFrames, filters }).reduce((x, layer) => apply(layer, x), image));
-  const mel = melView && melViewLayers({ tf, nMfcc, ...melView }).reduce((x, layer) => apply(layer, x), centred);
+  const mel = melView && applyMelView(centred, { tf, nMfcc, ...melView });
   const cnnFeatures = !mel ? [cnnPath(centred, nMfcc)]
     : melView.alongside ? [cnnPath(centred, nMfcc), cnnPath(mel, melView.bands)] : [cnnPath(mel, melView.bands)];
   const frames = apply(frameTimbreLayer({ tf, nMfcc }), input);

@@ -33,18 +33,18 @@ export function cepstrumToMelMatrix({ nMfcc, nMels, bands, std }: {
   return Float32Array.from(w, (x) => x * scale);
 }
 
-/** The layers, in order, for an nMfcc × frames × 1 input: a frozen conv spanning every
- * coefficient (one output channel per band), then the channels moved to the rows: bands × frames × 1. */
-export function melViewLayers({ tf, nMfcc, nMels, bands, std }: {
+/** Applies the view to a symbolic nMfcc × frames × 1 tensor: a frozen conv spanning every
+ * coefficient (one output channel per band), then the channels moved to the rows: bands × frames × 1.
+ * The kernel is set once the conv is built, so no initial-weights tensor outlives the call. */
+export function applyMelView(x: tfjs.SymbolicTensor, { tf, nMfcc, nMels, bands, std }: {
   tf: typeof tfjs;
   nMfcc: number;
   nMels: number;
   bands: number;
   std: readonly number[];
-}): tfjs.layers.Layer[] {
-  const kernel = tf.tensor4d(cepstrumToMelMatrix({ nMfcc, nMels, bands, std }), [nMfcc, 1, 1, bands]);
-  return [
-    tf.layers.conv2d({ filters: bands, kernelSize: [nMfcc, 1], padding: 'valid', useBias: false, trainable: false, weights: [kernel], name: 'mel_view' }),
-    tf.layers.permute({ dims: [3, 2, 1] }),
-  ];
+}): tfjs.SymbolicTensor {
+  const conv = tf.layers.conv2d({ filters: bands, kernelSize: [nMfcc, 1], padding: 'valid', useBias: false, trainable: false, name: 'mel_view' });
+  const bandsAsChannels = conv.apply(x) as tfjs.SymbolicTensor;
+  tf.tidy(() => conv.setWeights([tf.tensor4d(cepstrumToMelMatrix({ nMfcc, nMels, bands, std }), [nMfcc, 1, 1, bands])]));
+  return tf.layers.permute({ dims: [3, 2, 1] }).apply(bandsAsChannels) as tfjs.SymbolicTensor;
 }
