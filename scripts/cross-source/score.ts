@@ -9,7 +9,7 @@
 // `x.json+y.json@0.2` weighs the last run 0.2 and the others the rest, equally.
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readRun, type WindowPred } from './runs.js';
+import { readRun, readRunFile, type WindowPred } from './runs.js';
 import { heldOutSourcesSchema } from '../../src/genre/model/metadata.js';
 
 interface Pred { source: string; label: number; p: number[]; pCodec?: number[]; original?: number[]; fold?: number }
@@ -32,7 +32,9 @@ function readAveraged(arg: string): Pred[] {
     return { ...p, p: mean([p.p, ...mates.map((m) => m.p)])!, ...(pCodec ? { pCodec } : {}) };
   });
 }
-const perSeed: Pred[][] = process.argv.slice(2).map((arg): Pred[] => (arg.includes('+') ? readAveraged(arg) : readRun(arg))
+// One entry per argument (a seed): its predictions and, for a single run, the options folds.ts was given.
+const args = process.argv.slice(2).map((arg) => (arg.includes('+') ? { preds: readAveraged(arg), options: undefined } : readRunFile(arg)));
+const perSeed: Pred[][] = args.map(({ preds: list }): Pred[] => list
   .flatMap((p) => (!viaCodec ? [p] : p.pCodec ? [{ ...p, p: p.pCodec, original: p.p }] : [])));
 const preds = perSeed.flat();
 const argmax = (v: number[]) => v.indexOf(Math.max(...v));
@@ -41,7 +43,7 @@ const recall = (list: Pred[]) => list.filter((p) => argmax(p.p.slice(0, 5)) === 
 const genreRecall = (list: Pred[]) => LABELS.slice(0, 5).map((_, g) => recall(list.filter((p) => p.label === g)));
 const balanced = (list: Pred[]) => genreRecall(list.filter((p) => p.label < 5)).reduce((a, b) => a + b) / 5;
 const perGenre = genreRecall(five);
-console.log(`balanced accuracy ${(perGenre.reduce((a, b) => a + b) / 5).toFixed(3)} over ${five.length} windows; ` +
+console.log(`balanced accuracy ${balanced(preds).toFixed(3)} over ${five.length} windows; ` +
   LABELS.slice(0, 5).map((l, g) => `${l} ${perGenre[g]!.toFixed(2)}`).join(', '));
 if (viaCodec) {
   const orig = five.map((p) => ({ ...p, p: p.original! }));
@@ -95,10 +97,9 @@ const record = process.env['RECORD'];
 if (record) {
   const shipThreshold = Number(process.env['SHIP_THRESHOLD']);
   if (!process.env['SHIP_T'] || !Number.isFinite(shipThreshold) || viaCodec) throw new Error('RECORD needs SHIP_T and SHIP_THRESHOLD (the model\'s own) and no CODEC');
-  if (process.argv.slice(2).some((arg) => arg.includes('+'))) throw new Error('RECORD takes one run per seed of a one-network recipe');
+  const runOptions = args.map((a) => a.options ?? (() => { throw new Error('RECORD takes one run per seed of a one-network recipe'); })());
   const round = (x: number) => Number(x.toFixed(4));
   // The recipe as folds.ts was given it (the same in every run but for the seed).
-  const runOptions = process.argv.slice(2).map((arg) => (JSON.parse(readFileSync(arg, 'utf8')) as { opt: Record<string, string> }[])[0]!.opt);
   const seeds = runOptions.map((o) => o['seed']);
   const recipe = Object.entries(runOptions[0]!).filter(([k]) => k !== 'seed').map(([k, v]) => `${k}=${v}`).join(' ');
   const file = `${record}/metadata.json`;

@@ -133,7 +133,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const result = await trainMembers({
     tf, backend, train: trainClips, validation: labelled(validation), labels: args.labels, features,
     epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, filters: args.filters, melViewBands: args.melViewBands || undefined, melViewAlongside: args.melViewAlongside, weightAverageEpochs: args.weightAverageEpochs, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
+    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, filters: args.filters, melViewBands: args.melViewBands, melViewAlongside: args.melViewAlongside, weightAverageEpochs: args.weightAverageEpochs, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
     onMemberStart: (name, i) => {
       if (args.normalisations.length > 1) report.log(`network ${i + 1}/${args.normalisations.length}: ${name}`);
     },
