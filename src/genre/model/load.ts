@@ -9,6 +9,7 @@ import type { Logger } from '../../logger.js';
 import { initTfBackend, type BackendPreference } from './backend.js';
 import { fileSystemHandler } from './file-io.js';
 import { createGenreModel, type GenreModel, type GenreModelMember } from './genre-model.js';
+import { foldBatchNorms } from './fold-batch-norm.js';
 import { METADATA_FILE, memberSpecs, parseMetadata, type GenreModelMetadata } from './metadata.js';
 
 export type { GenreModel } from './genre-model.js';
@@ -61,7 +62,12 @@ export async function loadGenreModel({ dir, backend = 'auto', logger }: {
     const memberDir = join(fullDir, spec.path);
     let layersModel: tfjs.LayersModel;
     try {
-      layersModel = await runtime.tf.loadLayersModel(fileSystemHandler({ dir: memberDir }));
+      const trained = await runtime.tf.loadLayersModel(fileSystemHandler({ dir: memberDir }));
+      layersModel = await foldBatchNorms(runtime.tf, trained).catch((err: unknown) => {
+        trained.dispose();
+        throw err;
+      });
+      if (layersModel !== trained) trained.dispose();
     } catch (err) {
       disposeAll();
       throw invalid(memberDir, `cannot load model.json/weights: ${(err as Error).message}`, err);
