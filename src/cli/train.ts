@@ -77,9 +77,11 @@ Options:
                             training segments (default 0)
   --filters <a,b,c>         filters of the three conv blocks (default 16,32,32; with
                             --mel-view-alongside, of each CNN path)
-  --mel-view <bands>        cnn-with-timbre: the CNN path hears the centred coefficients as a
-                            smoothed log-mel image of this many bands (a frozen inverse DCT)
-  --mel-view-alongside      with --mel-view: a second CNN path on the mel view beside the
+  --mel-view <bands[,…]>    cnn-with-timbre: the CNN path hears the centred coefficients as a
+                            smoothed log-mel image of this many bands (a frozen inverse DCT);
+                            several values train one network each, averaged, 0 meaning the
+                            cepstral rows (0,24: the pair of docs/experiments.md)
+  --mel-view-alongside      with one --mel-view: a second CNN path on the mel view beside the
                             cepstral one, instead of replacing it
   --weight-average <n>      keep the mean of the weights of the epochs within n of the best one
                             instead of the best epoch's (default 0: the best epoch's)
@@ -160,7 +162,7 @@ function parse(argv: string[]) {
     network: network as 'cnn' | 'cnn-with-timbre',
     timbrePathDropout: parseNumber('timbre-path-dropout', s('timbre-path-dropout'), 0, { integer: false, min: 0, max: 0.95 }),
     filters,
-    melViewBands: parseNumber('mel-view', s('mel-view'), 0, { min: 2, max: DEFAULT_FEATURES.nMels }),
+    melViewBands: parseMelViews(s('mel-view'), Boolean(v['mel-view-alongside'])),
     melViewAlongside: Boolean(v['mel-view-alongside']),
     weightAverageEpochs: parseNumber('weight-average', s('weight-average'), 0, { min: 0, max: 100 }),
     normalisations: parseNormalisations(s('normalisation'), v),
@@ -201,6 +203,15 @@ function parseNormalisations(list: string | undefined, flags: Record<string, unk
   for (const name of names) if (!known.includes(name)) throw new UsageError(`--normalisation: unknown "${name}" (one of ${known.join(', ')})`);
   if (names.length === 0 || new Set(names).size !== names.length) throw new UsageError('--normalisation needs one or more distinct names');
   return names as NormalisationName[];
+}
+
+/** `--mel-view 24` or a list such as `0,24` (one network each; 0: the cepstral rows). */
+function parseMelViews(raw: string | undefined, alongside: boolean): number[] {
+  if (raw === undefined) return [0];
+  const bands = parseList(raw).map((b) => (b === '0' ? 0 : parseNumber('mel-view', b, 0, { min: 2, max: DEFAULT_FEATURES.nMels })));
+  if (bands.length === 0 || new Set(bands).size !== bands.length) throw new UsageError('--mel-view needs one or more distinct band counts');
+  if (bands.length > 1 && alongside) throw new UsageError('--mel-view-alongside takes a single --mel-view value');
+  return bands;
 }
 
 async function run(argv: string[]): Promise<number> {

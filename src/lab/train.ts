@@ -15,7 +15,7 @@ import { BAND_LIMIT_RANGE_HZ } from './training/band-limit.js';
 import { withBandLimit } from './training/band-limited-training.js';
 import { buildDataCard } from './training/data-card.js';
 import { extractDatasetFeatures } from './training/features.js';
-import { networkTrainingFacts, trainMembers, type NormalisationName } from './training/members.js';
+import { networkTrainingFacts, trainMembers, type MemberRecipe, type NormalisationName } from './training/members.js';
 import { holdOutSources, splitByGroup } from './training/split.js';
 import type { EpochReport, LabelledClip } from './training/train.js';
 
@@ -48,11 +48,13 @@ export interface TrainOptions {
   timbrePathDropout: number;
   /** Filters of the three conv blocks; undefined: the 2017 counts. */
   filters?: number[];
-  /** cnn-with-timbre: mel-view bands for the CNN path (mel-view.ts); 0: none. */
-  melViewBands: number;
+  /** cnn-with-timbre: mel-view bands for the CNN path (mel-view.ts), one network per value; 0: the
+   * cepstral rows. Several values need a single normalisation. */
+  melViewBands: number[];
   melViewAlongside: boolean;
   /** Keep the mean weights of the epochs within this many of the best one (weight-average.ts); 0: the best epoch's. */
   weightAverageEpochs: number;
+  /** One network per normalisation (several need a single mel-view value). */
   normalisations: NormalisationName[];
   augment: MemberOptions['augment'];
   masking: MemberOptions['masking'];
@@ -82,6 +84,14 @@ function epochLine(r: EpochReport, epochs: number): string {
   return `epoch ${String(r.epoch).padStart(3)}/${epochs}  loss ${fmt(r.loss)}  acc ${fmt(r.accuracy)}  ` +
     `val_loss ${fmt(r.valLoss)}  val_seg_acc ${fmt(r.valSegmentAccuracy)}  val_clip_acc ${fmt(r.valClipAccuracy)}  ` +
     `val_bal_acc ${fmt(r.valBalancedAccuracy)}  ${r.seconds.toFixed(1)} s (${r.msPerStep.toFixed(0)} ms/step)${r.improved ? '  *' : ''}`;
+}
+
+/** The networks to train: one per normalisation, or one per mel-view value (not both). */
+function memberRecipes(normalisations: readonly NormalisationName[], melViewBands: readonly number[]): MemberRecipe[] {
+  if (normalisations.length > 1 && melViewBands.length > 1) throw new Error('several normalisations and several mel views: give several of one only');
+  return normalisations.length > 1
+    ? normalisations.map((normalisation) => ({ normalisation, melViewBands: melViewBands[0] ?? 0 }))
+    : melViewBands.map((bands) => ({ normalisation: normalisations[0]!, melViewBands: bands }));
 }
 
 /** Trains and writes a model directory to `args.out`; throws AppErrors for bad data. */
@@ -130,12 +140,13 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   });
   const secondsOf = (e: DatasetEntry) => (mfccOf.get(e) ?? []).reduce((sum, m) => sum + (m.frames * features.hopLength) / features.sampleRate, 0);
 
+  const members = memberRecipes(args.normalisations, args.melViewBands);
   const result = await trainMembers({
     tf, backend, train: trainClips, validation: labelled(validation), labels: args.labels, features,
     epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, filters: args.filters, melViewBands: args.melViewBands, melViewAlongside: args.melViewAlongside, weightAverageEpochs: args.weightAverageEpochs, normalisations: args.normalisations, deadline, name: args.name, version: args.version,
+    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, filters: args.filters, melViewAlongside: args.melViewAlongside, weightAverageEpochs: args.weightAverageEpochs, members, deadline, name: args.name, version: args.version,
     onMemberStart: (name, i) => {
-      if (args.normalisations.length > 1) report.log(`network ${i + 1}/${args.normalisations.length}: ${name}`);
+      if (members.length > 1) report.log(`network ${i + 1}/${members.length}: ${name}`);
     },
     onBatch: (step, steps, loss) => report.progress('  train', step, steps, `loss ${loss.toFixed(3)}`),
     onEpoch: (r) => report.log(epochLine(r, args.epochs)),
@@ -148,7 +159,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
     segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, weightAverageEpochs: args.weightAverageEpochs, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources,
     ...(args.bandLimit > 0 ? { bandLimit: { share: args.bandLimit, cutoffHz: [...BAND_LIMIT_RANGE_HZ] } } : {}),
     // The head belongs to the plain CNN; the other network has its own, named in `architecture`.
-    ...(args.network === 'cnn' ? { head: args.head } : { network: args.network, timbrePathDropout: args.timbrePathDropout, ...(args.melViewBands > 0 ? { melView: { bands: args.melViewBands, alongside: args.melViewAlongside } } : {}) }),
+    ...(args.network === 'cnn' ? { head: args.head } : { network: args.network, timbrePathDropout: args.timbrePathDropout, ...(args.melViewBands.some((b) => b > 0) ? { melView: { bands: args.melViewBands.length === 1 ? args.melViewBands[0] : args.melViewBands, alongside: args.melViewAlongside } } : {}) }),
     ...(args.filters ? { filters: args.filters } : {}), holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
   };
   metadata.dataCard = buildDataCard({

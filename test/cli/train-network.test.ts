@@ -49,10 +49,21 @@ test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropou
     assert.equal(melModel.metadata.architecture, cnnWithTimbreName([8, 16, 16], 0, false, { bands: 16, alongside: true }));
     assert.deepEqual([melModel.metadata.training['melView'], melModel.metadata.training['filters']], [{ bands: 16, alongside: true }, [8, 16, 16]]);
     melModel.dispose();
+    // Several --mel-view values: one network each (0: the cepstral rows), averaged.
+    const pair = join(root, 'pair');
+    assert.equal(await trainCommand.run([...common, '--out', pair, '--network', 'cnn-with-timbre', '--normalisation', 'plain', '--mel-view', '0,16', '--filters', '8,16,16']), 0);
+    const pairModel = await loadGenreModel({ dir: pair, backend: 'wasm' });
+    assert.deepEqual(pairModel.metadata.members?.map((m) => [m.path, m.architecture]),
+      [['plain', cnnWithTimbreName([8, 16, 16])], ['plain-mel-view16', cnnWithTimbreName([8, 16, 16], 0, false, { bands: 16 })]]);
+    assert.match(pairModel.metadata.architecture, /^mean of 2 networks: plain = .+; plain-mel-view16 = centre-in-network\/mel-view16\//);
+    assert.deepEqual(pairModel.metadata.training['melView'], { bands: [0, 16], alongside: false });
+    assert.equal(pairModel.members.length, 2);
+    pairModel.dispose();
     const plainCnn = ['--network', 'cnn-with-timbre', '--normalisation', 'plain'];
     for (const bad of [['--network', 'cnn-with-timbre'], ['--network', 'cnn-with-timbre', '--normalisation', 'centred'], ['--network', 'rnn'],
       ['--timbre-path-dropout', '0.5'], ['--network', 'cnn-with-timbre', '--normalisation', 'plain', '--head', 'flatten'], ['--weight-average', '-1'], ['--band-limit', '1.5'],
-      ['--mel-view', '16'], [...plainCnn, '--mel-view', '1'], [...plainCnn, '--mel-view-alongside'], ['--filters', '8,16'], ['--filters', '8,0,16']]) {
+      ['--mel-view', '16'], [...plainCnn, '--mel-view', '1'], [...plainCnn, '--mel-view-alongside'], [...plainCnn, '--mel-view', '0,16', '--mel-view-alongside'],
+      [...plainCnn, '--mel-view', '16,16'], [...plainCnn, '--mel-view', '0,1'], ['--filters', '8,16'], ['--filters', '8,0,16']]) {
       assert.equal(await trainCommand.run([...common, '--out', join(root, 'bad'), ...bad]), 2, bad.join(' '));
     }
   } finally {

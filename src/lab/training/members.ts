@@ -1,9 +1,9 @@
-// Training a model of one or more networks that differ only in their input normalisation, and
-// averaging them. Why: on the selection split a centring and a standardising network of the same
-// seed, averaged, beat the centring network alone on 9 of 10 seeds (0.762 vs 0.738, docs/model.md);
-// each normalisation throws away something different (the average timbre; also the dynamics), so
-// their mistakes differ. Every member gets the same seed, data and options: member "centred" of a
-// two-network model is the network a one-network run with that normalisation would have trained.
+// Training a model of one or more networks that differ only in their input normalisation or in the
+// view their CNN path takes (cepstral rows or the mel view), and averaging them. Why: networks
+// that throw away different things (the average timbre, the dynamics; or hear the spectrum as
+// cepstral rows rather than bands) make different mistakes (docs/model.md, docs/experiments.md).
+// Every member gets the same seed, data and options: member "centred" of a two-network model is
+// the network a one-network run with that normalisation would have trained.
 import { createGenreModel, type GenreModel } from '../../genre/model/genre-model.js';
 import type { GenreModelMetadata, MemberMetadata } from '../../genre/model/metadata.js';
 import type { NormalisationKind } from '../../genre/model/segments.js';
@@ -20,8 +20,13 @@ export const NORMALISATION_NAMES = {
 } as const satisfies Record<string, NormalisationKind>;
 export type NormalisationName = keyof typeof NORMALISATION_NAMES;
 
+/** One network of a model: its normalisation and its CNN path's mel-view bands (0: cepstral rows). */
+export interface MemberRecipe { normalisation: NormalisationName; melViewBands: number }
+/** The member's folder name: its normalisation, and its mel view when it has one. */
+export const memberName = (r: MemberRecipe) => (r.melViewBands > 0 ? `${r.normalisation}-mel-view${r.melViewBands}` : r.normalisation);
+
 export interface MemberRun {
-  name: NormalisationName;
+  name: string;
   result: TrainResult;
   minutes: number;
 }
@@ -41,23 +46,27 @@ function trainingFacts(run: MemberRun): Record<string, unknown> {
 }
 
 /**
- * Trains one network per normalisation, one after the other; member i may use an equal share of
- * the time left before `deadline`. One normalisation: the plain one-network model. Several: one
- * model whose metadata lists the members and whose predictions are their mean.
+ * Trains one network per recipe, one after the other; member i may use an equal share of the time
+ * left before `deadline`. One recipe: the plain one-network model. Several: one model whose
+ * metadata lists the members and whose predictions are their mean.
  */
-export async function trainMembers(o: Omit<TrainOptions, 'normalisationKind'> & {
-  normalisations: readonly NormalisationName[];
-  onMemberStart?: (name: NormalisationName, index: number) => void;
-  onStopped?: (why: TrainResult['stoppedBecause'], name: NormalisationName) => void;
+export async function trainMembers(o: Omit<TrainOptions, 'normalisationKind' | 'melViewBands'> & {
+  members: readonly MemberRecipe[];
+  onMemberStart?: (name: string, index: number) => void;
+  onStopped?: (why: TrainResult['stoppedBecause'], name: string) => void;
 }): Promise<MembersResult> {
-  const { normalisations, onMemberStart, onStopped, ...common } = o;
-  if (normalisations.length === 0 || new Set(normalisations).size !== normalisations.length) throw new Error('need one or more distinct normalisations');
+  const { members: recipes, onMemberStart, onStopped, ...common } = o;
+  const names = recipes.map(memberName);
+  if (names.length === 0 || new Set(names).size !== names.length) throw new Error('need one or more distinct members');
   const runs: MemberRun[] = [];
-  for (const [i, name] of normalisations.entries()) {
+  for (const [i, recipe] of recipes.entries()) {
+    const name = names[i]!;
     onMemberStart?.(name, i);
     const started = Date.now();
-    const deadline = started + (o.deadline - started) / (normalisations.length - i);
-    const result = await withSeededMathRandom(o.seed, () => trainGenreModel({ ...common, deadline, normalisationKind: NORMALISATION_NAMES[name] }));
+    const deadline = started + (o.deadline - started) / (recipes.length - i);
+    const result = await withSeededMathRandom(o.seed, () => trainGenreModel({
+      ...common, deadline, normalisationKind: NORMALISATION_NAMES[recipe.normalisation], ...(recipe.melViewBands > 0 ? { melViewBands: recipe.melViewBands } : {}),
+    }));
     runs.push({ name, result, minutes: (Date.now() - started) / 60_000 });
     onStopped?.(result.stoppedBecause, name);
   }
@@ -72,7 +81,9 @@ export async function trainMembers(o: Omit<TrainOptions, 'normalisationKind'> & 
   }));
   const { normalisation: _single, ...rest } = first;
   const metadata: GenreModelMetadata = {
-    ...rest, members, architecture: `mean of ${runs.length} networks (${runs.map((r) => r.name).join(', ')}): ${first.architecture}`,
+    ...rest, members, architecture: new Set(members.map((m) => m.architecture)).size === 1
+      ? `mean of ${runs.length} networks (${runs.map((r) => r.name).join(', ')}): ${first.architecture}`
+      : `mean of ${runs.length} networks: ${members.map((m) => `${m.path} = ${m.architecture}`).join('; ')}`,
   };
   const model = createGenreModel({ tf: o.tf, members: runs.map((r) => r.result.model.members[0]!), metadata, backend: o.backend });
   const validation = o.validation.length > 0 ? evaluateClips({ model, clips: o.validation }) : undefined;
