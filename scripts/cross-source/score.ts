@@ -4,36 +4,48 @@
 // after, and the smallest other-threshold flagging at most 10 % of the five-genre clips.
 // Usage: [CODEC=1] [SHIP_T=…] npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
 // RECORD=<model-dir> (with SHIP_T and SHIP_THRESHOLD, the model's own values) writes the summary into
-// that model's metadata.json as metrics.heldOutSources: one argument per seed.
+// that model's metadata.json as metrics.heldOutSources: one argument per seed (a.json+b.json for a
+// model of two networks).
 // An argument `x.json+y.json` scores the mean of two runs' predictions (two networks averaged);
 // `x.json+y.json@0.2` weighs the last run 0.2 and the others the rest, equally.
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readRun, readRunFile, type WindowPred } from './runs.js';
+import { readRunFile, type WindowPred } from './runs.js';
 import { heldOutSourcesSchema } from '../../src/genre/model/metadata.js';
 
 interface Pred { source: string; label: number; p: number[]; pCodec?: number[]; original?: number[]; fold?: number }
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
 // CODEC=1 scores the held-out windows after their mp3 round trip (only the windows that have one).
 const viaCodec = process.env['CODEC'] === '1';
-/** `a.json+b.json[@w]`: the (weighted) mean of runs' predictions per held-out window (a model of several networks). */
-function readAveraged(arg: string): Pred[] {
+/** `a.json+b.json[@w]`: the (weighted) mean of runs' predictions per held-out window (a model of several
+ * networks), with each run's folds.ts options. */
+function readAveraged(arg: string): { preds: Pred[]; options: Record<string, string>[] } {
   const [list, weightArg] = arg.split('@');
   const files = list!.split('+');
   const last = weightArg === undefined ? 1 / files.length : Number(weightArg);
   const weights = files.map((_, i) => (i === files.length - 1 ? last : (1 - last) / (files.length - 1)));
-  const runs = files.map(readRun);
+  const read = files.map(readRunFile);
+  const runs = read.map((r) => r.preds);
   const key = (p: WindowPred) => `${p.fold}|${p.source}|${p.group}|${p.window}|${p.label}`;
   const others = runs.slice(1).map((run) => new Map(run.map((p) => [key(p), p])));
   const mean = (vs: (number[] | undefined)[]) => (vs.every(Boolean) ? vs[0]!.map((_, j) => vs.reduce((s, v, i) => s + weights[i]! * v![j]!, 0)) : undefined);
-  return runs[0]!.map((p) => {
+  const preds = runs[0]!.map((p) => {
     const mates = others.map((m) => m.get(key(p)) ?? (() => { throw new Error(`window ${key(p)} missing in a paired run`); })());
     const pCodec = mean([p.pCodec, ...mates.map((m) => m.pCodec)]);
     return { ...p, p: mean([p.p, ...mates.map((m) => m.p)])!, ...(pCodec ? { pCodec } : {}) };
   });
+  return { preds, options: read.map((r) => r.options) };
 }
-// One entry per argument (a seed): its predictions and, for a single run, the options folds.ts was given.
-const args = process.argv.slice(2).map((arg) => (arg.includes('+') ? { preds: readAveraged(arg), options: undefined } : readRunFile(arg)));
+// One entry per argument (a seed): its predictions and the options folds.ts was given, one set per
+// network (none for a weighted mean, which no model serves).
+const args = process.argv.slice(2).map((arg) => {
+  if (!arg.includes('+')) {
+    const run = readRunFile(arg);
+    return { preds: run.preds, options: [run.options] };
+  }
+  const averaged = readAveraged(arg);
+  return { preds: averaged.preds, options: arg.includes('@') ? undefined : averaged.options };
+});
 const perSeed: Pred[][] = args.map(({ preds: list }): Pred[] => list
   .flatMap((p) => (!viaCodec ? [p] : p.pCodec ? [{ ...p, p: p.pCodec, original: p.p }] : [])));
 const preds = perSeed.flat();
@@ -97,18 +109,21 @@ const record = process.env['RECORD'];
 if (record) {
   const shipThreshold = Number(process.env['SHIP_THRESHOLD']);
   if (!process.env['SHIP_T'] || !Number.isFinite(shipThreshold) || viaCodec) throw new Error('RECORD needs SHIP_T and SHIP_THRESHOLD (the model\'s own) and no CODEC');
-  const runOptions = args.map((a) => a.options ?? (() => { throw new Error('RECORD takes one run per seed of a one-network recipe'); })());
+  const runOptions = args.map((a) => a.options ?? (() => { throw new Error('RECORD takes one run, or an unweighted a.json+b.json mean, per seed'); })());
   const round = (x: number) => Number(x.toFixed(4));
-  // The recipe as folds.ts was given it (the same in every run but for the seed).
-  const seeds = runOptions.map((o) => o['seed']);
-  const recipe = Object.entries(runOptions[0]!).filter(([k]) => k !== 'seed').map(([k, v]) => `${k}=${v}`).join(' ');
+  // The recipe as folds.ts was given it (the same in every seed but for the seed), one per network.
+  const seeds = runOptions.map((networks) => networks[0]!['seed']);
+  const recipes = runOptions[0]!.map((o) => Object.entries(o).filter(([k]) => k !== 'seed').map(([k, v]) => `${k}=${v}`).join(' '));
+  const recipe = recipes.length === 1 ? recipes[0]! : recipes.map((r, i) => `[network ${i + 1}: ${r}]`).join(' ');
   const file = `${record}/metadata.json`;
   const metadata = JSON.parse(readFileSync(file, 'utf8')) as { metrics: Record<string, unknown> };
   metadata.metrics['heldOutSources'] = heldOutSourcesSchema.parse({
     description: 'networks trained with this recipe on three folds that each hold out whole sources (docs/experiments.md), ' +
       `pooled held-out 30-s windows of ${perSeed.length} training seeds; recall is the argmax over the five genres`,
-    command: `npx tsx scripts/cross-source/folds.ts <out-N.json> seed=N ${recipe} (seeds ${seeds.join(', ')}); ` +
-      `SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts <out-N.json …>`,
+    command: recipes.length === 1
+      ? `npx tsx scripts/cross-source/folds.ts <out-N.json> seed=N ${recipe} (seeds ${seeds.join(', ')}); SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts <out-N.json …>`
+      : `npx tsx scripts/cross-source/folds.ts <out-k-N.json> seed=N <recipe k> for each network k, ${recipe} (seeds ${seeds.join(', ')}); ` +
+        `SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts ${recipes.map((_, k) => `<out-${k + 1}-N.json>`).join('+')} …`,
     windowsPerSeed: perSeed[0]!.filter((p) => p.label < 5).length,
     balancedAccuracyBySeed: perSeed.map((list) => round(balanced(list))),
     balancedAccuracy: round(balanced(preds)),
