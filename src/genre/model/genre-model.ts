@@ -55,8 +55,8 @@ export function createGenreModel({ tf, members, metadata, backend }: {
       return tf.tidy(() => {
         const outputs = members.map(({ layersModel, normalisation }) => {
           const input = buildSegmentBatch({ mfcc, starts, segmentFrames, normalisation });
-          // execute, not predict: predict copies its input into batches of 32 first (a Slice that
-          // costs about 5 % of a clip's inference on wasm); a clip's segments are one batch anyway.
+          // execute, not predict: predict first copies its input into batches of 32 (a Slice kernel
+          // on wasm, docs/model.md), and a clip's segments are one batch anyway.
           return layersModel.execute(tf.tensor4d(input, [count, nMfcc, segmentFrames, 1]), layersModel.outputs[0]!.name) as tfjs.Tensor;
         });
         const mean = outputs.length === 1 ? outputs[0]! : tf.div(tf.addN(outputs), outputs.length);
