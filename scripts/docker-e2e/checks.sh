@@ -86,8 +86,10 @@ docker update --cpus 0.02 "$victim" >/dev/null
 t=$(now)
 ids=$(for i in 3 4 5 6; do submit "$i"; done)
 states() { for id in $ids; do curl -s "$base/jobs/$id" | jq -r .state; done; }
+# grep reads the states whole: `states | grep -q` under pipefail fails when grep stops reading
+# before the last state is written (SIGPIPE), and the kill would then wait for the whole loop.
 for _ in $(seq 1 100); do
-  states | grep -q '^active$' && break
+  grep -q '^active$' <<<"$(states)" && break
   sleep 0.1
 done
 docker kill -s KILL "$victim" >/dev/null
