@@ -95,7 +95,8 @@ compose down -v --remove-orphans
 stack_up=""
 left=$(docker ps -aq --filter "label=com.docker.compose.project=$project")
 [ -z "$left" ] || { log "containers left after down: $left"; exit 1; }
-docker volume ls -q | grep -q "^${project}_" && { log "volumes left after down"; exit 1; }
+# A here-string, not a pipe: under pipefail an early grep -q match can read as a failure (SIGPIPE).
+! grep -q "^${project}_" <<<"$(docker volume ls -q)" || { log "volumes left after down"; exit 1; }
 ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$E2E_API_PORT/healthz" || { log "the api still answers after down"; exit 1; }
 log "down: nothing left ($(secs "$t" "$(now)") s)"
 
