@@ -8,12 +8,17 @@
 // model of two networks).
 // An argument `x.json+y.json` scores the mean of two runs' predictions (two networks averaged);
 // `x.json+y.json@0.2` weighs the last run 0.2 and the others the rest, equally.
+// GENRE_BIAS=1 ranks the genres by log p + β (calibration.genreBias), with β fitted on the other two
+// folds' windows for each fold (cross-fitted, so no source is scored by a bias that saw it); it prints
+// the β fitted on all windows (the one to ship) and the temperature that goes with it.
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readRunFile, type WindowPred } from './runs.js';
 import { heldOutSourcesSchema } from '../../src/genre/model/metadata.js';
+import { fitGenreBias } from '../../src/lab/evaluation/genre-bias.js';
 
-interface Pred { source: string; label: number; p: number[]; pCodec?: number[]; original?: number[]; fold?: number }
+// g: the vector the genres are ranked and shown by (p, or p·e^β on the genres); p stays for Other.
+interface Pred { source: string; label: number; p: number[]; g?: number[]; pCodec?: number[]; original?: number[]; fold?: number }
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
 // CODEC=1 scores the held-out windows after their mp3 round trip (only the windows that have one).
 const viaCodec = process.env['CODEC'] === '1';
@@ -51,12 +56,26 @@ const perSeed: Pred[][] = args.map(({ preds: list }): Pred[] => list
 const preds = perSeed.flat();
 const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 const five = preds.filter((p) => p.label < 5);
-const recall = (list: Pred[]) => list.filter((p) => argmax(p.p.slice(0, 5)) === p.label).length / list.length;
+const withBias = process.env['GENRE_BIAS'] === '1';
+const fitBias = (list: Pred[]) => fitGenreBias(list.filter((p) => p.label < 5).map((p) => ({ probabilities: p.p.slice(0, 5), label: p.label })));
+const biased = (p: number[], bias: number[]) => p.map((x, j) => (j < 5 ? x * Math.exp(bias[j]!) : x));
+const foldBias = new Map<number | undefined, number[]>();
+if (withBias) {
+  for (const k of new Set(preds.map((p) => p.fold))) foldBias.set(k, fitBias(preds.filter((p) => p.fold !== k)).bias);
+  for (const p of preds) p.g = biased(p.p, foldBias.get(p.fold)!);
+  const all = fitBias(preds);
+  console.log(`genre bias fitted on all windows (to ship): ${LABELS.slice(0, 5).map((l, j) => `${l}=${all.bias[j]!.toFixed(4)}`).join(',')} ` +
+    `(scale ${all.scale.toFixed(3)}, ${all.iterations} iterations, gradient ${all.gradientNorm.toExponential(1)}); cross-fitted per fold: ` +
+    [...foldBias].map(([k, b]) => `fold ${k} [${b.map((x) => x.toFixed(3)).join(', ')}]`).join('; '));
+}
+const ranked = (p: Pred) => p.g ?? p.p;
+const recall = (list: Pred[]) => list.filter((p) => argmax(ranked(p).slice(0, 5)) === p.label).length / list.length;
 const genreRecall = (list: Pred[]) => LABELS.slice(0, 5).map((_, g) => recall(list.filter((p) => p.label === g)));
 const balanced = (list: Pred[]) => genreRecall(list.filter((p) => p.label < 5)).reduce((a, b) => a + b) / 5;
 const perGenre = genreRecall(five);
 console.log(`balanced accuracy ${balanced(preds).toFixed(3)} over ${five.length} windows; ` +
   LABELS.slice(0, 5).map((l, g) => `${l} ${perGenre[g]!.toFixed(2)}`).join(', '));
+if (perSeed.length > 1) console.log(`  by seed: ${perSeed.map((list) => balanced(list).toFixed(3)).join(', ')}`);
 if (viaCodec) {
   const orig = five.map((p) => ({ ...p, p: p.original! }));
   const origGenre = LABELS.slice(0, 5).map((_, g) => recall(orig.filter((p) => p.label === g)));
@@ -72,7 +91,7 @@ const nll = (T: number) => scaled(T).reduce((s, q, i) => s - Math.log(Math.max(q
 /** ECE of the shown certainty under one temperature, or one per prediction. */
 function ece(T: number | ((p: Pred) => number), list: Pred[] = preds): number {
   const temperatureOf = typeof T === 'number' ? () => T : T;
-  const rows = list.map((p) => ({ q: applyTemperature(p.p, temperatureOf(p)).slice(0, 5), label: p.label })).filter((r) => r.label < 5);
+  const rows = list.map((p) => ({ q: applyTemperature(ranked(p), temperatureOf(p)).slice(0, 5), label: p.label })).filter((r) => r.label < 5);
   let total = 0;
   for (let b = 0; b < 10; b++) {
     const bin = rows.map((r) => {
@@ -119,11 +138,12 @@ if (record) {
   const metadata = JSON.parse(readFileSync(file, 'utf8')) as { metrics: Record<string, unknown> };
   metadata.metrics['heldOutSources'] = heldOutSourcesSchema.parse({
     description: 'networks trained with this recipe on three folds that each hold out whole sources (docs/experiments.md), ' +
-      `pooled held-out 30-s windows of ${perSeed.length} training seeds; recall is the argmax over the five genres`,
+      `pooled held-out 30-s windows of ${perSeed.length} training seeds; recall is the argmax over the five genres` +
+      (withBias ? ' of log p + genre bias, the bias of each fold fitted on the other two folds\' windows' : ''),
     command: recipes.length === 1
-      ? `npx tsx scripts/cross-source/folds.ts <out-N.json> seed=N ${recipe} (seeds ${seeds.join(', ')}); SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts <out-N.json …>`
+      ? `npx tsx scripts/cross-source/folds.ts <out-N.json> seed=N ${recipe} (seeds ${seeds.join(', ')}); ${withBias ? 'GENRE_BIAS=1 ' : ''}SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts <out-N.json …>`
       : `npx tsx scripts/cross-source/folds.ts <out-k-N.json> seed=N <recipe k> for each network k, ${recipe} (seeds ${seeds.join(', ')}); ` +
-        `SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts ${recipes.map((_, k) => `<out-${k + 1}-N.json>`).join('+')} …`,
+        `${withBias ? 'GENRE_BIAS=1 ' : ''}SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts ${recipes.map((_, k) => `<out-${k + 1}-N.json>`).join('+')} …`,
     windowsPerSeed: perSeed[0]!.filter((p) => p.label < 5).length,
     balancedAccuracyBySeed: perSeed.map((list) => round(balanced(list))),
     balancedAccuracy: round(balanced(preds)),
@@ -140,5 +160,17 @@ const eceGrid = (list: Pred[]) => grid.reduce((best, t) => (ece(t, list) < ece(b
 const folds = [...new Set(preds.map((p) => p.fold))];
 const crossT = new Map(folds.map((k) => [k, eceGrid(preds.filter((p) => p.fold !== k))]));
 const inSampleT = eceGrid(preds);
+if (withBias) {
+  // Both fitted on the other folds: fold k's bias, applied to the other folds' windows, then T on them.
+  const strictT = new Map(folds.map((k) => {
+    const rest = preds.filter((p) => p.fold !== k).map((p) => ({ ...p, g: biased(p.p, foldBias.get(k)!) }));
+    return [k, eceGrid(rest)];
+  }));
+  const shipBias = fitBias(preds).bias;
+  const shipped = preds.map((p) => ({ ...p, g: biased(p.p, shipBias) }));
+  const shipT = eceGrid(shipped);
+  console.log(`with the bias: ECE-fitted temperature with the shipped bias, in-sample ${shipT.toFixed(3)} (ECE ${ece(shipT, shipped).toFixed(3)}); ` +
+    `bias and T both fitted on the other folds: pooled ECE ${ece((p) => strictT.get(p.fold)!).toFixed(3)} (${folds.map((k) => `fold ${k} T ${strictT.get(k)!.toFixed(3)}`).join(', ')})`);
+}
 console.log(`ECE-fitted temperature ${inSampleT.toFixed(3)} in-sample (ECE ${ece(inSampleT).toFixed(3)}); fitted on the other folds: ` +
   `${folds.map((k) => `fold ${k} T ${crossT.get(k)!.toFixed(3)}`).join(', ')}, pooled ECE ${ece((p) => crossT.get(p.fold)!).toFixed(3)} (T = 1: ${ece(1).toFixed(3)})`);

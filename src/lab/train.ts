@@ -152,8 +152,16 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
     onEpoch: (r) => report.log(epochLine(r, args.epochs)),
     onStopped: (why) => report.log(`stopped: ${why}; ${args.weightAverageEpochs > 0 ? `weights of the epochs within ${args.weightAverageEpochs} of the best one averaged` : 'best weights restored'}`),
   });
-  const heldOutEval = heldOut.length > 0 ? evaluateClips({ model: result.model, clips: labelled(heldOut) }) : undefined;
   const metadata = result.model.metadata;
+  // Calibration first, so the held-out evaluation scores the answers as served (`uncertain` counts as Other).
+  if (args.otherLabel) metadata.otherLabel = args.otherLabel;
+  if (args.temperature !== undefined) {
+    metadata.calibration = {
+      temperature: args.temperature, ...(args.otherThreshold === undefined ? {} : { otherThreshold: args.otherThreshold }),
+      fittedOn: 'chosen on pooled held-out-source predictions of networks trained with this recipe (scripts/cross-source/; docs/experiments.md)',
+    };
+  }
+  const heldOutEval = heldOut.length > 0 ? evaluateClips({ model: result.model, clips: labelled(heldOut) }) : undefined;
   metadata.training = {
     backend, ...networkTrainingFacts(result), seed: args.seed, batchSize: args.batchSize,
     segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, weightAverageEpochs: args.weightAverageEpochs, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources,
@@ -171,13 +179,6 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
       (args.holdoutSources.length ? `; sources held out: ${args.holdoutSources.join(', ')}` : '') +
       (args.evalData ? `; held-out evaluation set: ${args.evalData}` : ''),
   });
-  if (args.otherLabel) metadata.otherLabel = args.otherLabel;
-  if (args.temperature !== undefined) {
-    metadata.calibration = {
-      temperature: args.temperature, ...(args.otherThreshold === undefined ? {} : { otherThreshold: args.otherThreshold }),
-      fittedOn: 'chosen on pooled held-out-source predictions of networks trained with this recipe (scripts/cross-source/; docs/experiments.md)',
-    };
-  }
   metadata.metrics = {
     ...(result.validation ? { validation: result.validation.metrics } : {}),
     ...(heldOutEval ? { heldOut: heldOutEval.metrics } : {}),

@@ -67,10 +67,15 @@ test('train --data folder --data manifest --other-label --windows --n-mfcc --tem
     await writeFile(join(music, 'manifest.tsv'), ['path\tgenre\tsource\tgroup\tlicence',
       'pop1.wav\tother:pop\tcollection\tg1\tnone stated', 'pop2.wav\tother:country\tcollection\tg2\tnone stated',
       'pop3.wav\tother:pop\tcollection\tg3\tnone stated', 'metal4.wav\tmetal\tcollection\tg4\tnone stated'].join('\n'));
+    // Scored as served: at threshold 0 every answer is flagged uncertain, so counted as Other.
+    tone(join(music, 'held1.wav'), 'sine=frequency=330:duration=4');
+    tone(join(music, 'held2.wav'), 'anoisesrc=d=4:c=pink:a=0.3');
+    await writeFile(join(root, 'held.tsv'), ['path\tgenre\tsource\tgroup', `${join(music, 'held1.wav')}\tclassical\telsewhere\th1`,
+      `${join(music, 'held2.wav')}\tmetal\telsewhere\th2`].join('\n'));
     const out = join(root, 'model');
     const code = await trainCommand.run([
-      '--data', folder, '--data', join(music, 'manifest.tsv'), '--labels', 'Classical,Metal', '--other-label', 'Other',
-      '--windows', '3', '--n-mfcc', '20', '--temperature', '1.3', '--other-threshold', '0.4', '--normalisation', 'centred',
+      '--data', folder, '--data', join(music, 'manifest.tsv'), '--labels', 'Classical,Metal', '--other-label', 'Other', '--eval-data', join(root, 'held.tsv'),
+      '--windows', '3', '--n-mfcc', '20', '--temperature', '1.3', '--other-threshold', '0', '--normalisation', 'centred',
       '--out', out, '--epochs', '1', '--batch-size', '8', '--val-fraction', '0', '--cache-dir', join(root, 'cache'), '--backend', 'wasm',
     ]);
     assert.equal(code, 0);
@@ -79,7 +84,8 @@ test('train --data folder --data manifest --other-label --windows --n-mfcc --tem
     assert.deepEqual(m.labels, ['Classical', 'Metal', 'Other']);
     assert.equal(m.otherLabel, 'Other');
     assert.equal(m.features.nMfcc, 20);
-    assert.deepEqual({ temperature: m.calibration?.temperature, otherThreshold: m.calibration?.otherThreshold }, { temperature: 1.3, otherThreshold: 0.4 });
+    assert.deepEqual({ temperature: m.calibration?.temperature, otherThreshold: m.calibration?.otherThreshold }, { temperature: 1.3, otherThreshold: 0 });
+    assert.deepEqual(m.metrics.heldOut?.confusion, [[0, 0, 1], [0, 0, 1], [0, 0, 0]]);
     assert.deepEqual(m.dataCard.clipsPerGenre, { Classical: 3, Metal: 4, Other: 3 });
     const collection = m.dataCard.sources.find((s) => s.name === 'collection')!;
     assert.equal(collection.licence, 'none stated');
