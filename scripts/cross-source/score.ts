@@ -8,9 +8,10 @@
 // model of two networks).
 // An argument `x.json+y.json` scores the mean of two runs' predictions (two networks averaged);
 // `x.json+y.json@0.2` weighs the last run 0.2 and the others the rest, equally.
-// GENRE_BIAS=1 ranks the genres by log p + β (calibration.genreBias), with β fitted on the other two
-// folds' windows for each fold (cross-fitted, so no source is scored by a bias that saw it); it prints
-// the β fitted on all windows (the one to ship) and the temperature that goes with it.
+// GENRE_BIAS=1 ranks the genres by log p + β, one bias per genre (candidate (qb) of docs/experiments.md,
+// rejected; serving has no such field), with β fitted on the other two folds' windows for each fold
+// (cross-fitted, so no source is scored by a bias that saw it); it prints the β fitted on all windows
+// (what would ship) and the temperature that would go with it.
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readRunFile, type WindowPred } from './runs.js';
@@ -60,11 +61,11 @@ const withBias = process.env['GENRE_BIAS'] === '1';
 const fitBias = (list: Pred[]) => fitGenreBias(list.filter((p) => p.label < 5).map((p) => ({ probabilities: p.p.slice(0, 5), label: p.label })));
 const biased = (p: number[], bias: number[]) => p.map((x, j) => (j < 5 ? x * Math.exp(bias[j]!) : x));
 const foldBias = new Map<number | undefined, number[]>();
-if (withBias) {
+const all = withBias ? fitBias(preds) : undefined;
+if (all) {
   for (const k of new Set(preds.map((p) => p.fold))) foldBias.set(k, fitBias(preds.filter((p) => p.fold !== k)).bias);
   for (const p of preds) p.g = biased(p.p, foldBias.get(p.fold)!);
-  const all = fitBias(preds);
-  console.log(`genre bias fitted on all windows (to ship): ${LABELS.slice(0, 5).map((l, j) => `${l}=${all.bias[j]!.toFixed(4)}`).join(',')} ` +
+  console.log(`genre bias fitted on all windows (what would ship): ${LABELS.slice(0, 5).map((l, j) => `${l}=${all.bias[j]!.toFixed(4)}`).join(',')} ` +
     `(scale ${all.scale.toFixed(3)}, ${all.iterations} iterations, gradient ${all.gradientNorm.toExponential(1)}); cross-fitted per fold: ` +
     [...foldBias].map(([k, b]) => `fold ${k} [${b.map((x) => x.toFixed(3)).join(', ')}]`).join('; '));
 }
@@ -127,7 +128,7 @@ console.log(`other threshold ${threshold.toFixed(4)}: other clips flagged ${rate
 const record = process.env['RECORD'];
 if (record) {
   const shipThreshold = Number(process.env['SHIP_THRESHOLD']);
-  if (!process.env['SHIP_T'] || !Number.isFinite(shipThreshold) || viaCodec) throw new Error('RECORD needs SHIP_T and SHIP_THRESHOLD (the model\'s own) and no CODEC');
+  if (!process.env['SHIP_T'] || !Number.isFinite(shipThreshold) || viaCodec || withBias) throw new Error('RECORD needs SHIP_T and SHIP_THRESHOLD (the model\'s own) and neither CODEC nor GENRE_BIAS');
   const runOptions = args.map((a) => a.options ?? (() => { throw new Error('RECORD takes one run, or an unweighted a.json+b.json mean, per seed'); })());
   const round = (x: number) => Number(x.toFixed(4));
   // The recipe as folds.ts was given it (the same in every seed but for the seed), one per network.
@@ -138,12 +139,11 @@ if (record) {
   const metadata = JSON.parse(readFileSync(file, 'utf8')) as { metrics: Record<string, unknown> };
   metadata.metrics['heldOutSources'] = heldOutSourcesSchema.parse({
     description: 'networks trained with this recipe on three folds that each hold out whole sources (docs/experiments.md), ' +
-      `pooled held-out 30-s windows of ${perSeed.length} training seeds; recall is the argmax over the five genres` +
-      (withBias ? ' of log p + genre bias, the bias of each fold fitted on the other two folds\' windows' : ''),
+      `pooled held-out 30-s windows of ${perSeed.length} training seeds; recall is the argmax over the five genres`,
     command: recipes.length === 1
-      ? `npx tsx scripts/cross-source/folds.ts <out-N.json> seed=N ${recipe} (seeds ${seeds.join(', ')}); ${withBias ? 'GENRE_BIAS=1 ' : ''}SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts <out-N.json …>`
+      ? `npx tsx scripts/cross-source/folds.ts <out-N.json> seed=N ${recipe} (seeds ${seeds.join(', ')}); SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts <out-N.json …>`
       : `npx tsx scripts/cross-source/folds.ts <out-k-N.json> seed=N <recipe k> for each network k, ${recipe} (seeds ${seeds.join(', ')}); ` +
-        `${withBias ? 'GENRE_BIAS=1 ' : ''}SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts ${recipes.map((_, k) => `<out-${k + 1}-N.json>`).join('+')} …`,
+        `SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts ${recipes.map((_, k) => `<out-${k + 1}-N.json>`).join('+')} …`,
     windowsPerSeed: perSeed[0]!.filter((p) => p.label < 5).length,
     balancedAccuracyBySeed: perSeed.map((list) => round(balanced(list))),
     balancedAccuracy: round(balanced(preds)),
@@ -160,14 +160,13 @@ const eceGrid = (list: Pred[]) => grid.reduce((best, t) => (ece(t, list) < ece(b
 const folds = [...new Set(preds.map((p) => p.fold))];
 const crossT = new Map(folds.map((k) => [k, eceGrid(preds.filter((p) => p.fold !== k))]));
 const inSampleT = eceGrid(preds);
-if (withBias) {
+if (all) {
   // Both fitted on the other folds: fold k's bias, applied to the other folds' windows, then T on them.
   const strictT = new Map(folds.map((k) => {
     const rest = preds.filter((p) => p.fold !== k).map((p) => ({ ...p, g: biased(p.p, foldBias.get(k)!) }));
     return [k, eceGrid(rest)];
   }));
-  const shipBias = fitBias(preds).bias;
-  const shipped = preds.map((p) => ({ ...p, g: biased(p.p, shipBias) }));
+  const shipped = preds.map((p) => ({ ...p, g: biased(p.p, all.bias) }));
   const shipT = eceGrid(shipped);
   console.log(`with the bias: ECE-fitted temperature with the shipped bias, in-sample ${shipT.toFixed(3)} (ECE ${ece(shipT, shipped).toFixed(3)}); ` +
     `bias and T both fitted on the other folds: pooled ECE ${ece((p) => strictT.get(p.fold)!).toFixed(3)} (${folds.map((k) => `fold ${k} T ${strictT.get(k)!.toFixed(3)}`).join(', ')})`);
