@@ -32,7 +32,7 @@ const network = (opt.net ?? 'cnn') as 'cnn' | 'frame-timbre' | 'cnn-with-timbre'
 const masking = opt.mask ? { maskFrames: Number(opt.mask.split(',')[0]), maskCoefficients: Number(opt.mask.split(',')[1]) } : undefined;
 const mixup = opt.mixup ? { alpha: Number(opt.mixup) } : undefined;
 const timbrePathDropout = Number(opt.pathdrop ?? 0);
-// lofi=split: the two lo-fi hip-hop sources in different folds (pomodoro-timer in fold 1).
+// lofi=split: the two lo-fi hip-hop sources in different folds (pomodoro-timer in fold 0).
 const lofiSplit = opt.lofi === 'split';
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
 const labelOf = (g: string) => (g.startsWith('other') ? 5 : ['hiphop', 'edm', 'classical', 'metal', 'jazz'].indexOf(g.toLowerCase()));
