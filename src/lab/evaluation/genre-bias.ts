@@ -1,8 +1,9 @@
-// Per-genre biases for calibration.genreBias, fitted on held-out-source predictions. A network
-// that never heard a source leans its answers towards some genres (unseen hip-hop towards EDM);
-// one bias per genre on the log-probabilities undoes a shift common to many sources. The fit
-// minimises the class-balanced log loss of softmax(s·log p + b), so every genre counts the same as
-// in balanced accuracy; it is convex in (s, b), so gradient descent finds its one minimum.
+// Per-genre biases on the log-probabilities, fitted on held-out-source predictions (score.ts
+// GENRE_BIAS=1; candidate (qb) of docs/experiments.md, rejected, so serving has none). They would
+// undo a lean towards some genres shared by unseen sources; measured, each source leans its own
+// way. The fit minimises the class-balanced log loss of softmax(s·log p + b), so every genre counts
+// the same as in balanced accuracy; it is convex in (s, b), so gradient descent finds its minimum.
+// scripts/cross-source/offsets.ts, candidate (u), searched such offsets on balanced accuracy itself.
 
 export interface BiasFit {
   /** Bias per genre in the units of log p (b / s), centred to mean 0. */
@@ -50,11 +51,10 @@ export function fitGenreBias(rows: readonly { probabilities: readonly number[]; 
   let { loss, grad } = lossAndGradient(data, weights, theta);
   let step = 1;
   let iterations = 0;
-  const norm = (g: number[]) => Math.sqrt(g.reduce((s, x) => s + x * x, 0));
+  const squared = (g: number[]) => g.reduce((s, x) => s + x * x, 0);
   // Gradient descent with backtracking (Armijo): halve the step until the loss falls enough.
-  while (iterations < maxIterations && norm(grad) > tolerance) {
+  for (let g2 = squared(grad); iterations < maxIterations && Math.sqrt(g2) > tolerance; g2 = squared(grad)) {
     iterations++;
-    const g2 = grad.reduce((s, x) => s + x * x, 0);
     for (;;) {
       const next = theta.map((t, j) => t - step * grad[j]!);
       const trial = lossAndGradient(data, weights, next);
@@ -70,5 +70,5 @@ export function fitGenreBias(rows: readonly { probabilities: readonly number[]; 
   const scale = theta[0]!;
   const raw = theta.slice(1).map((b) => b / scale);
   const mean = raw.reduce((s, b) => s + b, 0) / k;
-  return { bias: raw.map((b) => b - mean), scale, loss, iterations, gradientNorm: norm(grad) };
+  return { bias: raw.map((b) => b - mean), scale, loss, iterations, gradientNorm: Math.sqrt(squared(grad)) };
 }
