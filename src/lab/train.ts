@@ -99,6 +99,8 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const startedAt = Date.now();
   const deadline = startedAt + args.maxMinutes * 60_000;
   const features = { ...DEFAULT_FEATURES, nMfcc: args.nMfcc, segmentHopFrames: args.segmentHop };
+  // Before any feature is extracted, so a recipe that cannot be built fails at once.
+  const members = memberRecipes(args.normalisations, args.melViewBands);
   const { tf, backend } = await initTrainingBackend({ preferred: args.backend });
   const entries = (await Promise.all(args.data.map((location) => readDataset({ location })))).flat();
   const { matched, unmatched } = matchLabels({ entries, labels: args.labels, otherLabel: args.otherLabel });
@@ -140,7 +142,6 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   });
   const secondsOf = (e: DatasetEntry) => (mfccOf.get(e) ?? []).reduce((sum, m) => sum + (m.frames * features.hopLength) / features.sampleRate, 0);
 
-  const members = memberRecipes(args.normalisations, args.melViewBands);
   const result = await trainMembers({
     tf, backend, train: trainClips, validation: labelled(validation), labels: args.labels, features,
     epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
