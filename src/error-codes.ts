@@ -89,6 +89,7 @@ export const ERROR_CODES = {
   AUDIO_NOT_FOUND: input(400),
   BAD_CSV: input(400),
   BAD_MANIFEST: input(400),
+  BAD_RECIPE: input(400),
   BAD_SPLIT: input(400),
   DATASET_NOT_FOUND: input(400),
   EMPTY_DATASET: input(400),

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { DEFAULT_FEATURES } from '../genre/model/metadata.js';
 import { CNN_HEADS, type CnnHead } from '../lab/network/architecture.js';
+import { memberRecipes, type MemberDataOption } from '../lab/training/member-data.js';
 import { NORMALISATION_NAMES, type NormalisationName } from '../lab/training/members.js';
 import { GENRES } from '../lab/datasets/bundled/genres.js';
 import { train } from '../lab/train.js';
@@ -81,6 +82,11 @@ Options:
                             smoothed log-mel image of this many bands (a frozen inverse DCT);
                             several values train one network each, averaged, 0 meaning the
                             cepstral rows (0,24: the pair of docs/experiments.md)
+  --member-data <k>=<path>[,…]
+                            datasets that network k only (1-based, in --mel-view or
+                            --normalisation order) also trains on, split by group like --data;
+                            repeatable (24,24 with 2=<extras>: two mel-view networks, one of them
+                            with more data, as the bundled model)
   --mel-view-alongside      with one --mel-view: a second CNN path on the mel view beside the
                             cepstral one, instead of replacing it
   --weight-average <n>      keep the mean of the weights of the epochs within n of the best one
@@ -109,6 +115,7 @@ function parse(argv: string[]) {
         ...Object.fromEntries(stringOptions.map((k) => [k, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
         data: { type: 'string', multiple: true },
+        'member-data': { type: 'string', multiple: true },
         'centre-segments': { type: 'boolean' },
         'standardise-segments': { type: 'boolean' },
         'standardise-timbre': { type: 'boolean' },
@@ -142,6 +149,14 @@ function parse(argv: string[]) {
   if (s('other-threshold') !== undefined && !otherLabel) throw new UsageError('--other-threshold needs --other-label');
   const labels = [...(s('labels') ? parseList(s('labels')) : [...GENRES]), ...(otherLabel ? [otherLabel] : [])];
   if (labels.length < 2 || new Set(labels.map((l) => l.toLowerCase())).size !== labels.length) throw new UsageError('--labels needs two or more distinct labels');
+  const melViewBands = parseMelViews(s('mel-view'), Boolean(v['mel-view-alongside']));
+  const normalisations = parseNormalisations(s('normalisation'), v);
+  const memberData = ((v['member-data'] as unknown as string[] | undefined) ?? []).map(parseMemberData);
+  try {
+    memberRecipes(normalisations, melViewBands, memberData);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
   const name = s('name') ?? basename(resolve(out));
   if (!/^[\w.-]+$/.test(name)) throw new UsageError(`model name "${name}" may only contain letters, digits, ".", "_" and "-"`);
   return {
@@ -162,10 +177,11 @@ function parse(argv: string[]) {
     network: network as 'cnn' | 'cnn-with-timbre',
     timbrePathDropout: parseNumber('timbre-path-dropout', s('timbre-path-dropout'), 0, { integer: false, min: 0, max: 0.95 }),
     filters,
-    melViewBands: parseMelViews(s('mel-view'), Boolean(v['mel-view-alongside'])),
+    melViewBands,
+    memberData,
     melViewAlongside: Boolean(v['mel-view-alongside']),
     weightAverageEpochs: parseNumber('weight-average', s('weight-average'), 0, { min: 0, max: 100 }),
-    normalisations: parseNormalisations(s('normalisation'), v),
+    normalisations,
     augment: {
       gainDb: parseNumber('augment-gain-db', s('augment-gain-db'), 0, { integer: false, min: 0, max: 40 }),
       eqDb: parseNumber('augment-eq-db', s('augment-eq-db'), 0, { integer: false, min: 0, max: 20 }),
@@ -209,9 +225,16 @@ function parseNormalisations(list: string | undefined, flags: Record<string, unk
 function parseMelViews(raw: string | undefined, alongside: boolean): number[] {
   if (raw === undefined) return [0];
   const bands = parseList(raw).map((b) => (b === '0' ? 0 : parseNumber('mel-view', b, 0, { min: 2, max: DEFAULT_FEATURES.nMels })));
-  if (bands.length === 0 || new Set(bands).size !== bands.length) throw new UsageError('--mel-view needs one or more distinct band counts');
+  if (bands.length === 0) throw new UsageError('--mel-view needs one or more band counts');
   if (bands.length > 1 && alongside) throw new UsageError('--mel-view-alongside takes a single --mel-view value');
   return bands;
+}
+
+/** `2=a.tsv,b.tsv`: network 2 also trains on a.tsv and b.tsv. */
+function parseMemberData(raw: string): MemberDataOption {
+  const match = /^(\d+)=(.+)$/.exec(raw);
+  if (!match) throw new UsageError(`--member-data takes <network number>=<path>[,…], got "${raw}"`);
+  return { member: parseNumber('member-data', match[1], 1, { min: 1, max: 16 }), data: parseList(match[2]) };
 }
 
 async function run(argv: string[]): Promise<number> {

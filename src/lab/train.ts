@@ -15,7 +15,8 @@ import { BAND_LIMIT_RANGE_HZ } from './training/band-limit.js';
 import { withBandLimit } from './training/band-limited-training.js';
 import { buildDataCard } from './training/data-card.js';
 import { extractDatasetFeatures } from './training/features.js';
-import { networkTrainingFacts, trainMembers, type MemberRecipe, type NormalisationName } from './training/members.js';
+import { memberRecipes, readMemberData, type MemberDataOption } from './training/member-data.js';
+import { networkTrainingFacts, trainMembers, type NormalisationName } from './training/members.js';
 import { holdOutSources, splitByGroup } from './training/split.js';
 import type { EpochReport, LabelledClip } from './training/train.js';
 
@@ -54,6 +55,8 @@ export interface TrainOptions {
   melViewAlongside: boolean;
   /** Keep the mean weights of the epochs within this many of the best one (weight-average.ts); 0: the best epoch's. */
   weightAverageEpochs: number;
+  /** Datasets heard by one network only (train --member-data). */
+  memberData: MemberDataOption[];
   /** One network per normalisation (several need a single mel-view value). */
   normalisations: NormalisationName[];
   augment: MemberOptions['augment'];
@@ -86,21 +89,13 @@ function epochLine(r: EpochReport, epochs: number): string {
     `val_bal_acc ${fmt(r.valBalancedAccuracy)}  ${r.seconds.toFixed(1)} s (${r.msPerStep.toFixed(0)} ms/step)${r.improved ? '  *' : ''}`;
 }
 
-/** The networks to train: one per normalisation, or one per mel-view value (not both). */
-function memberRecipes(normalisations: readonly NormalisationName[], melViewBands: readonly number[]): MemberRecipe[] {
-  if (normalisations.length > 1 && melViewBands.length > 1) throw new Error('several normalisations and several mel views: give several of one only');
-  return normalisations.length > 1
-    ? normalisations.map((normalisation) => ({ normalisation, melViewBands: melViewBands[0] ?? 0 }))
-    : melViewBands.map((bands) => ({ normalisation: normalisations[0]!, melViewBands: bands }));
-}
-
 /** Trains and writes a model directory to `args.out`; throws AppErrors for bad data. */
 export async function train(args: TrainOptions, report: TrainReport): Promise<void> {
   const startedAt = Date.now();
   const deadline = startedAt + args.maxMinutes * 60_000;
   const features = { ...DEFAULT_FEATURES, nMfcc: args.nMfcc, segmentHopFrames: args.segmentHop };
   // Before any feature is extracted, so a recipe that cannot be built fails at once.
-  const members = memberRecipes(args.normalisations, args.melViewBands);
+  const members = memberRecipes(args.normalisations, args.melViewBands, args.memberData);
   const { tf, backend } = await initTrainingBackend({ preferred: args.backend });
   const entries = (await Promise.all(args.data.map((location) => readDataset({ location })))).flat();
   const { matched, unmatched } = matchLabels({ entries, labels: args.labels, otherLabel: args.otherLabel });
@@ -121,10 +116,13 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   if (missing.length > 0) {
     throw new InputError('EMPTY_TRAINING_SET', `no training clips for ${missing.join(', ')} (after hold-out and validation split)`);
   }
+  const own = await readMemberData({ recipes: members, labels: args.labels, otherLabel: args.otherLabel, valFraction: args.valFraction, seed: args.seed });
+  for (const o of own) for (const [entry, label] of o?.labelOf ?? []) labelOf.set(entry, label);
   report.log(`dataset ${args.data.join(', ')}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
+  own.forEach((o, i) => o && report.log(`network ${i + 1} also: ${o.train.length} train / ${o.validation.length} validation clips of ${members[i]!.extraData!.join(', ')}`));
 
   const t0 = Date.now();
-  const all = [...train, ...validation, ...heldOut];
+  const all = [...train, ...validation, ...heldOut, ...own.flatMap((o) => (o ? [...o.train, ...o.validation] : []))];
   const { clips, failures } = await extractDatasetFeatures({
     entries: all, features, cacheDir: args.cacheDir, concurrency: 2, windows: args.windows,
     onProgress: (done, total) => report.progress('features', done, total),
@@ -145,7 +143,8 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const result = await trainMembers({
     tf, backend, train: trainClips, validation: labelled(validation), labels: args.labels, features,
     epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, filters: args.filters, melViewAlongside: args.melViewAlongside, weightAverageEpochs: args.weightAverageEpochs, members, deadline, name: args.name, version: args.version,
+    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, filters: args.filters, melViewAlongside: args.melViewAlongside, weightAverageEpochs: args.weightAverageEpochs, members, deadline,
+    memberClips: own.map((o) => o && { train: labelled(o.train), validation: labelled(o.validation) }), name: args.name, version: args.version,
     onMemberStart: (name, i) => {
       if (members.length > 1) report.log(`network ${i + 1}/${members.length}: ${name}`);
     },
@@ -173,10 +172,10 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   };
   metadata.dataCard = buildDataCard({
     labels: args.labels,
-    parts: { train: withLabel(train), validation: withLabel(validation), 'held-out': withLabel(heldOut) },
-    licences: Object.assign({}, ...(await Promise.all(args.data.map((d) => readSourcesInfo(d))))),
+    parts: { train: withLabel([...train, ...own.flatMap((o) => o?.train ?? [])]), validation: withLabel([...validation, ...own.flatMap((o) => o?.validation ?? [])]), 'held-out': withLabel(heldOut) },
+    licences: Object.assign({}, ...(await Promise.all([...args.data, ...args.memberData.flatMap((m) => m.data)].map((d) => readSourcesInfo(d))))),
     secondsOf,
-    description: `Trained by \`music-prediction train ${args.data.map((d) => `--data ${d}`).join(' ')}\`; split by group (track), ${args.valFraction} of groups per genre for validation` +
+    description: `Trained by \`music-prediction train ${args.data.map((d) => `--data ${d}`).join(' ')}${args.memberData.map((m) => ` --member-data ${m.member}=${m.data.join(',')}`).join('')}\`; split by group (track), ${args.valFraction} of groups per genre for validation` +
       (args.holdoutSources.length ? `; sources held out: ${args.holdoutSources.join(', ')}` : '') +
       (args.evalData ? `; held-out evaluation set: ${args.evalData}` : ''),
   });

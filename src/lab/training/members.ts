@@ -2,14 +2,15 @@
 // view their CNN path takes (cepstral rows or the mel view), and averaging them. Why: networks
 // that throw away different things (the average timbre, the dynamics; or hear the spectrum as
 // cepstral rows rather than bands) make different mistakes (docs/model.md, docs/experiments.md).
-// Every member gets the same seed, data and options: member "centred" of a two-network model is
-// the network a one-network run with that normalisation would have trained.
+// Every member gets the same seed, data and options, except data given to one member only
+// (`memberData`): member "centred" of a two-network model is the network a one-network run with
+// that normalisation would have trained.
 import { createGenreModel, type GenreModel } from '../../genre/model/genre-model.js';
 import type { GenreModelMetadata, MemberMetadata } from '../../genre/model/metadata.js';
 import type { NormalisationKind } from '../../genre/model/segments.js';
 import { evaluateClips, type Evaluation } from '../evaluation/evaluate.js';
 import { withSeededMathRandom } from './random.js';
-import { trainGenreModel, type TrainOptions, type TrainResult } from './train.js';
+import { trainGenreModel, type LabelledClip, type TrainOptions, type TrainResult } from './train.js';
 
 /** The names `train --normalisation` takes, which are also the member folders' names. */
 export const NORMALISATION_NAMES = {
@@ -20,13 +21,19 @@ export const NORMALISATION_NAMES = {
 } as const satisfies Record<string, NormalisationKind>;
 export type NormalisationName = keyof typeof NORMALISATION_NAMES;
 
-/** One network of a model: its normalisation and its CNN path's mel-view bands (0: cepstral rows). */
-export interface MemberRecipe { normalisation: NormalisationName; melViewBands: number }
-/** The member's folder name: its normalisation, and its mel view when it has one. */
-export const memberName = (r: MemberRecipe) => (r.melViewBands > 0 ? `${r.normalisation}-mel-view${r.melViewBands}` : r.normalisation);
+/** One network of a model: its normalisation, its CNN path's mel-view bands (0: cepstral rows) and
+ * the datasets it trains on beyond the shared ones (none: only those). */
+export interface MemberRecipe { normalisation: NormalisationName; melViewBands: number; extraData?: readonly string[] }
+/** The member's folder name: its normalisation, its mel view when it has one, and whether it heard more data. */
+export const memberName = (r: MemberRecipe) =>
+  (r.melViewBands > 0 ? `${r.normalisation}-mel-view${r.melViewBands}` : r.normalisation) + (r.extraData?.length ? '-extra-data' : '');
+
+/** Clips that one member trains and validates on beyond the shared ones. */
+export interface MemberClips { train: LabelledClip[]; validation: LabelledClip[] }
 
 export interface MemberRun {
   name: string;
+  recipe: MemberRecipe;
   result: TrainResult;
   minutes: number;
 }
@@ -40,7 +47,7 @@ export interface MembersResult {
 /** Per-member training facts for the metadata (the shared options go in the model's `training`). */
 function trainingFacts(run: MemberRun): Record<string, unknown> {
   return {
-    epochsRun: run.result.history.length, stoppedBecause: run.result.stoppedBecause, minutes: Number(run.minutes.toFixed(2)),
+    ...(run.recipe.extraData?.length ? { extraData: run.recipe.extraData } : {}), epochsRun: run.result.history.length, stoppedBecause: run.result.stoppedBecause, minutes: Number(run.minutes.toFixed(2)),
     ...(run.result.averagedEpochs ? { averagedEpochs: run.result.averagedEpochs } : {}), history: run.result.history,
   };
 }
@@ -52,10 +59,12 @@ function trainingFacts(run: MemberRun): Record<string, unknown> {
  */
 export async function trainMembers(o: Omit<TrainOptions, 'normalisationKind' | 'melViewBands'> & {
   members: readonly MemberRecipe[];
+  /** Per member (same order), the clips of its `extraData`; the model's own validation stays the shared set. */
+  memberClips?: readonly (MemberClips | undefined)[];
   onMemberStart?: (name: string, index: number) => void;
   onStopped?: (why: TrainResult['stoppedBecause'], name: string) => void;
 }): Promise<MembersResult> {
-  const { members: recipes, onMemberStart, onStopped, ...common } = o;
+  const { members: recipes, memberClips, onMemberStart, onStopped, ...common } = o;
   const names = recipes.map(memberName);
   if (names.length === 0 || new Set(names).size !== names.length) throw new Error('need one or more distinct members');
   const runs: MemberRun[] = [];
@@ -64,10 +73,11 @@ export async function trainMembers(o: Omit<TrainOptions, 'normalisationKind' | '
     onMemberStart?.(name, i);
     const started = Date.now();
     const deadline = started + (o.deadline - started) / (recipes.length - i);
+    const extra = memberClips?.[i];
     const result = await withSeededMathRandom(o.seed, () => trainGenreModel({
-      ...common, deadline, normalisationKind: NORMALISATION_NAMES[recipe.normalisation], ...(recipe.melViewBands > 0 ? { melViewBands: recipe.melViewBands } : {}),
+      ...common, deadline, ...(extra ? { train: [...common.train, ...extra.train], validation: [...common.validation, ...extra.validation] } : {}), normalisationKind: NORMALISATION_NAMES[recipe.normalisation], ...(recipe.melViewBands > 0 ? { melViewBands: recipe.melViewBands } : {}),
     }));
-    runs.push({ name, result, minutes: (Date.now() - started) / 60_000 });
+    runs.push({ name, recipe, result, minutes: (Date.now() - started) / 60_000 });
     onStopped?.(result.stoppedBecause, name);
   }
   if (runs.length === 1) {
