@@ -118,11 +118,15 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   }
   const own = await readMemberData({ recipes: members, labels: args.labels, otherLabel: args.otherLabel, valFraction: args.valFraction, seed: args.seed });
   for (const o of own) for (const [entry, label] of o?.labelOf ?? []) labelOf.set(entry, label);
+  const ownEntries = own.flatMap((o) => (o ? [...o.train, ...o.validation] : []));
+  const heldSources = new Set(heldOut.map((e) => e.source));
+  const leaked = [...new Set(ownEntries.map((e) => e.source).filter((src) => heldSources.has(src)))];
+  if (leaked.length > 0) throw new InputError('EVAL_DATA_OVERLAP', `--member-data shares source(s) with the held-out clips: ${leaked.join(', ')}`);
   report.log(`dataset ${args.data.join(', ')}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
   own.forEach((o, i) => o && report.log(`network ${i + 1} also: ${o.train.length} train / ${o.validation.length} validation clips of ${members[i]!.extraData!.join(', ')}`));
 
   const t0 = Date.now();
-  const all = [...train, ...validation, ...heldOut, ...own.flatMap((o) => (o ? [...o.train, ...o.validation] : []))];
+  const all = [...train, ...validation, ...heldOut, ...ownEntries];
   const { clips, failures } = await extractDatasetFeatures({
     entries: all, features, cacheDir: args.cacheDir, concurrency: 2, windows: args.windows,
     onProgress: (done, total) => report.progress('features', done, total),

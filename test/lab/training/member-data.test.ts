@@ -1,6 +1,7 @@
 // train --member-data: data heard by one network of a model only. The other network is the one a
 // run without that data trains (same seed, byte for byte); the data card counts the extra clips;
-// recipes that cannot be told apart or name a network that does not exist are refused.
+// recipes that cannot be told apart, name a network that does not exist or would train on a held-out
+// source are refused.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,6 +53,17 @@ test('train --mel-view 16,16 --member-data 2=<manifest>: network 1 is the run wi
     assert.deepEqual(model.metadata.dataCard.clipsPerGenre, { Classical: 3, Metal: 3 });
     assert.match(model.metadata.dataCard.description, /--member-data 2=/);
     model.dispose();
+    // Data one network hears must not come from a source held out for evaluation.
+    await writeFile(join(root, 'extra', 'held.tsv'), 'path\tgenre\tgroup\tsource\nx1.wav\tClassical\th1\tgenerated\n');
+    const errors: string[] = [];
+    const consoleError = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      assert.equal(await trainCommand.run([...common, '--out', join(root, 'bad'), '--mel-view', '16,16', '--member-data', `2=${extra}`, '--eval-data', join(root, 'extra', 'held.tsv')]), 1);
+    } finally {
+      console.error = consoleError;
+    }
+    assert.match(errors.join('\n'), /EVAL_DATA_OVERLAP: --member-data shares source\(s\) with the held-out clips: generated/);
     for (const bad of [['--mel-view', '16,16'], ['--mel-view', '16,16', '--member-data', `3=${extra}`], ['--mel-view', '16', '--member-data', extra]]) {
       assert.equal(await trainCommand.run([...common, '--out', join(root, 'bad'), ...bad]), 2, bad.join(' '));
     }
