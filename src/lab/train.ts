@@ -89,6 +89,12 @@ function epochLine(r: EpochReport, epochs: number): string {
     `val_bal_acc ${fmt(r.valBalancedAccuracy)}  ${r.seconds.toFixed(1)} s (${r.msPerStep.toFixed(0)} ms/step)${r.improved ? '  *' : ''}`;
 }
 
+/** The sources of `a` that `b` also has, each once: training and held-out clips must share none. */
+function sharedSources(a: readonly DatasetEntry[], b: readonly DatasetEntry[]): string[] {
+  const inB = new Set(b.map((e) => e.source));
+  return [...new Set(a.map((e) => e.source).filter((src) => inB.has(src)))];
+}
+
 /** Trains and writes a model directory to `args.out`; throws AppErrors for bad data. */
 export async function train(args: TrainOptions, report: TrainReport): Promise<void> {
   const startedAt = Date.now();
@@ -104,8 +110,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const split = holdOutSources({ entries: matched.map((m) => m.entry), sources: args.holdoutSources });
   const { kept } = split;
   // A separate evaluation set is only a test if it shares no source (and so no track) with training.
-  const trainedSources = new Set(kept.map((e) => e.source));
-  const shared = [...new Set(evalMatched.map((m) => m.entry.source).filter((src) => trainedSources.has(src)))];
+  const shared = sharedSources(evalMatched.map((m) => m.entry), kept);
   if (shared.length > 0) throw new InputError('EVAL_DATA_OVERLAP', `--eval-data shares source(s) with --data: ${shared.join(', ')}`);
   const heldOut = [...split.heldOut, ...evalMatched.map((m) => m.entry)];
   matched.push(...evalMatched);
@@ -119,8 +124,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const own = await readMemberData({ recipes: members, labels: args.labels, otherLabel: args.otherLabel, valFraction: args.valFraction, seed: args.seed });
   for (const o of own) for (const [entry, label] of o?.labelOf ?? []) labelOf.set(entry, label);
   const ownEntries = own.flatMap((o) => (o ? [...o.train, ...o.validation] : []));
-  const heldSources = new Set(heldOut.map((e) => e.source));
-  const leaked = [...new Set(ownEntries.map((e) => e.source).filter((src) => heldSources.has(src)))];
+  const leaked = sharedSources(ownEntries, heldOut);
   if (leaked.length > 0) throw new InputError('EVAL_DATA_OVERLAP', `--member-data shares source(s) with the held-out clips: ${leaked.join(', ')}`);
   report.log(`dataset ${args.data.join(', ')}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
   own.forEach((o, i) => o && report.log(`network ${i + 1} also: ${o.train.length} train / ${o.validation.length} validation clips of ${members[i]!.extraData!.join(', ')}`));
