@@ -121,7 +121,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   if (missing.length > 0) {
     throw new InputError('EMPTY_TRAINING_SET', `no training clips for ${missing.join(', ')} (after hold-out and validation split)`);
   }
-  const own = await readMemberData({ recipes: members, labels: args.labels, otherLabel: args.otherLabel, valFraction: args.valFraction, seed: args.seed });
+  const own = await readMemberData({ recipes: members, labels: args.labels, otherLabel: args.otherLabel, valFraction: args.valFraction, seed: args.seed, warn: (line) => report.warn(line) });
   for (const o of own) for (const [entry, label] of o?.labelOf ?? []) labelOf.set(entry, label);
   const ownEntries = own.flatMap((o) => (o ? [...o.train, ...o.validation] : []));
   const leaked = sharedSources(ownEntries, heldOut);

@@ -28,13 +28,14 @@ export function memberRecipes(normalisations: readonly NormalisationName[], melV
 }
 
 /** Each member's own labelled entries (undefined: none), split by group like the shared data. */
-export async function readMemberData({ recipes, labels, otherLabel, valFraction, seed }: {
-  recipes: readonly MemberRecipe[]; labels: readonly string[]; otherLabel?: string | undefined; valFraction: number; seed: number;
+export async function readMemberData({ recipes, labels, otherLabel, valFraction, seed, warn }: {
+  recipes: readonly MemberRecipe[]; labels: readonly string[]; otherLabel?: string | undefined; valFraction: number; seed: number; warn: (line: string) => void;
 }): Promise<({ train: DatasetEntry[]; validation: DatasetEntry[]; labelOf: Map<DatasetEntry, number> } | undefined)[]> {
   return Promise.all(recipes.map(async (recipe) => {
     if (!recipe.extraData?.length) return undefined;
     const entries = (await Promise.all(recipe.extraData.map((location) => readDataset({ location })))).flat();
-    const { matched } = matchLabels({ entries, labels, ...(otherLabel ? { otherLabel } : {}) });
+    const { matched, unmatched } = matchLabels({ entries, labels, ...(otherLabel ? { otherLabel } : {}) });
+    for (const [genre, n] of unmatched) warn(`--member-data ${recipe.extraData.join(', ')}: skipping ${n} clip(s) of genre "${genre}" (not in --labels)`);
     if (matched.length === 0) throw new InputError('EMPTY_DATASET', `--member-data ${recipe.extraData.join(', ')}: no clip with one of the labels`);
     const split = splitByGroup({ entries: matched.map((m) => m.entry), valFraction, seed });
     return { ...split, labelOf: new Map(matched.map((m) => [m.entry, m.label])) };

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import trainCommand from '../../../src/cli/train.js';
 import { isAppError } from '../../../src/errors.js';
 import { loadGenreModel } from '../../../src/genre/model/load.js';
-import { memberRecipes, type MemberDataOption } from '../../../src/lab/training/member-data.js';
+import { memberRecipes, readMemberData, type MemberDataOption } from '../../../src/lab/training/member-data.js';
 import { memberName } from '../../../src/lab/training/members.js';
 import { ffmpegSync } from '../../audio/fixtures.js';
 
@@ -23,6 +23,22 @@ test('memberRecipes: one network per view, each with its own data; look-alike or
     assert.throws(() => memberRecipes(['plain'], views, data), (err) => isAppError(err) && err.code === 'BAD_RECIPE');
   }
   assert.throws(() => memberRecipes(['centred', 'standardised'], [0, 16]), (err) => isAppError(err) && err.code === 'BAD_RECIPE');
+});
+
+test('readMemberData: clips of a genre outside the labels are skipped with a warning, like --data', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'member-data-'));
+  try {
+    const manifest = join(root, 'extra.tsv');
+    await writeFile(manifest, 'path\tgenre\tgroup\tsource\na.wav\tClassical\ta\tgen\nb.wav\tPolka\tb\tgen\nc.wav\tPolka\tc\tgen\n');
+    const warnings: string[] = [];
+    const recipes = memberRecipes(['plain'], [16, 16], [{ member: 2, data: [manifest] }]);
+    const own = await readMemberData({ recipes, labels: ['Classical', 'Metal'], valFraction: 0, seed: 1, warn: (line) => warnings.push(line) });
+    assert.equal(own[0], undefined);
+    assert.deepEqual(own[1]!.train.map((e) => e.group), ['a']);
+    assert.deepEqual(warnings, [`--member-data ${manifest}: skipping 2 clip(s) of genre "Polka" (not in --labels)`]);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });
 
 test('train --mel-view 16,16 --member-data 2=<manifest>: network 1 is the run without it, network 2 heard more', async () => {
@@ -64,6 +80,16 @@ test('train --mel-view 16,16 --member-data 2=<manifest>: network 1 is the run wi
       console.error = consoleError;
     }
     assert.match(errors.join('\n'), /EVAL_DATA_OVERLAP: --member-data shares source\(s\) with the held-out clips: generated/);
+    // Nor may the evaluation set share a source with the shared training data (a folder's source is its name).
+    await writeFile(join(root, 'eval.tsv'), 'path\tgenre\tgroup\tsource\ndata/Classical/0.wav\tClassical\te1\tdata\n');
+    errors.length = 0;
+    console.error = (line: string) => errors.push(line);
+    try {
+      assert.equal(await trainCommand.run([...common, '--out', join(root, 'bad'), '--eval-data', join(root, 'eval.tsv')]), 1);
+    } finally {
+      console.error = consoleError;
+    }
+    assert.match(errors.join('\n'), /EVAL_DATA_OVERLAP: --eval-data shares source\(s\) with --data: data/);
     for (const bad of [['--mel-view', '16,16'], ['--mel-view', '16,16', '--member-data', `3=${extra}`], ['--mel-view', '16', '--member-data', extra]]) {
       assert.equal(await trainCommand.run([...common, '--out', join(root, 'bad'), ...bad]), 2, bad.join(' '));
     }
