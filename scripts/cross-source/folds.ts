@@ -3,13 +3,14 @@
 // $CROSS_SOURCE_DIR (default .cache/cross-source): shared-orig.*, bundled-orig.*, shared-mp3.*.
 // Usage: npx tsx scripts/cross-source/folds.ts <out.json> [seed=1] [nmfcc=13] [norm=…] [seg=130] [filters=16,32,32] [folds=0,1,2]
 //   [net=frame-timbre|cnn-with-timbre] [pathdrop=0.5] [rhythm=1] [melview=24 [dual=1]] [smooth=0.1] [wavg=2] [mask=frames,coefficients] [mixup=alpha] [lofi=split]
-//   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts) …
+//   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
+//   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { initTrainingBackend } from '../../src/lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../../src/genre/model/metadata.js';
 import { trainGenreModel, type LabelledClip } from '../../src/lab/training/train.js';
 import { withSeededMathRandom, createRandom } from '../../src/lab/training/random.js';
-import { scoreSegments } from '../../src/genre/model/classify.js';
+import { planSegments } from '../../src/genre/model/segments.js';
 import { hashString } from '../../src/lab/datasets/bundled/random.js';
 import type { MfccMatrix } from '../../src/types.js';
 import type { NormalisationKind } from '../../src/genre/model/segments.js';
@@ -27,6 +28,8 @@ const balance = opt.balance === '1';
 const codec = opt.codec ?? 'none';
 const spc = Number(opt.spc ?? 2);
 const seg = Number(opt.seg ?? 130); // segment frames, scored at the same hop
+// Sparser segment grids score fewer segments per clip, so more networks fit the same inference time.
+const scoreHops = opt.scorehops ? opt.scorehops.split(',').map(Number) : [];
 const filters = opt.filters?.split(',').map(Number);
 const network = (opt.net ?? 'cnn') as 'cnn' | 'frame-timbre' | 'cnn-with-timbre';
 const masking = opt.mask ? { maskFrames: Number(opt.mask.split(',')[0]), maskCoefficients: Number(opt.mask.split(',')[1]) } : undefined;
@@ -101,8 +104,9 @@ for (const k of folds) {
     patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, filters, network, timbrePathDropout, rhythmPath: opt.rhythm === '1', melViewBands: opt.melview ? Number(opt.melview) : undefined, melViewAlongside: opt.dual === '1', labelSmoothing: Number(opt.smooth ?? 0), weightAverageEpochs: Number(opt.wavg ?? 0), masking, mixup, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
     balanceSources: balance, deadline: Date.now() + 20 * 60_000, name: 'lab', version: '0',
   }));
-  const clipScore = (mfcc: MfccMatrix) => {
-    const { starts, probabilities } = scoreSegments({ model: r.model, mfcc });
+  const clipScore = (mfcc: MfccMatrix, hopFrames = seg) => {
+    const starts = planSegments({ frames: mfcc.frames, segmentFrames: seg, hopFrames });
+    const probabilities = r.model.predictSegments({ mfcc, starts });
     const mean = new Array(6).fill(0);
     for (let s = 0; s < starts.length; s++) for (let j = 0; j < 6; j++) mean[j] += probabilities[s * 6 + j]! / starts.length;
     return mean.map((x) => Number(x.toFixed(5)));
@@ -111,7 +115,8 @@ for (const k of folds) {
   // measure how much preview encoding moves the answer.
   const preds = held.map((c) => {
     const viaCodec = mp3Held.get(c.path + '#' + c.window);
-    return { source: c.source, genre: c.genre, group: c.group, window: c.window, label: c.label, p: clipScore(c.mfcc), ...(viaCodec ? { pCodec: clipScore(viaCodec) } : {}) };
+    return { source: c.source, genre: c.genre, group: c.group, window: c.window, label: c.label, p: clipScore(c.mfcc), ...(viaCodec ? { pCodec: clipScore(viaCodec) } : {}),
+      ...(scoreHops.length > 0 ? { pHop: Object.fromEntries(scoreHops.map((h) => [h, clipScore(c.mfcc, h)])) } : {}) };
   });
   results.push({ fold: k, seed, opt, minutes: (Date.now() - t0) / 60000, epochs: r.history.length, preds });
   writeFileSync(out!, JSON.stringify(results));

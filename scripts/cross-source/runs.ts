@@ -1,12 +1,16 @@
 // Reads a folds.ts output file: every held-out window's prediction, tagged with its fold, and the
-// options folds.ts was given (the recipe and seed; the same in every fold).
+// options folds.ts was given (the recipe and seed; the same in every fold). HOP=195 reads the
+// predictions scored with segments every 195 frames (folds.ts scorehops=195) instead of p.
 import { readFileSync } from 'node:fs';
 
 export interface WindowPred { source: string; genre: string; group: string; window: number; label: number; p: number[]; pCodec?: number[]; fold: number }
 
 export function readRunFile(file: string): { preds: WindowPred[]; options: Record<string, string> } {
-  const runs = JSON.parse(readFileSync(file, 'utf8')) as { fold: number; opt: Record<string, string>; preds: Omit<WindowPred, 'fold'>[] }[];
-  return { preds: runs.flatMap((r) => r.preds.map((p) => ({ ...p, fold: r.fold }))), options: runs[0]?.opt ?? {} };
+  const runs = JSON.parse(readFileSync(file, 'utf8')) as { fold: number; opt: Record<string, string>; preds: (Omit<WindowPred, 'fold'> & { pHop?: Record<string, number[]> })[] }[];
+  const hop = process.env['HOP'];
+  const pAtHop = (p: { pHop?: Record<string, number[]> }, h: string) =>
+    p.pHop?.[h] ?? (() => { throw new Error(`${file} has no predictions at hop ${h} (folds.ts scorehops=${h})`); })();
+  return { preds: runs.flatMap((r) => r.preds.map(({ pHop, ...p }) => ({ ...p, p: hop === undefined ? p.p : pAtHop({ pHop }, hop), fold: r.fold }))), options: runs[0]?.opt ?? {} };
 }
 
 export const readRun = (file: string): WindowPred[] => readRunFile(file).preds;
