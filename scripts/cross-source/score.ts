@@ -2,7 +2,7 @@
 // five genres (argmax of the five genre outputs), per-genre and per-source recall, then the
 // temperature (six-way log loss), expected calibration error of the answer's certainty before and
 // after, and the smallest other-threshold flagging at most 10 % of the five-genre clips.
-// Usage: [CODEC=1] [SHIP_T=…] npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
+// Usage: [CODEC=1] [HOP=195] [SHIP_T=…] npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
 // RECORD=<model-dir> (with SHIP_T and SHIP_THRESHOLD, the model's own values) writes the summary into
 // that model's metadata.json as metrics.heldOutSources: one argument per seed (a.json+b.json for a
 // model of two networks).
@@ -135,15 +135,16 @@ if (record) {
   const seeds = runOptions.map((networks) => networks[0]!['seed']);
   const recipes = runOptions[0]!.map((o) => Object.entries(o).filter(([k]) => k !== 'seed').map(([k, v]) => `${k}=${v}`).join(' '));
   const recipe = recipes.length === 1 ? recipes[0]! : recipes.map((r, i) => `[network ${i + 1}: ${r}]`).join(' ');
+  const hop = process.env['HOP'] ? `HOP=${process.env['HOP']} ` : '';
   const file = `${record}/metadata.json`;
   const metadata = JSON.parse(readFileSync(file, 'utf8')) as { metrics: Record<string, unknown> };
   metadata.metrics['heldOutSources'] = heldOutSourcesSchema.parse({
     description: 'networks trained with this recipe on three folds that each hold out whole sources (docs/experiments.md), ' +
       `pooled held-out 30-s windows of ${perSeed.length} training seeds; recall is the argmax over the five genres`,
     command: recipes.length === 1
-      ? `npx tsx scripts/cross-source/folds.ts <out-N.json> seed=N ${recipe} (seeds ${seeds.join(', ')}); SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts <out-N.json …>`
+      ? `npx tsx scripts/cross-source/folds.ts <out-N.json> seed=N ${recipe} (seeds ${seeds.join(', ')}); ${hop}SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts <out-N.json …>`
       : `npx tsx scripts/cross-source/folds.ts <out-k-N.json> seed=N <recipe k> for each network k, ${recipe} (seeds ${seeds.join(', ')}); ` +
-        `SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts ${recipes.map((_, k) => `<out-${k + 1}-N.json>`).join('+')} …`,
+        `${hop}SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts ${recipes.map((_, k) => `<out-${k + 1}-N.json>`).join('+')} …`,
     windowsPerSeed: perSeed[0]!.filter((p) => p.label < 5).length,
     balancedAccuracyBySeed: perSeed.map((list) => round(balanced(list))),
     balancedAccuracy: round(balanced(preds)),
