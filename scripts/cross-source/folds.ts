@@ -10,7 +10,7 @@ import { initTrainingBackend } from '../../src/lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../../src/genre/model/metadata.js';
 import { trainGenreModel, type LabelledClip } from '../../src/lab/training/train.js';
 import { withSeededMathRandom, createRandom } from '../../src/lab/training/random.js';
-import { planSegments } from '../../src/genre/model/segments.js';
+import { scoreSegments } from '../../src/genre/model/classify.js';
 import { hashString } from '../../src/lab/datasets/bundled/random.js';
 import type { MfccMatrix } from '../../src/types.js';
 import type { NormalisationKind } from '../../src/genre/model/segments.js';
@@ -104,9 +104,8 @@ for (const k of folds) {
     patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, filters, network, timbrePathDropout, rhythmPath: opt.rhythm === '1', melViewBands: opt.melview ? Number(opt.melview) : undefined, melViewAlongside: opt.dual === '1', labelSmoothing: Number(opt.smooth ?? 0), weightAverageEpochs: Number(opt.wavg ?? 0), masking, mixup, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
     balanceSources: balance, deadline: Date.now() + 20 * 60_000, name: 'lab', version: '0',
   }));
-  const clipScore = (mfcc: MfccMatrix, hopFrames = seg) => {
-    const starts = planSegments({ frames: mfcc.frames, segmentFrames: seg, hopFrames });
-    const probabilities = r.model.predictSegments({ mfcc, starts });
+  const clipScore = (mfcc: MfccMatrix, hopFrames?: number) => {
+    const { starts, probabilities } = scoreSegments({ model: r.model, mfcc, ...(hopFrames === undefined ? {} : { hopFrames }) });
     const mean = new Array(6).fill(0);
     for (let s = 0; s < starts.length; s++) for (let j = 0; j < 6; j++) mean[j] += probabilities[s * 6 + j]! / starts.length;
     return mean.map((x) => Number(x.toFixed(5)));

@@ -8,9 +8,9 @@ export interface WindowPred { source: string; genre: string; group: string; wind
 export function readRunFile(file: string): { preds: WindowPred[]; options: Record<string, string> } {
   const runs = JSON.parse(readFileSync(file, 'utf8')) as { fold: number; opt: Record<string, string>; preds: (Omit<WindowPred, 'fold'> & { pHop?: Record<string, number[]> })[] }[];
   const hop = process.env['HOP'];
-  const pAtHop = (p: { pHop?: Record<string, number[]> }, h: string) =>
-    p.pHop?.[h] ?? (() => { throw new Error(`${file} has no predictions at hop ${h} (folds.ts scorehops=${h})`); })();
-  return { preds: runs.flatMap((r) => r.preds.map(({ pHop, ...p }) => ({ ...p, p: hop === undefined ? p.p : pAtHop({ pHop }, hop), fold: r.fold }))), options: runs[0]?.opt ?? {} };
+  const pOf = (p: number[], pHop: Record<string, number[]> | undefined) => (hop === undefined ? p
+    : pHop?.[hop] ?? (() => { throw new Error(`${file} has no predictions at hop ${hop} (folds.ts scorehops=${hop})`); })());
+  return { preds: runs.flatMap((r) => r.preds.map(({ pHop, ...p }) => ({ ...p, p: pOf(p.p, pHop), fold: r.fold }))), options: runs[0]?.opt ?? {} };
 }
 
 export const readRun = (file: string): WindowPred[] => readRunFile(file).preds;

@@ -23,6 +23,8 @@ interface Pred { source: string; label: number; p: number[]; g?: number[]; pCode
 const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
 // CODEC=1 scores the held-out windows after their mp3 round trip (only the windows that have one).
 const viaCodec = process.env['CODEC'] === '1';
+// pCodec is scored on the networks' own grid only, so with HOP the two would not be comparable.
+if (viaCodec && process.env['HOP']) throw new Error('CODEC=1 scores the round trips on the grid the networks were trained on; drop HOP');
 /** `a.json+b.json[@w]`: the (weighted) mean of runs' predictions per held-out window (a model of several
  * networks), with each run's folds.ts options. */
 function readAveraged(arg: string): { preds: Pred[]; options: Record<string, string>[] } {

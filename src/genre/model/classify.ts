@@ -19,11 +19,12 @@ function checkMfcc(mfcc: MfccMatrix, nMfcc: number): void {
   }
 }
 
-/** Per-segment probabilities for an MFCC matrix: row-major [segments × labels], with segment starts. */
-export function scoreSegments({ model, mfcc }: { model: GenreModel; mfcc: MfccMatrix }): { starts: number[]; probabilities: Float32Array } {
+/** Per-segment probabilities for an MFCC matrix: row-major [segments × labels], with segment starts.
+ * The segments follow the model's own grid; `hopFrames` asks for another (experiments comparing grids). */
+export function scoreSegments({ model, mfcc, hopFrames }: { model: GenreModel; mfcc: MfccMatrix; hopFrames?: number }): { starts: number[]; probabilities: Float32Array } {
   const { nMfcc, segmentFrames, segmentHopFrames } = model.metadata.features;
   checkMfcc(mfcc, nMfcc);
-  const starts = planSegments({ frames: mfcc.frames, segmentFrames, hopFrames: segmentHopFrames });
+  const starts = planSegments({ frames: mfcc.frames, segmentFrames, hopFrames: hopFrames ?? segmentHopFrames });
   return { starts, probabilities: model.predictSegments({ mfcc, starts }) };
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { loadGenreModel } from '../../../src/genre/model/load.js';
-import { classifyMfcc } from '../../../src/genre/model/classify.js';
+import { classifyMfcc, scoreSegments } from '../../../src/genre/model/classify.js';
 import { InputError, InternalError } from '../../../src/errors.js';
 import { saveGenreModel } from '../../../src/lab/network/save.js';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -56,6 +56,20 @@ test('short clips get one looped segment ending at the clip end', async () => {
     assert.equal(p.segments[0]!.start, 0);
     assert.equal(p.segments[0]!.end, Math.round((40 * 512 / 22050) * 1000) / 1000);
     assert.ok(Math.abs(sum(p.probabilities) - 1) < 1e-5);
+  });
+});
+
+test('scoreSegments follows the model\'s grid unless another hop is asked for', async () => {
+  await withRandomModel((model) => {
+    const mfcc = syntheticMfcc(1292, 5);
+    assert.equal(scoreSegments({ model, mfcc }).starts.length, 19);
+    const sparse = scoreSegments({ model, mfcc, hopFrames: 195 });
+    // Every 195 frames, plus one segment aligned to the clip's end.
+    assert.deepEqual(sparse.starts, [0, 195, 390, 585, 780, 975, 1162]);
+    assert.deepEqual(sparse.probabilities, model.predictSegments({ mfcc, starts: sparse.starts }));
+    const nan = syntheticMfcc(300);
+    nan.data[5] = Number.NaN;
+    assert.throws(() => scoreSegments({ model, mfcc: nan, hopFrames: 195 }), (e: unknown) => e instanceof InputError && e.code === 'BAD_FEATURES');
   });
 });
 
