@@ -6,12 +6,12 @@
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { LABELS, FEATURE_DIR, labelOf, loadFeatureSet, windowMfcc, foldOf, type FeatureSet, type Row } from './fold-data.js';
 import { initTrainingBackend } from '../../src/lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../../src/genre/model/metadata.js';
 import { trainGenreModel, type LabelledClip } from '../../src/lab/training/train.js';
 import { withSeededMathRandom, createRandom } from '../../src/lab/training/random.js';
 import { scoreSegments } from '../../src/genre/model/classify.js';
-import { hashString } from '../../src/lab/datasets/bundled/random.js';
 import type { MfccMatrix } from '../../src/types.js';
 import type { NormalisationKind } from '../../src/genre/model/segments.js';
 
@@ -37,19 +37,11 @@ const mixup = opt.mixup ? { alpha: Number(opt.mixup) } : undefined;
 const timbrePathDropout = Number(opt.pathdrop ?? 0);
 // lofi=split: the two lo-fi hip-hop sources in different folds (pomodoro-timer in fold 0).
 const lofiSplit = opt.lofi === 'split';
-const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
-const labelOf = (g: string) => (g.startsWith('other') ? 5 : ['hiphop', 'edm', 'classical', 'metal', 'jazz'].indexOf(g.toLowerCase()));
-
-interface Row { path: string; genre: string; group: string; source: string; window: number; frames: number; offset: number }
-function load(base: string): { rows: Row[]; data: Float32Array } {
-  const rows = JSON.parse(readFileSync(base + '.json', 'utf8')) as Row[];
-  const b = readFileSync(base + '.f32');
-  return { rows, data: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4) };
-}
-const F = (process.env['CROSS_SOURCE_DIR'] ?? '.cache/cross-source') + '/';
+const F = FEATURE_DIR;
+const load = loadFeatureSet;
+const mat = (s: FeatureSet, r: Row): MfccMatrix => windowMfcc(s, r, nMfcc);
 const extraSets = opt.extra ? opt.extra.split(',').map((name) => load(F + name)) : [];
 const sets = [load(F + 'shared-orig'), ...(existsSync(F + 'bundled-orig.json') ? [load(F + 'bundled-orig')] : []), ...extraSets];
-const mat = (s: { data: Float32Array }, r: Row): MfccMatrix => ({ data: s.data.subarray(r.offset, r.offset + nMfcc * r.frames), nMfcc, frames: r.frames });
 /** The windows after a codec round trip or filter, by path#window (empty when not extracted); each variant read once. */
 const variants = new Map<string, Map<string, MfccMatrix>>();
 function windowsVia(variant: string): Map<string, MfccMatrix> {
@@ -69,24 +61,12 @@ const mp3Of = codec === 'none' ? new Map<string, MfccMatrix>() : windowsVia(code
 const mp3Held = windowsVia('mp3');
 const clips = sets.flatMap((s) => s.rows.map((r) => ({ ...r, mfcc: mat(s, r), label: labelOf(r.genre) }))).filter((c) => c.label >= 0);
 
-const ISHKUR = 'igorbrigadir+ishkurs-guide-dataset';
-const FOLD_SOURCES: string[][] = [
-  ['adebnathgit+Curated-audio-dataset-sourced-from-GTZAN-Dataset---Music-Genre-Classification', 'ianfhunter+Enigma'],
-  ['Famelgas+MULT_TP2', 'wesnoth-1.16-music'],
-  ['gaslight+mastering-ember', 'EvanRibey+pomodoro-timer', 'vitbautroi+lofi.exe', 'gm3+cc0-beats', 'f90+jamendolyrics', 'Zaiusaden+zoputaroweb', 'Fanppop+Jazz', 'debian+naev-data', 'debian+freedroidrpg-data', 'openarena-088-data'],
-];
-export function foldOf(c: { source: string; group: string }): number {
-  if (c.source === ISHKUR) return hashString(c.group) % 3;
-  if (lofiSplit && c.source === 'EvanRibey+pomodoro-timer') return 0;
-  const i = FOLD_SOURCES.findIndex((l) => l.includes(c.source));
-  return i;
-}
 const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
 const features = { ...DEFAULT_FEATURES, nMfcc, segmentFrames: seg, segmentHopFrames: seg, clipSeconds: 30 };
 const results: unknown[] = existsSync(out!) ? JSON.parse(readFileSync(out!, 'utf8')) : [];
 for (const k of folds) {
-  const held = clips.filter((c) => foldOf(c) === k);
-  const rest = clips.filter((c) => foldOf(c) !== k);
+  const held = clips.filter((c) => foldOf(c, lofiSplit) === k);
+  const rest = clips.filter((c) => foldOf(c, lofiSplit) !== k);
   // validation: 15 % of groups, seeded
   const rnd = createRandom(seed * 7919 + k);
   const groups = [...new Set(rest.map((c) => c.group))].sort();
@@ -104,18 +84,20 @@ for (const k of folds) {
     patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, filters, network, timbrePathDropout, rhythmPath: opt.rhythm === '1', melViewBands: opt.melview ? Number(opt.melview) : undefined, melViewAlongside: opt.dual === '1', labelSmoothing: Number(opt.smooth ?? 0), weightAverageEpochs: Number(opt.wavg ?? 0), masking, mixup, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
     balanceSources: balance, deadline: Date.now() + 20 * 60_000, name: 'lab', version: '0',
   }));
-  const clipScore = (mfcc: MfccMatrix, hopFrames?: number) => {
+  const segmentScores = (mfcc: MfccMatrix, hopFrames?: number) => {
     const { starts, probabilities } = scoreSegments({ model: r.model, mfcc, ...(hopFrames === undefined ? {} : { hopFrames }) });
-    const mean = new Array(6).fill(0);
-    for (let s = 0; s < starts.length; s++) for (let j = 0; j < 6; j++) mean[j] += probabilities[s * 6 + j]! / starts.length;
-    return mean.map((x) => Number(x.toFixed(5)));
+    return starts.map((_, s) => Array.from(probabilities.subarray(s * 6, s * 6 + 6)));
   };
+  const round = (v: number[]) => v.map((x) => Number(x.toFixed(5)));
+  const mean = (segments: number[][]) => round(segments[0]!.map((_, j) => segments.reduce((a, q) => a + q[j]! / segments.length, 0)));
   // pCodec: the same held-out window after an mp3 round trip (when shared-mp3 features exist), to
-  // measure how much preview encoding moves the answer.
+  // measure how much preview encoding moves the answer. pSeg: each segment's probabilities, so that
+  // other ways of pooling segments and networks can be scored (score.ts POOL).
   const preds = held.map((c) => {
     const viaCodec = mp3Held.get(c.path + '#' + c.window);
-    return { source: c.source, genre: c.genre, group: c.group, window: c.window, label: c.label, p: clipScore(c.mfcc), ...(viaCodec ? { pCodec: clipScore(viaCodec) } : {}),
-      ...(scoreHops.length > 0 ? { pHop: Object.fromEntries(scoreHops.map((h) => [h, clipScore(c.mfcc, h)])) } : {}) };
+    const pSeg = segmentScores(c.mfcc);
+    return { source: c.source, genre: c.genre, group: c.group, window: c.window, label: c.label, p: mean(pSeg), pSeg: pSeg.map(round), ...(viaCodec ? { pCodec: mean(segmentScores(viaCodec)) } : {}),
+      ...(scoreHops.length > 0 ? { pHop: Object.fromEntries(scoreHops.map((h) => [h, mean(segmentScores(c.mfcc, h))])) } : {}) };
   });
   results.push({ fold: k, seed, opt, minutes: (Date.now() - t0) / 60000, epochs: r.history.length, preds });
   writeFileSync(out!, JSON.stringify(results));

@@ -2,7 +2,7 @@
 // five genres (argmax of the five genre outputs), per-genre and per-source recall, then the
 // temperature (six-way log loss), expected calibration error of the answer's certainty before and
 // after, and the smallest other-threshold flagging at most 10 % of the five-genre clips.
-// Usage: [CODEC=1] [HOP=195] [SHIP_T=…] npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
+// Usage: [CODEC=1] [HOP=195] [POOL=geometric] [SHIP_T=…] npx tsx scripts/cross-source/score.ts runs/a-s1.json [runs/a-s2.json …]
 // RECORD=<model-dir> (with SHIP_T and SHIP_THRESHOLD, the model's own values) writes the summary into
 // that model's metadata.json as metrics.heldOutSources: one argument per seed (a.json+b.json for a
 // model of two networks).
@@ -14,7 +14,7 @@
 // (what would ship) and the temperature that would go with it.
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readRunFile, type WindowPred } from './runs.js';
+import { readRunFile, geometricMean, type WindowPred } from './runs.js';
 import { heldOutSourcesSchema } from '../../src/genre/model/metadata.js';
 import { fitGenreBias } from '../../src/lab/evaluation/genre-bias.js';
 
@@ -36,11 +36,17 @@ function readAveraged(arg: string): { preds: Pred[]; options: Record<string, str
   const runs = read.map((r) => r.preds);
   const key = (p: WindowPred) => `${p.fold}|${p.source}|${p.group}|${p.window}|${p.label}`;
   const others = runs.slice(1).map((run) => new Map(run.map((p) => [key(p), p])));
+  const geometricPooled = (vs: number[][]) => {
+    if (weightArg !== undefined) throw new Error('POOL=geometric pools networks equally: drop the @weight');
+    return geometricMean(vs);
+  };
   const mean = (vs: (number[] | undefined)[]) => (vs.every(Boolean) ? vs[0]!.map((_, j) => vs.reduce((s, v, i) => s + weights[i]! * v![j]!, 0)) : undefined);
   const preds = runs[0]!.map((p) => {
     const mates = others.map((m) => m.get(key(p)) ?? (() => { throw new Error(`window ${key(p)} missing in a paired run`); })());
     const pCodec = mean([p.pCodec, ...mates.map((m) => m.pCodec)]);
-    return { ...p, p: mean([p.p, ...mates.map((m) => m.p)])!, ...(pCodec ? { pCodec } : {}) };
+    // Geometric pooling: each network's window already pooled geometrically, then the networks the same way.
+    const pooled = process.env['POOL'] === 'geometric' ? geometricPooled([p.p, ...mates.map((m) => m.p)]) : mean([p.p, ...mates.map((m) => m.p)])!;
+    return { ...p, p: pooled, ...(pCodec ? { pCodec } : {}) };
   });
   return { preds, options: read.map((r) => r.options) };
 }
@@ -130,7 +136,7 @@ console.log(`other threshold ${threshold.toFixed(4)}: other clips flagged ${rate
 const record = process.env['RECORD'];
 if (record) {
   const shipThreshold = Number(process.env['SHIP_THRESHOLD']);
-  if (!process.env['SHIP_T'] || !Number.isFinite(shipThreshold) || viaCodec || withBias) throw new Error('RECORD needs SHIP_T and SHIP_THRESHOLD (the model\'s own) and neither CODEC nor GENRE_BIAS');
+  if (!process.env['SHIP_T'] || !Number.isFinite(shipThreshold) || viaCodec || withBias || process.env['POOL']) throw new Error('RECORD needs SHIP_T and SHIP_THRESHOLD (the model\'s own) and none of CODEC, GENRE_BIAS, POOL');
   const runOptions = args.map((a) => a.options ?? (() => { throw new Error('RECORD takes one run, or an unweighted a.json+b.json mean, per seed'); })());
   const round = (x: number) => Number(x.toFixed(4));
   // The recipe as folds.ts was given it (the same in every seed but for the seed), one per network.

@@ -1,0 +1,34 @@
+// The cross-source folds' data (docs/experiments.md): feature sets written by extract.ts and which
+// fold holds out each source, shared by every script that trains or scores on the folds.
+import { readFileSync } from 'node:fs';
+import { hashString } from '../../src/lab/datasets/bundled/random.js';
+import type { MfccMatrix } from '../../src/types.js';
+
+export const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
+export const labelOf = (g: string) => (g.startsWith('other') ? 5 : ['hiphop', 'edm', 'classical', 'metal', 'jazz'].indexOf(g.toLowerCase()));
+export const FEATURE_DIR = (process.env['CROSS_SOURCE_DIR'] ?? '.cache/cross-source') + '/';
+
+export interface Row { path: string; genre: string; group: string; source: string; window: number; frames: number; offset: number }
+export interface FeatureSet { rows: Row[]; data: Float32Array }
+export function loadFeatureSet(base: string): FeatureSet {
+  const rows = JSON.parse(readFileSync(base + '.json', 'utf8')) as Row[];
+  const b = readFileSync(base + '.f32');
+  return { rows, data: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4) };
+}
+/** The first nMfcc rows of a window's 40-row MFCC (rows are coefficients). */
+export const windowMfcc = (s: FeatureSet, r: Row, nMfcc: number): MfccMatrix =>
+  ({ data: s.data.subarray(r.offset, r.offset + nMfcc * r.frames), nMfcc, frames: r.frames });
+
+const ISHKUR = 'igorbrigadir+ishkurs-guide-dataset';
+const FOLD_SOURCES: string[][] = [
+  ['adebnathgit+Curated-audio-dataset-sourced-from-GTZAN-Dataset---Music-Genre-Classification', 'ianfhunter+Enigma'],
+  ['Famelgas+MULT_TP2', 'wesnoth-1.16-music'],
+  ['gaslight+mastering-ember', 'EvanRibey+pomodoro-timer', 'vitbautroi+lofi.exe', 'gm3+cc0-beats', 'f90+jamendolyrics', 'Zaiusaden+zoputaroweb', 'Fanppop+Jazz', 'debian+naev-data', 'debian+freedroidrpg-data', 'openarena-088-data'],
+];
+/** The fold (0–2) that holds out this clip's source (Ishkur's guide by scene), or −1 for none.
+ * lofiSplit puts pomodoro-timer in fold 0, apart from the other lo-fi album. */
+export function foldOf(c: { source: string; group: string }, lofiSplit = false): number {
+  if (c.source === ISHKUR) return hashString(c.group) % 3;
+  if (lofiSplit && c.source === 'EvanRibey+pomodoro-timer') return 0;
+  return FOLD_SOURCES.findIndex((l) => l.includes(c.source));
+}
