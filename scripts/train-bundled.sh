@@ -10,9 +10,11 @@ music=${1:-${MUSIC_DIR:-}}
 [ -n "$music" ] || { echo "usage: npm run train:bundled -- <private-collection-dir> (the folder of its manifest.tsv)" >&2; exit 2; }
 [ -f "$music/manifest.tsv" ] || { echo "no manifest.tsv in $music (give the private collection's folder)" >&2; exit 2; }
 # The generated lo-fi hip-hop and lo-fi jazz are heard by the second network only (docs/experiments.md, (qmm)).
-extras=data/bundled/extra-hiphop-lofi.tsv,data/bundled/extra-jazz-lofi.tsv
-[ -f data/bundled/train.tsv ] && [ -f data/bundled/extra-hiphop-lofi.tsv ] && [ -f data/bundled/extra-jazz-lofi.tsv ] ||
-  npx tsx src/cli.ts dataset build-bundled --lofi-hiphop 60 --lofi-jazz 60
+extra_files=(data/bundled/extra-hiphop-lofi.tsv data/bundled/extra-jazz-lofi.tsv)
+extras=$(IFS=,; echo "${extra_files[*]}")
+for f in data/bundled/train.tsv "${extra_files[@]}"; do
+  [ -f "$f" ] || { npx tsx src/cli.ts dataset build-bundled --lofi-hiphop 60 --lofi-jazz 60; break; }
+done
 npx tsx src/cli.ts train \
   --data data/bundled/train.tsv --data "$music/manifest.tsv" --other-label Other \
   --eval-data data/bundled/eval-heldout.tsv \
