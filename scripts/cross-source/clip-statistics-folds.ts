@@ -20,7 +20,7 @@ const results = [0, 1, 2].map((k) => {
   const rest = clips.filter((c) => foldOf(c) !== k);
   const model = fitLogistic({ x: rest.map((c) => c.stats), y: rest.map((c) => c.label), classes: 6, lambda });
   const preds = clips.filter((c) => foldOf(c) === k).map((c) => ({
-    source: c.source, genre: c.genre, group: c.group, window: c.window, label: c.label,
+    path: c.path, source: c.source, genre: c.genre, group: c.group, window: c.window, label: c.label,
     p: predictLogistic(model, c.stats).map((x) => Number(x.toFixed(5))),
   }));
   console.log(`fold ${k}: ${rest.length} train, ${preds.length} held, ${((Date.now() - t0) / 1000).toFixed(0)} s`);

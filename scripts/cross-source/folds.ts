@@ -96,7 +96,7 @@ for (const k of folds) {
   const preds = held.map((c) => {
     const viaCodec = mp3Held.get(c.path + '#' + c.window);
     const pSeg = segmentScores(c.mfcc);
-    return { source: c.source, genre: c.genre, group: c.group, window: c.window, label: c.label, p: mean(pSeg), pSeg: pSeg.map(round), ...(viaCodec ? { pCodec: mean(segmentScores(viaCodec)) } : {}),
+    return { path: c.path, source: c.source, genre: c.genre, group: c.group, window: c.window, label: c.label, p: mean(pSeg), pSeg: pSeg.map(round), ...(viaCodec ? { pCodec: mean(segmentScores(viaCodec)) } : {}),
       ...(scoreHops.length > 0 ? { pHop: Object.fromEntries(scoreHops.map((h) => [h, mean(segmentScores(c.mfcc, h))])) } : {}) };
   });
   results.push({ fold: k, seed, opt, minutes: (Date.now() - t0) / 60000, epochs: r.history.length, preds });

@@ -5,7 +5,7 @@
 // the mean (candidate (sg) of docs/experiments.md); score.ts pools the networks of a pair the same way.
 import { readFileSync } from 'node:fs';
 
-export interface WindowPred { source: string; genre: string; group: string; window: number; label: number; p: number[]; pCodec?: number[]; pSeg?: number[][]; fold: number }
+export interface WindowPred { path?: string; source: string; genre: string; group: string; window: number; label: number; p: number[]; pCodec?: number[]; pSeg?: number[][]; fold: number }
 
 export function readRunFile(file: string): { preds: WindowPred[]; options: Record<string, string> } {
   const runs = JSON.parse(readFileSync(file, 'utf8')) as { fold: number; opt: Record<string, string>; preds: (Omit<WindowPred, 'fold'> & { pHop?: Record<string, number[]> })[] }[];

@@ -34,15 +34,22 @@ function readAveraged(arg: string): { preds: Pred[]; options: Record<string, str
   const weights = files.map((_, i) => (i === files.length - 1 ? last : (1 - last) / (files.length - 1)));
   const read = files.map(readRunFile);
   const runs = read.map((r) => r.preds);
-  const key = (p: WindowPred) => `${p.fold}|${p.source}|${p.group}|${p.window}|${p.label}`;
-  const others = runs.slice(1).map((run) => new Map(run.map((p) => [key(p), p])));
+  // Runs of the same folds list the held-out windows in the same order; a window is paired by its
+  // position, checked against everything the files record about it. (A key of fold, source, group
+  // and window is not unique: several recordings of one group share it.)
+  const same = (a: WindowPred, b: WindowPred) => a.fold === b.fold && a.source === b.source && a.group === b.group &&
+    a.window === b.window && a.label === b.label && (a.path === undefined || b.path === undefined || a.path === b.path);
+  const others = runs.slice(1).map((run, k) => {
+    if (run.length !== runs[0]!.length || run.some((p, i) => !same(p, runs[0]![i]!))) throw new Error(`${files[k + 1]} does not list the same held-out windows as ${files[0]}`);
+    return run;
+  });
   const geometricPooled = (vs: number[][]) => {
     if (weightArg !== undefined) throw new Error('POOL=geometric pools networks equally: drop the @weight');
     return geometricMean(vs);
   };
   const mean = (vs: (number[] | undefined)[]) => (vs.every(Boolean) ? vs[0]!.map((_, j) => vs.reduce((s, v, i) => s + weights[i]! * v![j]!, 0)) : undefined);
-  const preds = runs[0]!.map((p) => {
-    const mates = others.map((m) => m.get(key(p)) ?? (() => { throw new Error(`window ${key(p)} missing in a paired run`); })());
+  const preds = runs[0]!.map((p, i) => {
+    const mates = others.map((run) => run[i]!);
     const pCodec = mean([p.pCodec, ...mates.map((m) => m.pCodec)]);
     // Geometric pooling: each network's window already pooled geometrically, then the networks the same way.
     const pooled = process.env['POOL'] === 'geometric' ? geometricPooled([p.p, ...mates.map((m) => m.p)]) : mean([p.p, ...mates.map((m) => m.p)])!;
