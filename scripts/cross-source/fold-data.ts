@@ -1,6 +1,6 @@
 // The cross-source folds' data (docs/experiments.md): feature sets written by extract.ts and which
 // fold holds out each source, shared by every script that trains or scores on the folds.
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { hashString } from '../../src/lab/datasets/bundled/random.js';
 import type { MfccMatrix } from '../../src/types.js';
 
@@ -15,6 +15,10 @@ export function loadFeatureSet(base: string): FeatureSet {
   const b = readFileSync(base + '.f32');
   return { rows, data: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4) };
 }
+/** The sets every fold script reads: the collection, the Debian + generated set when extracted, then
+ * the named extra (training-only) sets. */
+export const loadFoldSets = (extra: string[] = []): FeatureSet[] =>
+  ['shared-orig', ...(existsSync(FEATURE_DIR + 'bundled-orig.json') ? ['bundled-orig'] : []), ...extra].map((name) => loadFeatureSet(FEATURE_DIR + name));
 /** The first nMfcc rows of a window's 40-row MFCC (rows are coefficients). */
 export const windowMfcc = (s: FeatureSet, r: Row, nMfcc: number): MfccMatrix =>
   ({ data: s.data.subarray(r.offset, r.offset + nMfcc * r.frames), nMfcc, frames: r.frames });

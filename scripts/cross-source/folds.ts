@@ -6,7 +6,7 @@
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { LABELS, FEATURE_DIR, labelOf, loadFeatureSet, windowMfcc, foldOf, type FeatureSet, type Row } from './fold-data.js';
+import { LABELS, FEATURE_DIR, labelOf, loadFeatureSet, loadFoldSets, windowMfcc, foldOf, type FeatureSet, type Row } from './fold-data.js';
 import { initTrainingBackend } from '../../src/lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../../src/genre/model/metadata.js';
 import { trainGenreModel, type LabelledClip } from '../../src/lab/training/train.js';
@@ -37,20 +37,17 @@ const mixup = opt.mixup ? { alpha: Number(opt.mixup) } : undefined;
 const timbrePathDropout = Number(opt.pathdrop ?? 0);
 // lofi=split: the two lo-fi hip-hop sources in different folds (pomodoro-timer in fold 0).
 const lofiSplit = opt.lofi === 'split';
-const F = FEATURE_DIR;
-const load = loadFeatureSet;
 const mat = (s: FeatureSet, r: Row): MfccMatrix => windowMfcc(s, r, nMfcc);
-const extraSets = opt.extra ? opt.extra.split(',').map((name) => load(F + name)) : [];
-const sets = [load(F + 'shared-orig'), ...(existsSync(F + 'bundled-orig.json') ? [load(F + 'bundled-orig')] : []), ...extraSets];
+const sets = loadFoldSets(opt.extra ? opt.extra.split(',') : []);
 /** The windows after a codec round trip or filter, by path#window (empty when not extracted); each variant read once. */
 const variants = new Map<string, Map<string, MfccMatrix>>();
 function windowsVia(variant: string): Map<string, MfccMatrix> {
   let byWindow = variants.get(variant);
   if (!byWindow) {
     byWindow = new Map();
-    for (const base of [F + `shared-${variant}`, F + `bundled-${variant}`]) {
+    for (const base of [FEATURE_DIR + `shared-${variant}`, FEATURE_DIR + `bundled-${variant}`]) {
       if (!existsSync(base + '.json')) continue;
-      const s = load(base);
+      const s = loadFeatureSet(base);
       for (const r of s.rows) byWindow.set(r.path + '#' + r.window, mat(s, r));
     }
     variants.set(variant, byWindow);
@@ -86,7 +83,7 @@ for (const k of folds) {
   }));
   const segmentScores = (mfcc: MfccMatrix, hopFrames?: number) => {
     const { starts, probabilities } = scoreSegments({ model: r.model, mfcc, ...(hopFrames === undefined ? {} : { hopFrames }) });
-    return starts.map((_, s) => Array.from(probabilities.subarray(s * 6, s * 6 + 6)));
+    return starts.map((_, s) => Array.from(probabilities.subarray(s * LABELS.length, (s + 1) * LABELS.length)));
   };
   const round = (v: number[]) => v.map((x) => Number(x.toFixed(5)));
   const mean = (segments: number[][]) => round(segments[0]!.map((_, j) => segments.reduce((a, q) => a + q[j]! / segments.length, 0)));

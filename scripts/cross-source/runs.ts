@@ -10,13 +10,13 @@ export interface WindowPred { path?: string; source: string; genre: string; grou
 export function readRunFile(file: string): { preds: WindowPred[]; options: Record<string, string> } {
   const runs = JSON.parse(readFileSync(file, 'utf8')) as { fold: number; opt: Record<string, string>; preds: (Omit<WindowPred, 'fold'> & { pHop?: Record<string, number[]> })[] }[];
   const hop = process.env['HOP'];
-  const pOf = (p: number[], pHop: Record<string, number[]> | undefined) => (hop === undefined ? p
-    : pHop?.[hop] ?? (() => { throw new Error(`${file} has no predictions at hop ${hop} (folds.ts scorehops=${hop})`); })());
   const geometric = process.env['POOL'] === 'geometric';
   if (geometric && hop !== undefined) throw new Error('POOL=geometric pools the trained grid\'s segments (pSeg); drop HOP');
-  const pooled = (p: WindowPred) => (!geometric ? p.p : p.pSeg ? geometricMean(p.pSeg)
-    : (() => { throw new Error(`${file} has no per-segment predictions (pSeg) for POOL=geometric`); })());
-  return { preds: runs.flatMap((r) => r.preds.map(({ pHop, ...p }) => ({ ...p, p: hop === undefined ? pooled({ ...p, fold: r.fold }) : pOf(p.p, pHop), fold: r.fold }))), options: runs[0]?.opt ?? {} };
+  const fail = (message: string): never => { throw new Error(`${file} has no ${message}`); };
+  const pOf = ({ p, pSeg, pHop }: { p: number[]; pSeg?: number[][]; pHop?: Record<string, number[]> }) =>
+    (hop !== undefined ? pHop?.[hop] ?? fail(`predictions at hop ${hop} (folds.ts scorehops=${hop})`)
+      : geometric ? geometricMean(pSeg ?? fail('per-segment predictions (pSeg) for POOL=geometric')) : p);
+  return { preds: runs.flatMap((r) => r.preds.map(({ pHop, ...p }) => ({ ...p, p: pOf({ ...p, pHop }), fold: r.fold }))), options: runs[0]?.opt ?? {} };
 }
 
 export const readRun = (file: string): WindowPred[] => readRunFile(file).preds;

@@ -15,12 +15,12 @@
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readRunFile, geometricMean, type WindowPred } from './runs.js';
+import { LABELS } from './fold-data.js';
 import { heldOutSourcesSchema } from '../../src/genre/model/metadata.js';
 import { fitGenreBias } from '../../src/lab/evaluation/genre-bias.js';
 
 // g: the vector the genres are ranked and shown by (p, or p·e^β on the genres); p stays for Other.
 interface Pred { source: string; label: number; p: number[]; g?: number[]; pCodec?: number[]; original?: number[]; fold?: number }
-const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
 // CODEC=1 scores the held-out windows after their mp3 round trip (only the windows that have one).
 const viaCodec = process.env['CODEC'] === '1';
 // pCodec is scored on the networks' own grid only, so with HOP the two would not be comparable.
@@ -43,16 +43,14 @@ function readAveraged(arg: string): { preds: Pred[]; options: Record<string, str
     if (run.length !== runs[0]!.length || run.some((p, i) => !same(p, runs[0]![i]!))) throw new Error(`${files[k + 1]} does not list the same held-out windows as ${files[0]}`);
     return run;
   });
-  const geometricPooled = (vs: number[][]) => {
-    if (weightArg !== undefined) throw new Error('POOL=geometric pools networks equally: drop the @weight');
-    return geometricMean(vs);
-  };
+  const geometric = process.env['POOL'] === 'geometric';
+  if (geometric && weightArg !== undefined) throw new Error('POOL=geometric pools networks equally: drop the @weight');
   const mean = (vs: (number[] | undefined)[]) => (vs.every(Boolean) ? vs[0]!.map((_, j) => vs.reduce((s, v, i) => s + weights[i]! * v![j]!, 0)) : undefined);
   const preds = runs[0]!.map((p, i) => {
     const mates = others.map((run) => run[i]!);
     const pCodec = mean([p.pCodec, ...mates.map((m) => m.pCodec)]);
     // Geometric pooling: each network's window already pooled geometrically, then the networks the same way.
-    const pooled = process.env['POOL'] === 'geometric' ? geometricPooled([p.p, ...mates.map((m) => m.p)]) : mean([p.p, ...mates.map((m) => m.p)])!;
+    const pooled = geometric ? geometricMean([p.p, ...mates.map((m) => m.p)]) : mean([p.p, ...mates.map((m) => m.p)])!;
     return { ...p, p: pooled, ...(pCodec ? { pCodec } : {}) };
   });
   return { preds, options: read.map((r) => r.options) };
