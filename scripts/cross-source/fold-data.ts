@@ -5,7 +5,10 @@ import { hashString } from '../../src/lab/datasets/bundled/random.js';
 import type { MfccMatrix } from '../../src/types.js';
 
 export const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
-export const labelOf = (g: string) => (g.startsWith('other') ? 5 : ['hiphop', 'edm', 'classical', 'metal', 'jazz'].indexOf(g.toLowerCase()));
+/** The five genres, without Other (the last label). */
+export const GENRES = LABELS.slice(0, 5);
+/** A manifest genre (`hiphop`, …, `other:<label>`) as an index into LABELS; -1 for none of them. */
+export const labelOf = (g: string) => (g.startsWith('other') ? GENRES.length : GENRES.findIndex((l) => l.toLowerCase() === g.toLowerCase()));
 export const FEATURE_DIR = (process.env['CROSS_SOURCE_DIR'] ?? '.cache/cross-source') + '/';
 
 export interface Row { path: string; genre: string; group: string; source: string; window: number; frames: number; offset: number }

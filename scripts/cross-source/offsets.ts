@@ -5,10 +5,7 @@
 // then the offsets fitted on all folds of all runs (what would ship).
 // Usage: npx tsx scripts/cross-source/offsets.ts runs/q2-s1.json [runs/q2-s2.json …]
 import { readRun, type WindowPred as Pred } from './runs.js';
-import { LABELS as ALL_LABELS } from './fold-data.js';
-
-// The offsets are on the five genres; Other is not ranked.
-const LABELS = ALL_LABELS.slice(0, 5);
+import { GENRES } from './fold-data.js';
 
 const answer = (p: Pred, offsets: number[]) => {
   let best = 0;
@@ -22,7 +19,7 @@ const answer = (p: Pred, offsets: number[]) => {
 /** Recall per genre, with the offsets given, or chosen per prediction (cross-fitted: by its fold). */
 const recalls = (list: Pred[], offsets: number[] | ((p: Pred) => number[])) => {
   const offsetsOf = typeof offsets === 'function' ? offsets : () => offsets;
-  return LABELS.map((_, g) => { const of = list.filter((p) => p.label === g); return of.filter((p) => answer(p, offsetsOf(p)) === g).length / of.length; });
+  return GENRES.map((_, g) => { const of = list.filter((p) => p.label === g); return of.filter((p) => answer(p, offsetsOf(p)) === g).length / of.length; });
 };
 const balanced = (list: Pred[], offsets: number[]) => recalls(list, offsets).reduce((a, b) => a + b) / 5;
 
@@ -45,7 +42,7 @@ function fitOffsets(list: Pred[]): number[] {
   return offsets;
 }
 
-const fmt = (r: number[]) => LABELS.map((l, g) => `${l} ${r[g]!.toFixed(2)}`).join(', ');
+const fmt = (r: number[]) => GENRES.map((l, g) => `${l} ${r[g]!.toFixed(2)}`).join(', ');
 const all: Pred[] = [];
 for (const file of process.argv.slice(2)) {
   const preds = readRun(file).filter((p) => p.label < 5);

@@ -15,7 +15,7 @@
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readRunFile, geometricMean, type WindowPred } from './runs.js';
-import { LABELS } from './fold-data.js';
+import { LABELS, GENRES } from './fold-data.js';
 import { heldOutSourcesSchema } from '../../src/genre/model/metadata.js';
 import { fitGenreBias } from '../../src/lab/evaluation/genre-bias.js';
 
@@ -78,21 +78,21 @@ const all = withBias ? fitBias(preds) : undefined;
 if (all) {
   for (const k of new Set(preds.map((p) => p.fold))) foldBias.set(k, fitBias(preds.filter((p) => p.fold !== k)).bias);
   for (const p of preds) p.g = biased(p.p, foldBias.get(p.fold)!);
-  console.log(`genre bias fitted on all windows (what would ship): ${LABELS.slice(0, 5).map((l, j) => `${l}=${all.bias[j]!.toFixed(4)}`).join(',')} ` +
+  console.log(`genre bias fitted on all windows (what would ship): ${GENRES.map((l, j) => `${l}=${all.bias[j]!.toFixed(4)}`).join(',')} ` +
     `(scale ${all.scale.toFixed(3)}, ${all.iterations} iterations, gradient ${all.gradientNorm.toExponential(1)}); cross-fitted per fold: ` +
     [...foldBias].map(([k, b]) => `fold ${k} [${b.map((x) => x.toFixed(3)).join(', ')}]`).join('; '));
 }
 const ranked = (p: Pred) => p.g ?? p.p;
 const recall = (list: Pred[]) => list.filter((p) => argmax(ranked(p).slice(0, 5)) === p.label).length / list.length;
-const genreRecall = (list: Pred[]) => LABELS.slice(0, 5).map((_, g) => recall(list.filter((p) => p.label === g)));
+const genreRecall = (list: Pred[]) => GENRES.map((_, g) => recall(list.filter((p) => p.label === g)));
 const balanced = (list: Pred[]) => genreRecall(list.filter((p) => p.label < 5)).reduce((a, b) => a + b) / 5;
 const perGenre = genreRecall(five);
 console.log(`balanced accuracy ${balanced(preds).toFixed(3)} over ${five.length} windows; ` +
-  LABELS.slice(0, 5).map((l, g) => `${l} ${perGenre[g]!.toFixed(2)}`).join(', '));
+  GENRES.map((l, g) => `${l} ${perGenre[g]!.toFixed(2)}`).join(', '));
 if (perSeed.length > 1) console.log(`  by seed: ${perSeed.map((list) => balanced(list).toFixed(3)).join(', ')}`);
 if (viaCodec) {
   const orig = five.map((p) => ({ ...p, p: p.original! }));
-  const origGenre = LABELS.slice(0, 5).map((_, g) => recall(orig.filter((p) => p.label === g)));
+  const origGenre = GENRES.map((_, g) => recall(orig.filter((p) => p.label === g)));
   const same = five.filter((p) => argmax(p.p.slice(0, 5)) === argmax(p.original!.slice(0, 5))).length / five.length;
   console.log(`  the same windows before the round trip: ${(origGenre.reduce((a, b) => a + b) / 5).toFixed(3)}; same answer after it: ${same.toFixed(3)}`);
 }
@@ -161,7 +161,7 @@ if (record) {
     windowsPerSeed: perSeed[0]!.filter((p) => p.label < 5).length,
     balancedAccuracyBySeed: perSeed.map((list) => round(balanced(list))),
     balancedAccuracy: round(balanced(preds)),
-    recall: Object.fromEntries(LABELS.slice(0, 5).map((l, g) => [l, round(perGenre[g]!)])),
+    recall: Object.fromEntries(GENRES.map((l, g) => [l, round(perGenre[g]!)])),
     calibrationError: { before: round(ece(1)), after: round(ece(Tship)) },
     uncertain: { otherFlagged: Number(rate(otherScores, shipThreshold)), genreFlagged: Number(rate(fiveScores, shipThreshold)) },
   });
