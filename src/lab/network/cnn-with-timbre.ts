@@ -17,15 +17,17 @@ export interface MelViewOptions { bands: number; nMels: number; std: readonly nu
 type MelViewName = Pick<MelViewOptions, 'bands' | 'alongside'>;
 const melViewPrefix = (m?: MelViewName) => (!m ? '' : m.alongside ? `[cepstral | ${melViewName(m.bands)}]/` : `${melViewName(m.bands)}/`);
 
-export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melView?: MelViewName) =>
-  `centre-in-network/${melViewPrefix(melView)}${convBlocksName(filters)}/global-average + frame-dense${FRAME_TIMBRE_UNITS}/global-average` +
+export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melView?: MelViewName, timbreCentredRows = 0) =>
+  `centre-in-network/${melViewPrefix(melView)}${convBlocksName(filters)}/global-average + ${timbreCentredRows > 0 ? `centre-rows0-${timbreCentredRows - 1}/` : ''}frame-dense${FRAME_TIMBRE_UNITS}/global-average` +
   `${pathDropout > 0 ? `/path-dropout${pathDropout}` : ''}${rhythm ? ` + centred ${rhythmPathName()}` : ''}; joined/dropout0.5/dense250/softmax`;
 
 /** `pathDropout`: in training, the timbre path's features are dropped as a whole for that share of
  * the segments, so the network must also classify from the CNN path alone. `rhythm`: a third path
  * (rhythm-path.ts) over the centred segment. `melView`: the CNN path hears the centred segment as a
- * smoothed log-mel image (mel-view.ts) instead of cepstral rows. */
-export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melView }: {
+ * smoothed log-mel image (mel-view.ts) instead of cepstral rows. `timbreCentredRows`: the timbre
+ * path hears its first rows (level, tilt, curvature) centred per segment and the finer envelope as
+ * given, so a recording chain's overall colour cannot stand in for the genre's. */
+export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melView, timbreCentredRows = 0 }: {
   tf: typeof tfjs;
   nMfcc: number;
   segmentFrames: number;
@@ -34,7 +36,9 @@ export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters 
   pathDropout?: number;
   rhythm?: boolean;
   melView?: MelViewOptions;
+  timbreCentredRows?: number;
 }): tfjs.LayersModel {
+  if (!(Number.isInteger(timbreCentredRows) && timbreCentredRows >= 0 && timbreCentredRows < nMfcc)) throw new Error(`timbreCentredRows must be an integer in 0..${nMfcc - 1}`);
   const input = tf.input({ shape: [nMfcc, segmentFrames, 1] });
   const apply = (layer: tfjs.layers.Layer, x: tfjs.SymbolicTensor | tfjs.SymbolicTensor[]) => layer.apply(x) as tfjs.SymbolicTensor;
   const rowMean = apply(tf.layers.averagePooling2d({ poolSize: [1, segmentFrames], strides: [1, segmentFrames] }), input);
@@ -44,7 +48,11 @@ export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters 
   const mel = melView && applyMelView(centred, { tf, nMfcc, ...melView });
   const cnnFeatures = !mel ? [cnnPath(centred, nMfcc)]
     : melView.alongside ? [cnnPath(centred, nMfcc), cnnPath(mel, melView.bands)] : [cnnPath(mel, melView.bands)];
-  const frames = apply(frameTimbreLayer({ tf, nMfcc }), input);
+  const timbreInput = timbreCentredRows === 0 ? input : apply(tf.layers.concatenate({ axis: 1 }), [
+    apply(tf.layers.cropping2D({ cropping: [[0, nMfcc - timbreCentredRows], [0, 0]] }), centred),
+    apply(tf.layers.cropping2D({ cropping: [[timbreCentredRows, 0], [0, 0]] }), input),
+  ]);
+  const frames = apply(frameTimbreLayer({ tf, nMfcc }), timbreInput);
   let timbreFeatures = apply(tf.layers.globalAveragePooling2d({}), frames);
   // noiseShape [batch, 1]: one keep-or-drop draw per segment for all of the path's features.
   if (pathDropout > 0) timbreFeatures = apply(tf.layers.dropout({ rate: pathDropout, noiseShape: [null as unknown as number, 1] }), timbreFeatures);

@@ -67,6 +67,8 @@ export interface TrainOptions {
   rhythmPath?: boolean;
   /** 'cnn-with-timbre' only: the CNN path hears this many smoothed log-mel bands (mel-view.ts). */
   melViewBands?: number;
+  /** 'cnn-with-timbre' only: the timbre path hears this many leading rows centred per segment. */
+  timbreCentredRows?: number;
   /** With `melViewBands`: a second CNN path on the mel view beside the cepstral one. */
   melViewAlongside?: boolean;
   /** Keep the mean of the epoch-end weights within this many epochs of the best one
@@ -124,11 +126,12 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
     cnn: () => ({ layersModel: buildGenreCnn({ ...shape, head: o.head, filters: o.filters }), name: architectureName(o.head ?? 'flatten', o.filters) }),
     'frame-timbre': () => ({ layersModel: buildFrameTimbreNet(shape), name: FRAME_TIMBRE_ARCHITECTURE }),
     'cnn-with-timbre': () => ({
-      layersModel: buildCnnWithTimbre({ ...shape, filters: o.filters, pathDropout: o.timbrePathDropout, rhythm: o.rhythmPath, melView }),
-      name: cnnWithTimbreName(o.filters, o.timbrePathDropout, o.rhythmPath, melView),
+      layersModel: buildCnnWithTimbre({ ...shape, filters: o.filters, pathDropout: o.timbrePathDropout, rhythm: o.rhythmPath, melView, timbreCentredRows: o.timbreCentredRows }),
+      name: cnnWithTimbreName(o.filters, o.timbrePathDropout, o.rhythmPath, melView, o.timbreCentredRows),
     }),
   };
   if (melView && o.network !== 'cnn-with-timbre') throw new Error('melViewBands needs the cnn-with-timbre network');
+  if (o.timbreCentredRows && o.network !== 'cnn-with-timbre') throw new Error('timbreCentredRows needs the cnn-with-timbre network');
   const { layersModel, name: architecture } = networks[o.network ?? 'cnn']();
   const metadata: GenreModelMetadata = {
     format: METADATA_FORMAT, name: o.name, version: o.version, createdAt: new Date().toISOString(), labels: o.labels, features,

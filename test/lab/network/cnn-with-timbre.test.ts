@@ -38,3 +38,23 @@ test('whole-path dropout: in training a segment keeps all of the timbre features
   assert.ok(served.every((row) => row.every((v) => v === 1)));
   model.dispose();
 });
+
+test('timbre rows centred: the timbre path hears the first rows centred per segment and the rest as given', async () => {
+  const { tf } = await initTrainingBackend({ preferred: 'wasm' });
+  const model = buildCnnWithTimbre({ tf, nMfcc: 13, segmentFrames: 130, classes: LABELS.length, timbreCentredRows: 3 });
+  const joined = model.layers.find((l) => l.getClassName() === 'Concatenate' && l.getConfig()['axis'] === 1)!;
+  assert.ok(joined, 'the timbre input is joined along the coefficient rows');
+  const timbreInput = tf.model({ inputs: model.inputs, outputs: joined.output as SymbolicTensor });
+  const x = tf.add(tf.randomNormal([1, 13, 130, 1], 0, 1, 'float32', 5), tf.linspace(-2, 2, 13).reshape([1, 13, 1, 1]));
+  const given = ((x.arraySync() as number[][][][])[0]!);
+  const rows = ((timbreInput.predict(x) as Tensor).arraySync() as number[][][][])[0]!;
+  assert.equal(rows.length, 13);
+  const mean = (row: number[][]) => row.reduce((s, v) => s + v[0]!, 0) / 130;
+  for (const r of [0, 1, 2]) assert.ok(Math.abs(mean(rows[r]!)) < 1e-5, `row ${r} centred`);
+  for (const r of [3, 7, 12]) assert.ok(Math.abs(rows[r]![5]![0]! - given[r]![5]![0]!) < 1e-6, `row ${r} as given`);
+  assert.ok(Math.abs(mean(rows[12]!)) > 1, 'the last row keeps its level');
+  assert.match(cnnWithTimbreName(undefined, 0, false, undefined, 3), /global-average \+ centre-rows0-2\/frame-dense32/);
+  assert.throws(() => buildCnnWithTimbre({ tf, nMfcc: 13, segmentFrames: 130, classes: LABELS.length, timbreCentredRows: 13 }), /timbreCentredRows/);
+  await assertSavesAndLoads(model, cnnWithTimbreName(undefined, 0, false, undefined, 3));
+  model.dispose();
+});
