@@ -76,6 +76,9 @@ Options:
                             (use with --normalisation plain; docs/experiments.md)
   --timbre-path-dropout <x> cnn-with-timbre: drop the timbre path whole for this share of the
                             training segments (default 0)
+  --timbre-centred-rows <k> cnn-with-timbre: the timbre path hears coefficients 0..k-1 (level,
+                            tilt, …) centred per segment, so a recording's overall colour counts
+                            less (default 0: all as given)
   --filters <a,b,c>         filters of the three conv blocks (default 16,32,32; with
                             --mel-view-alongside, of each CNN path)
   --mel-view <bands[,…]>    cnn-with-timbre: the CNN path hears the centred coefficients as a
@@ -106,7 +109,7 @@ Options:
 function parse(argv: string[]) {
   const stringOptions = ['out', 'other-label', 'n-mfcc', 'windows', 'temperature', 'other-threshold', 'labels', 'epochs', 'batch-size', 'segment-hop', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
     'augment-gain-db', 'augment-eq-db', 'mask-frames', 'mask-coefficients', 'head', 'mixup', 'stretch', 'band-limit',
-    'normalisation', 'network', 'timbre-path-dropout', 'filters', 'mel-view', 'weight-average', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
+    'normalisation', 'network', 'timbre-path-dropout', 'timbre-centred-rows', 'filters', 'mel-view', 'weight-average', 'val-fraction', 'holdout-sources', 'eval-data', 'max-minutes', 'name', 'model-version', 'backend', 'cache-dir'] as const;
   let parsed;
   try {
     parsed = parseArgs({
@@ -141,6 +144,7 @@ function parse(argv: string[]) {
   if (network === 'cnn-with-timbre' && s('normalisation') !== 'plain') throw new UsageError('--network cnn-with-timbre centres inside the network: give --normalisation plain');
   if (s('timbre-path-dropout') !== undefined && network !== 'cnn-with-timbre') throw new UsageError('--timbre-path-dropout needs --network cnn-with-timbre');
   if (s('mel-view') !== undefined && network !== 'cnn-with-timbre') throw new UsageError('--mel-view needs --network cnn-with-timbre');
+  if (s('timbre-centred-rows') !== undefined && network !== 'cnn-with-timbre') throw new UsageError('--timbre-centred-rows needs --network cnn-with-timbre');
   if (v['mel-view-alongside'] && s('mel-view') === undefined) throw new UsageError('--mel-view-alongside needs --mel-view');
   const filters = s('filters') === undefined ? undefined : parseList(s('filters')).map((f) => parseNumber('filters', f, 0, { min: 1, max: 256 }));
   if (filters && filters.length !== 3) throw new UsageError('--filters takes three counts, one per conv block');
@@ -157,11 +161,13 @@ function parse(argv: string[]) {
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
+  const nMfcc = parseNumber('n-mfcc', s('n-mfcc'), DEFAULT_FEATURES.nMfcc, { min: 1, max: DEFAULT_FEATURES.nMels });
+  const timbreCentredRows = parseNumber('timbre-centred-rows', s('timbre-centred-rows'), 0, { min: 0, max: nMfcc - 1 });
   const name = s('name') ?? basename(resolve(out));
   if (!/^[\w.-]+$/.test(name)) throw new UsageError(`model name "${name}" may only contain letters, digits, ".", "_" and "-"`);
   return {
     help: false as const, data, out, labels, name, otherLabel,
-    nMfcc: parseNumber('n-mfcc', s('n-mfcc'), DEFAULT_FEATURES.nMfcc, { min: 1, max: DEFAULT_FEATURES.nMels }),
+    nMfcc,
     windows: parseNumber('windows', s('windows'), 1, { min: 1, max: 20 }),
     temperature: s('temperature') === undefined ? undefined : parseNumber('temperature', s('temperature'), 1, { integer: false, min: 0.01, max: 100 }),
     otherThreshold: s('other-threshold') === undefined ? undefined : parseNumber('other-threshold', s('other-threshold'), 1, { integer: false, min: 0, max: 1 }),
@@ -176,6 +182,7 @@ function parse(argv: string[]) {
     head: head as CnnHead,
     network: network as 'cnn' | 'cnn-with-timbre',
     timbrePathDropout: parseNumber('timbre-path-dropout', s('timbre-path-dropout'), 0, { integer: false, min: 0, max: 0.95 }),
+    timbreCentredRows,
     filters,
     melViewBands,
     memberData,

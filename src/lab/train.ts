@@ -47,6 +47,8 @@ export interface TrainOptions {
   /** The network (train.ts): the CNN, or one network with a timbre path (give it plain normalisation). */
   network: 'cnn' | 'cnn-with-timbre';
   timbrePathDropout: number;
+  /** cnn-with-timbre: leading coefficient rows the timbre path hears centred per segment. */
+  timbreCentredRows: number;
   /** Filters of the three conv blocks; undefined: the 2017 counts. */
   filters?: number[];
   /** cnn-with-timbre: mel-view bands for the CNN path (mel-view.ts), one network per value; 0: the
@@ -151,7 +153,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   const result = await trainMembers({
     tf, backend, train: trainClips, validation: labelled(validation), labels: args.labels, features,
     epochs: args.epochs, batchSize: args.batchSize, segmentsPerClip: args.segmentsPerClip, patience: args.patience,
-    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, filters: args.filters, melViewAlongside: args.melViewAlongside, weightAverageEpochs: args.weightAverageEpochs, members, deadline,
+    learningRate: args.learningRate, seed: args.seed, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources, head: args.head, network: args.network, timbrePathDropout: args.timbrePathDropout, timbreCentredRows: args.timbreCentredRows, filters: args.filters, melViewAlongside: args.melViewAlongside, weightAverageEpochs: args.weightAverageEpochs, members, deadline,
     memberClips: own.map((o) => o && { train: labelled(o.train), validation: labelled(o.validation) }), name: args.name, version: args.version,
     onMemberStart: (name, i) => {
       if (members.length > 1) report.log(`network ${i + 1}/${members.length}: ${name}`);
@@ -175,7 +177,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
     segmentsPerClip: args.segmentsPerClip, learningRate: args.learningRate, weightAverageEpochs: args.weightAverageEpochs, valFraction: args.valFraction, augment: args.augment, masking: args.masking, stretch: args.stretch, mixup: args.mixup, balanceSources: args.balanceSources,
     ...(args.bandLimit > 0 ? { bandLimit: { share: args.bandLimit, cutoffHz: [...BAND_LIMIT_RANGE_HZ] } } : {}),
     // The head belongs to the plain CNN; the other network has its own, named in `architecture`.
-    ...(args.network === 'cnn' ? { head: args.head } : { network: args.network, timbrePathDropout: args.timbrePathDropout, ...(args.melViewBands.some((b) => b > 0) ? { melView: { bands: args.melViewBands.length === 1 ? args.melViewBands[0] : args.melViewBands, alongside: args.melViewAlongside } } : {}) }),
+    ...(args.network === 'cnn' ? { head: args.head } : { network: args.network, timbrePathDropout: args.timbrePathDropout, ...(args.timbreCentredRows > 0 ? { timbreCentredRows: args.timbreCentredRows } : {}), ...(args.melViewBands.some((b) => b > 0) ? { melView: { bands: args.melViewBands.length === 1 ? args.melViewBands[0] : args.melViewBands, alongside: args.melViewAlongside } } : {}) }),
     ...(args.filters ? { filters: args.filters } : {}), holdoutSources: args.holdoutSources, ...(args.evalData ? { evalData: args.evalData } : {}), minutes: Number(((Date.now() - startedAt) / 60_000).toFixed(2)),
   };
   metadata.dataCard = buildDataCard({

@@ -24,9 +24,10 @@ test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropou
     const common = ['--data', join(root, 'data'), '--labels', 'Classical,Metal', '--epochs', '1', '--batch-size', '4', '--val-fraction', '0',
       '--cache-dir', join(root, 'cache'), '--backend', 'wasm'];
     const out = join(root, 'model');
-    assert.equal(await trainCommand.run([...common, '--out', out, '--network', 'cnn-with-timbre', '--normalisation', 'plain', '--timbre-path-dropout', '0.5']), 0);
+    assert.equal(await trainCommand.run([...common, '--out', out, '--network', 'cnn-with-timbre', '--normalisation', 'plain', '--timbre-path-dropout', '0.5', '--timbre-centred-rows', '3']), 0);
     const model = await loadGenreModel({ dir: out, backend: 'wasm' });
-    assert.equal(model.metadata.architecture, cnnWithTimbreName(undefined, 0.5));
+    assert.equal(model.metadata.architecture, cnnWithTimbreName(undefined, 0.5, false, undefined, 3));
+    assert.equal(model.metadata.training['timbreCentredRows'], 3);
     assert.equal(model.metadata.normalisation?.kind, 'per-coefficient');
     assert.deepEqual([model.metadata.training['network'], model.metadata.training['timbrePathDropout']], ['cnn-with-timbre', 0.5]);
     assert.equal(model.metadata.training['head'], undefined, 'no CNN head is recorded for a network that has none');
@@ -61,7 +62,7 @@ test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropou
     pairModel.dispose();
     const plainCnn = ['--network', 'cnn-with-timbre', '--normalisation', 'plain'];
     for (const bad of [['--network', 'cnn-with-timbre'], ['--network', 'cnn-with-timbre', '--normalisation', 'centred'], ['--network', 'rnn'],
-      ['--timbre-path-dropout', '0.5'], ['--network', 'cnn-with-timbre', '--normalisation', 'plain', '--head', 'flatten'], ['--weight-average', '-1'], ['--band-limit', '1.5'],
+      ['--timbre-path-dropout', '0.5'], ['--timbre-centred-rows', '3'], ['--network', 'cnn-with-timbre', '--normalisation', 'plain', '--timbre-centred-rows', '13'], ['--network', 'cnn-with-timbre', '--normalisation', 'plain', '--head', 'flatten'], ['--weight-average', '-1'], ['--band-limit', '1.5'],
       ['--mel-view', '16'], [...plainCnn, '--mel-view', '1'], [...plainCnn, '--mel-view-alongside'], [...plainCnn, '--mel-view', '0,16', '--mel-view-alongside'],
       [...plainCnn, '--mel-view', '16,16'], [...plainCnn, '--mel-view', '0,1'], ['--filters', '8,16'], ['--filters', '8,0,16']]) {
       assert.equal(await trainCommand.run([...common, '--out', join(root, 'bad'), ...bad]), 2, bad.join(' '));
