@@ -10,7 +10,7 @@ import { GENRES } from './fold-data.js';
 const answer = (p: Pred, offsets: number[]) => {
   let best = 0;
   let bestScore = -Infinity;
-  for (let g = 0; g < 5; g++) {
+  for (let g = 0; g < GENRES.length; g++) {
     const s = Math.log(Math.max(p.p[g]!, 1e-9)) + offsets[g]!;
     if (s > bestScore) { bestScore = s; best = g; }
   }
@@ -21,14 +21,14 @@ const recalls = (list: Pred[], offsets: number[] | ((p: Pred) => number[])) => {
   const offsetsOf = typeof offsets === 'function' ? offsets : () => offsets;
   return GENRES.map((_, g) => { const of = list.filter((p) => p.label === g); return of.filter((p) => answer(p, offsetsOf(p)) === g).length / of.length; });
 };
-const balanced = (list: Pred[], offsets: number[]) => recalls(list, offsets).reduce((a, b) => a + b) / 5;
+const balanced = (list: Pred[], offsets: number[]) => recalls(list, offsets).reduce((a, b) => a + b) / GENRES.length;
 
 /** Coordinate ascent on a grid; genre 0's offset stays 0 (only differences matter). */
 function fitOffsets(list: Pred[]): number[] {
-  const offsets = [0, 0, 0, 0, 0];
+  const offsets = GENRES.map(() => 0);
   const grid = Array.from({ length: 81 }, (_, i) => -2 + i * 0.05);
   for (let sweep = 0; sweep < 4; sweep++) {
-    for (let g = 1; g < 5; g++) {
+    for (let g = 1; g < GENRES.length; g++) {
       let bestValue = offsets[g]!;
       let bestScore = balanced(list, offsets);
       for (const v of grid) {
@@ -45,14 +45,14 @@ function fitOffsets(list: Pred[]): number[] {
 const fmt = (r: number[]) => GENRES.map((l, g) => `${l} ${r[g]!.toFixed(2)}`).join(', ');
 const all: Pred[] = [];
 for (const file of process.argv.slice(2)) {
-  const preds = readRun(file).filter((p) => p.label < 5);
+  const preds = readRun(file).filter((p) => p.label < GENRES.length);
   all.push(...preds);
   const folds = [...new Set(preds.map((p) => p.fold))];
   const perFold = new Map(folds.map((k) => [k, fitOffsets(preds.filter((q) => q.fold !== k))]));
   const correctByGenre = recalls(preds, (p) => perFold.get(p.fold)!);
-  console.log(`${file}: balanced ${balanced(preds, [0, 0, 0, 0, 0]).toFixed(3)} → cross-fitted ${(correctByGenre.reduce((a, b) => a + b) / 5).toFixed(3)}`);
-  console.log(`  without: ${fmt(recalls(preds, [0, 0, 0, 0, 0]))}`);
+  console.log(`${file}: balanced ${balanced(preds, GENRES.map(() => 0)).toFixed(3)} → cross-fitted ${(correctByGenre.reduce((a, b) => a + b) / GENRES.length).toFixed(3)}`);
+  console.log(`  without: ${fmt(recalls(preds, GENRES.map(() => 0)))}`);
   console.log(`  cross-fitted: ${fmt(correctByGenre)}; offsets by fold ${folds.map((k) => `${k}: [${perFold.get(k)!.map((v) => v.toFixed(2)).join(' ')}]`).join('; ')}`);
 }
 const shipped = fitOffsets(all);
-console.log(`fitted on everything: [${shipped.map((v) => v.toFixed(2)).join(' ')}], in-sample balanced ${balanced(all, [0, 0, 0, 0, 0]).toFixed(3)} → ${balanced(all, shipped).toFixed(3)}`);
+console.log(`fitted on everything: [${shipped.map((v) => v.toFixed(2)).join(' ')}], in-sample balanced ${balanced(all, GENRES.map(() => 0)).toFixed(3)} → ${balanced(all, shipped).toFixed(3)}`);
