@@ -78,7 +78,7 @@ Options:
                             training segments (default 0)
   --timbre-centred-rows <k> cnn-with-timbre: the timbre path hears coefficients 0..k-1 (level,
                             tilt, …) centred per segment, so a recording's overall colour counts
-                            less (default 0: all as given)
+                            less (default 0: all as given; 3 lost on held-out sources)
   --filters <a,b,c>         filters of the three conv blocks (default 16,32,32; with
                             --mel-view-alongside, of each CNN path)
   --mel-view <bands[,…]>    cnn-with-timbre: the CNN path hears the centred coefficients as a

@@ -26,7 +26,8 @@ export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, 
  * (rhythm-path.ts) over the centred segment. `melView`: the CNN path hears the centred segment as a
  * smoothed log-mel image (mel-view.ts) instead of cepstral rows. `timbreCentredRows`: the timbre
  * path hears its first rows (level, tilt, curvature) centred per segment and the finer envelope as
- * given, so a recording chain's overall colour cannot stand in for the genre's. */
+ * given, so a recording chain's overall colour cannot stand in for the genre's (on held-out sources
+ * it lost: the colour carries genre too; docs/experiments.md). */
 export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melView, timbreCentredRows = 0 }: {
   tf: typeof tfjs;
   nMfcc: number;
