@@ -26,7 +26,7 @@ test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropou
     const out = join(root, 'model');
     assert.equal(await trainCommand.run([...common, '--out', out, '--network', 'cnn-with-timbre', '--normalisation', 'plain', '--timbre-path-dropout', '0.5', '--timbre-centred-rows', '3']), 0);
     const model = await loadGenreModel({ dir: out, backend: 'wasm' });
-    assert.equal(model.metadata.architecture, cnnWithTimbreName(undefined, 0.5, false, undefined, 3));
+    assert.equal(model.metadata.architecture, cnnWithTimbreName({ pathDropout: 0.5, timbreCentredRows: 3 }));
     assert.equal(model.metadata.training['timbreCentredRows'], 3);
     assert.equal(model.metadata.normalisation?.kind, 'per-coefficient');
     assert.deepEqual([model.metadata.training['network'], model.metadata.training['timbrePathDropout']], ['cnn-with-timbre', 0.5]);
@@ -47,7 +47,7 @@ test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropou
     assert.equal(await trainCommand.run([...common, '--out', mel, '--network', 'cnn-with-timbre', '--normalisation', 'plain',
       '--mel-view', '16', '--mel-view-alongside', '--filters', '8,16,16']), 0);
     const melModel = await loadGenreModel({ dir: mel, backend: 'wasm' });
-    assert.equal(melModel.metadata.architecture, cnnWithTimbreName([8, 16, 16], 0, false, { bands: 16, alongside: true }));
+    assert.equal(melModel.metadata.architecture, cnnWithTimbreName({ filters: [8, 16, 16], melView: { bands: 16, alongside: true } }));
     assert.deepEqual([melModel.metadata.training['melView'], melModel.metadata.training['filters']], [{ bands: 16, alongside: true }, [8, 16, 16]]);
     melModel.dispose();
     // Several --mel-view values: one network each (0: the cepstral rows), averaged.
@@ -55,7 +55,7 @@ test('train --network cnn-with-timbre --normalisation plain --timbre-path-dropou
     assert.equal(await trainCommand.run([...common, '--out', pair, '--network', 'cnn-with-timbre', '--normalisation', 'plain', '--mel-view', '0,16', '--filters', '8,16,16']), 0);
     const pairModel = await loadGenreModel({ dir: pair, backend: 'wasm' });
     assert.deepEqual(pairModel.metadata.members?.map((m) => [m.path, m.architecture]),
-      [['plain', cnnWithTimbreName([8, 16, 16])], ['plain-mel-view16', cnnWithTimbreName([8, 16, 16], 0, false, { bands: 16 })]]);
+      [['plain', cnnWithTimbreName({ filters: [8, 16, 16] })], ['plain-mel-view16', cnnWithTimbreName({ filters: [8, 16, 16], melView: { bands: 16 } })]]);
     assert.match(pairModel.metadata.architecture, /^mean of 2 networks: plain = .+; plain-mel-view16 = centre-in-network\/mel-view16\//);
     assert.deepEqual(pairModel.metadata.training['melView'], { bands: [0, 16], alongside: false });
     assert.equal(pairModel.members.length, 2);

@@ -17,7 +17,10 @@ export interface MelViewOptions { bands: number; nMels: number; std: readonly nu
 type MelViewName = Pick<MelViewOptions, 'bands' | 'alongside'>;
 const melViewPrefix = (m?: MelViewName) => (!m ? '' : m.alongside ? `[cepstral | ${melViewName(m.bands)}]/` : `${melViewName(m.bands)}/`);
 
-export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melView?: MelViewName, timbreCentredRows = 0) =>
+/** The joint network's options that shape it, as `buildCnnWithTimbre` and `cnnWithTimbreName` take them. */
+export interface CnnWithTimbreOptions { filters?: readonly number[]; pathDropout?: number; rhythm?: boolean; melView?: MelViewOptions; timbreCentredRows?: number }
+
+export const cnnWithTimbreName = ({ filters = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melView, timbreCentredRows = 0 }: Omit<CnnWithTimbreOptions, 'melView'> & { melView?: MelViewName } = {}) =>
   `centre-in-network/${melViewPrefix(melView)}${convBlocksName(filters)}/global-average + ${timbreCentredRows > 0 ? `centre-rows0-${timbreCentredRows - 1}/` : ''}frame-dense${FRAME_TIMBRE_UNITS}/global-average` +
   `${pathDropout > 0 ? `/path-dropout${pathDropout}` : ''}${rhythm ? ` + centred ${rhythmPathName()}` : ''}; joined/dropout0.5/dense250/softmax`;
 
@@ -28,16 +31,11 @@ export const cnnWithTimbreName = (filters: readonly number[] = DEFAULT_FILTERS, 
  * path hears its first rows (level, tilt, curvature) centred per segment and the finer envelope as
  * given, so a recording chain's overall colour cannot stand in for the genre's (on held-out sources
  * it lost: the colour carries genre too; docs/experiments.md). */
-export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melView, timbreCentredRows = 0 }: {
+export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters = DEFAULT_FILTERS, pathDropout = 0, rhythm = false, melView, timbreCentredRows = 0 }: CnnWithTimbreOptions & {
   tf: typeof tfjs;
   nMfcc: number;
   segmentFrames: number;
   classes: number;
-  filters?: readonly number[];
-  pathDropout?: number;
-  rhythm?: boolean;
-  melView?: MelViewOptions;
-  timbreCentredRows?: number;
 }): tfjs.LayersModel {
   if (!(Number.isInteger(timbreCentredRows) && timbreCentredRows >= 0 && timbreCentredRows < nMfcc)) throw new Error(`timbreCentredRows must be an integer in 0..${nMfcc - 1}`);
   const input = tf.input({ shape: [nMfcc, segmentFrames, 1] });

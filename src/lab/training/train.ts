@@ -122,12 +122,13 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const shape = { tf, nMfcc: features.nMfcc, segmentFrames: features.segmentFrames, classes: o.labels.length };
   const normalisation = { kind: o.normalisationKind, ...computeNormalisation({ clips: o.train.map((c) => c.mfcc) }) };
   const melView = o.melViewBands ? { bands: o.melViewBands, nMels: features.nMels, std: normalisation.std, alongside: o.melViewAlongside } : undefined;
+  const joint = { filters: o.filters, pathDropout: o.timbrePathDropout, rhythm: o.rhythmPath, melView, timbreCentredRows: o.timbreCentredRows };
   const networks = {
     cnn: () => ({ layersModel: buildGenreCnn({ ...shape, head: o.head, filters: o.filters }), name: architectureName(o.head ?? 'flatten', o.filters) }),
     'frame-timbre': () => ({ layersModel: buildFrameTimbreNet(shape), name: FRAME_TIMBRE_ARCHITECTURE }),
     'cnn-with-timbre': () => ({
-      layersModel: buildCnnWithTimbre({ ...shape, filters: o.filters, pathDropout: o.timbrePathDropout, rhythm: o.rhythmPath, melView, timbreCentredRows: o.timbreCentredRows }),
-      name: cnnWithTimbreName(o.filters, o.timbrePathDropout, o.rhythmPath, melView, o.timbreCentredRows),
+      layersModel: buildCnnWithTimbre({ ...shape, ...joint }),
+      name: cnnWithTimbreName(joint),
     }),
   };
   if (melView && o.network !== 'cnn-with-timbre') throw new Error('melViewBands needs the cnn-with-timbre network');

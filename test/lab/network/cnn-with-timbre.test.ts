@@ -29,7 +29,7 @@ test('whole-path dropout: in training a segment keeps all of the timbre features
   const model = buildCnnWithTimbre({ tf, nMfcc: 13, segmentFrames: 130, classes: LABELS.length, pathDropout: 0.5 });
   const drop = model.layers.find((l) => l.getClassName() === 'Dropout' && l.getConfig()['noiseShape'] !== undefined && l.getConfig()['noiseShape'] !== null)!;
   assert.ok(drop, 'a dropout layer with a per-segment noise shape');
-  assert.match(cnnWithTimbreName(undefined, 0.5), /frame-dense32\/global-average\/path-dropout0\.5; joined/);
+  assert.match(cnnWithTimbreName({ pathDropout: 0.5 }), /frame-dense32\/global-average\/path-dropout0\.5; joined/);
   const features = tf.ones([64, 32]);
   const trained = (drop.apply(features, { training: true }) as Tensor).arraySync() as number[][];
   const kinds = new Set(trained.map((row) => (row.every((v) => v === 0) ? 'dropped' : row.every((v) => v === 2) ? 'kept' : 'mixed')));
@@ -53,8 +53,8 @@ test('timbre rows centred: the timbre path hears the first rows centred per segm
   for (const r of [0, 1, 2]) assert.ok(Math.abs(mean(rows[r]!)) < 1e-5, `row ${r} centred`);
   for (const r of [3, 7, 12]) assert.ok(Math.abs(rows[r]![5]![0]! - given[r]![5]![0]!) < 1e-6, `row ${r} as given`);
   assert.ok(Math.abs(mean(rows[12]!)) > 1, 'the last row keeps its level');
-  assert.match(cnnWithTimbreName(undefined, 0, false, undefined, 3), /global-average \+ centre-rows0-2\/frame-dense32/);
+  assert.match(cnnWithTimbreName({ timbreCentredRows: 3 }), /global-average \+ centre-rows0-2\/frame-dense32/);
   assert.throws(() => buildCnnWithTimbre({ tf, nMfcc: 13, segmentFrames: 130, classes: LABELS.length, timbreCentredRows: 13 }), /timbreCentredRows/);
-  await assertSavesAndLoads(model, cnnWithTimbreName(undefined, 0, false, undefined, 3));
+  await assertSavesAndLoads(model, cnnWithTimbreName({ timbreCentredRows: 3 }));
   model.dispose();
 });

@@ -46,8 +46,8 @@ test('a network with the mel view keeps it frozen, names it, and saves and loads
   const view = model.getLayer('mel_view');
   assert.equal(view.trainable, false);
   assert.ok(!model.trainableWeights.some((v) => v.originalName.startsWith('mel_view')));
-  assert.match(cnnWithTimbreName(undefined, 0, false, { bands: 16 }), /^centre-in-network\/mel-view16\/conv16-pool-bn/);
-  await assertSavesAndLoads(model, cnnWithTimbreName(undefined, 0, false, { bands: 16 }));
+  assert.match(cnnWithTimbreName({ melView: { bands: 16 } }), /^centre-in-network\/mel-view16\/conv16-pool-bn/);
+  await assertSavesAndLoads(model, cnnWithTimbreName({ melView: { bands: 16 } }));
   model.dispose();
 });
 
@@ -57,7 +57,7 @@ test('alongside: a cepstral and a mel-view CNN path, both joined before the dens
   const model = buildCnnWithTimbre({ tf, nMfcc: 13, segmentFrames: 130, classes: LABELS.length, filters: [8, 16, 16], melView });
   const convs = model.layers.filter((l) => l.getClassName() === 'Conv2D' && String(l.getConfig()['kernelSize']) === '3,3');
   assert.equal(convs.length, 6);
-  assert.match(cnnWithTimbreName([8, 16, 16], 0, false, melView), /^centre-in-network\/\[cepstral \| mel-view16\]\/conv8-pool-bn/);
-  await assertSavesAndLoads(model, cnnWithTimbreName([8, 16, 16], 0, false, melView));
+  assert.match(cnnWithTimbreName({ filters: [8, 16, 16], melView }), /^centre-in-network\/\[cepstral \| mel-view16\]\/conv8-pool-bn/);
+  await assertSavesAndLoads(model, cnnWithTimbreName({ filters: [8, 16, 16], melView }));
   model.dispose();
 });

@@ -27,13 +27,13 @@ test('the rhythm path ignores a constant colouring of each coefficient row and s
   // 2 frames per step × 33 steps of 23.2 ms.
   assert.ok(Math.abs(2 * RHYTHM_PATTERN_STEPS * 512 / 22050 - 1.53) < 0.01);
   assert.throws(() => rhythmPathLayers({ tf, nMfcc: 20, segmentFrames: 60 }), /at least 68 frames/);
-  assert.match(cnnWithTimbreName(undefined, 0.5, true), /path-dropout0\.5 \+ centred frame-flux8\/pool1x2\/time-conv16x33-bn\/global-average; joined/);
+  assert.match(cnnWithTimbreName({ pathDropout: 0.5, rhythm: true }), /path-dropout0\.5 \+ centred frame-flux8\/pool1x2\/time-conv16x33-bn\/global-average; joined/);
   model.dispose();
 });
 
 test('a network with the rhythm path saves and loads in the service', async () => {
   const { tf } = await initTrainingBackend({ preferred: 'wasm' });
   const model = buildCnnWithTimbre({ tf, nMfcc: 13, segmentFrames: 130, classes: LABELS.length, pathDropout: 0.5, rhythm: true });
-  await assertSavesAndLoads(model, cnnWithTimbreName(undefined, 0.5, true));
+  await assertSavesAndLoads(model, cnnWithTimbreName({ pathDropout: 0.5, rhythm: true }));
   model.dispose();
 });
