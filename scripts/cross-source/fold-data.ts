@@ -10,7 +10,7 @@ export const GENRES = LABELS.slice(0, 5);
 /** Other's index in LABELS (and in a prediction's probability vector). */
 export const OTHER = GENRES.length;
 /** A manifest genre (`hiphop`, …, `other:<label>`) as an index into LABELS; -1 for none of them. */
-export const labelOf = (g: string) => (g.startsWith('other') ? GENRES.length : GENRES.findIndex((l) => l.toLowerCase() === g.toLowerCase()));
+export const labelOf = (g: string) => (g.startsWith('other') ? OTHER : GENRES.findIndex((l) => l.toLowerCase() === g.toLowerCase()));
 export const FEATURE_DIR = (process.env['CROSS_SOURCE_DIR'] ?? '.cache/cross-source') + '/';
 
 export interface Row { path: string; genre: string; group: string; source: string; window: number; frames: number; offset: number }
