@@ -17,6 +17,9 @@ export interface MelViewOptions { bands: number; nMels: number; std: readonly nu
 type MelViewName = Pick<MelViewOptions, 'bands' | 'alongside'>;
 const melViewPrefix = (m?: MelViewName) => (!m ? '' : m.alongside ? `[cepstral | ${melViewName(m.bands)}]/` : `${melViewName(m.bands)}/`);
 
+/** The layer whose output is the paths' joined features, before the dense head (source-adversary.ts reads it). */
+export const JOINED_FEATURES_LAYER = 'joined_features';
+
 /** The joint network's options that shape it, as `buildCnnWithTimbre` and `cnnWithTimbreName` take them. */
 export interface CnnWithTimbreOptions { filters?: readonly number[]; pathDropout?: number; rhythm?: boolean; melView?: MelViewOptions; timbreCentredRows?: number }
 
@@ -57,7 +60,7 @@ export function buildCnnWithTimbre({ tf, nMfcc, segmentFrames, classes, filters 
   if (pathDropout > 0) timbreFeatures = apply(tf.layers.dropout({ rate: pathDropout, noiseShape: [null as unknown as number, 1] }), timbreFeatures);
   const joined = [...cnnFeatures, timbreFeatures];
   if (rhythm) joined.push(rhythmPathLayers({ tf, nMfcc, segmentFrames }).reduce((x, layer) => apply(layer, x), centred));
-  let x = apply(tf.layers.concatenate(), joined);
+  let x = apply(tf.layers.concatenate({ name: JOINED_FEATURES_LAYER }), joined);
   x = apply(tf.layers.dropout({ rate: 0.5 }), x);
   x = apply(tf.layers.dense({ units: 250, activation: 'relu' }), x);
   const output = apply(tf.layers.dense({ units: classes, activation: 'softmax' }), x);

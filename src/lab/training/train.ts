@@ -19,11 +19,26 @@ import { evaluateClips, type Evaluation } from '../evaluation/evaluate.js';
 import { createRandom } from './random.js';
 import { buildTrainingBatch, computeNormalisation, sampleEpoch } from './sampler.js';
 import { sourceBalancedWindows } from './source-balance.js';
+import { createSourceAdversary, type SourceAdversaryOptions } from './source-adversary.js';
+
+/** Each training clip's source as an index into its sorted distinct sources. */
+function sourceIndices(train: readonly LabelledClip[]): Int32Array {
+  const names = [...new Set(train.map((c) => c.source!))].sort();
+  return Int32Array.from(train, (c) => names.indexOf(c.source!));
+}
+
+function sourceAdversaryFor(o: TrainOptions, network: tfjs.LayersModel) {
+  if (o.network !== 'cnn-with-timbre') throw new Error('sourceAdversary needs the cnn-with-timbre network');
+  if (o.mixup && o.mixup.alpha > 0) throw new Error('sourceAdversary does not mix segments (mixup)');
+  if (o.train.some((c) => c.source === undefined)) throw new Error('sourceAdversary needs every training clip\'s source');
+  const sources = new Set(o.train.map((c) => c.source)).size;
+  return createSourceAdversary({ tf: o.tf, network, classes: o.labels.length, sources, learningRate: o.learningRate, options: o.sourceAdversary! });
+}
 
 export interface LabelledClip {
   mfcc: MfccMatrix;
   label: number;
-  /** The clip's source (a package, the generator): needed by `balanceSources` only. */
+  /** The clip's source (a package, the generator): needed by `balanceSources` and `sourceAdversary` only. */
   source?: string;
 }
 
@@ -86,6 +101,8 @@ export interface TrainOptions {
   labelSmoothing?: number;
   /** Windows per clip ∝ 1/√(its source's clips in its genre) (source-balance.ts); default false. */
   balanceSources?: boolean;
+  /** Domain-adversarial training against the clips' sources (source-adversary.ts); omitted: none. */
+  sourceAdversary?: SourceAdversaryOptions;
   /** Epoch-ms timestamp after which no new epoch starts (one epoch's time is kept in reserve). */
   deadline: number;
   name: string;
@@ -150,6 +167,8 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const windowsPerClip = o.balanceSources
     ? sourceBalancedWindows({ labels: labelOf, sources: o.train.map((c) => c.source!), segmentsPerClip: o.segmentsPerClip })
     : undefined;
+  const adversary = o.sourceAdversary && sourceAdversaryFor(o, layersModel);
+  const sourceIdOf = adversary && sourceIndices(o.train);
   const history: EpochReport[] = [];
   let best: { loss: number; weights: tfjs.Tensor[]; epoch: number } | undefined;
   const averager = o.weightAverageEpochs ? new EpochWeightAverage(tf, o.weightAverageEpochs) : undefined;
@@ -166,40 +185,56 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
     const refs = sampleEpoch({ frames: clips.map((c) => c.frames), segmentFrames: features.segmentFrames, segmentsPerClip: o.segmentsPerClip, windowsPerClip, random });
     const steps = Math.ceil(refs.length / o.batchSize);
     const { nMfcc, segmentFrames } = features;
-    const dataset = tf.data.generator(function* () {
-      for (let s = 0; s < steps; s++) {
-        const batch = buildTrainingBatch({
-          refs: refs.slice(s * o.batchSize, (s + 1) * o.batchSize), clips, labelOf, segmentFrames, normalisation,
-          stretch: o.stretch ? { options: o.stretch, random } : undefined,
-          augment: { options: o.augment, nMels: features.nMels, random },
-          mask: o.masking ? { options: o.masking, random } : undefined,
-        });
-        const count = batch.labels.length;
-        const classes = o.labels.length;
-        const { input, targets } = mixupBatch({
-          input: batch.input, labels: batch.labels, classes, perSegment: nMfcc * segmentFrames, options: o.mixup ?? { alpha: 0 }, random,
-        });
-        smoothTargets(targets, classes, o.labelSmoothing ?? 0);
-        yield { xs: tf.tensor4d(input, [count, nMfcc, segmentFrames, 1]), ys: tf.tensor2d(targets, [count, classes]) };
-      }
-    });
+    const classes = o.labels.length;
+    const batchAt = (s: number) => {
+      const slice = refs.slice(s * o.batchSize, (s + 1) * o.batchSize);
+      const batch = buildTrainingBatch({
+        refs: slice, clips, labelOf, segmentFrames, normalisation,
+        stretch: o.stretch ? { options: o.stretch, random } : undefined,
+        augment: { options: o.augment, nMels: features.nMels, random },
+        mask: o.masking ? { options: o.masking, random } : undefined,
+      });
+      const { input, targets } = mixupBatch({
+        input: batch.input, labels: batch.labels, classes, perSegment: nMfcc * segmentFrames, options: o.mixup ?? { alpha: 0 }, random,
+      });
+      smoothTargets(targets, classes, o.labelSmoothing ?? 0);
+      return { slice, labels: batch.labels, input, targets, count: batch.labels.length };
+    };
     let lossSum = 0;
     let accSum = 0;
     let seen = 0;
-    await layersModel.fitDataset(dataset, {
-      epochs: 1,
-      batchesPerEpoch: steps,
-      classWeight: weights,
-      verbose: 0,
-      callbacks: {
-        onBatchEnd: async (step, logs) => {
-          lossSum += logs?.['loss'] ?? 0;
-          accSum += logs?.['acc'] ?? logs?.['accuracy'] ?? 0;
-          seen++;
-          o.onBatch?.(step + 1, steps, lossSum / seen);
-        },
-      },
-    });
+    const onBatchEnd = (step: number, loss: number, accuracy: number) => {
+      lossSum += loss;
+      accSum += accuracy;
+      seen++;
+      o.onBatch?.(step + 1, steps, lossSum / seen);
+    };
+    if (adversary) {
+      for (let s = 0; s < steps; s++) {
+        const { slice, labels, input, count } = batchAt(s);
+        const xs = tf.tensor4d(input, [count, nMfcc, segmentFrames, 1]);
+        const r = adversary.step({
+          xs, labels, epoch, sources: Int32Array.from(slice, (ref) => sourceIdOf![ref.clip]!),
+          sampleWeights: Float32Array.from(labels, (l) => weights[l]!),
+        });
+        xs.dispose();
+        onBatchEnd(s, r.loss, r.accuracy);
+      }
+    } else {
+      const dataset = tf.data.generator(function* () {
+        for (let s = 0; s < steps; s++) {
+          const { input, targets, count } = batchAt(s);
+          yield { xs: tf.tensor4d(input, [count, nMfcc, segmentFrames, 1]), ys: tf.tensor2d(targets, [count, classes]) };
+        }
+      });
+      await layersModel.fitDataset(dataset, {
+        epochs: 1,
+        batchesPerEpoch: steps,
+        classWeight: weights,
+        verbose: 0,
+        callbacks: { onBatchEnd: async (step, logs) => onBatchEnd(step, logs?.['loss'] ?? 0, logs?.['acc'] ?? logs?.['accuracy'] ?? 0) },
+      });
+    }
     const report: EpochReport = {
       epoch, loss: lossSum / seen, accuracy: accSum / seen, seconds: 0, msPerStep: (Date.now() - started) / steps, improved: false,
     };
@@ -238,6 +273,7 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
     averagedEpochs = average?.epochs;
   }
   averager?.dispose();
+  adversary?.dispose();
   const validation = o.validation.length > 0 ? evaluateClips({ model, clips: o.validation }) : undefined;
   return { model, history, stoppedBecause, ...(validation ? { validation } : {}), ...(averagedEpochs ? { averagedEpochs } : {}) };
 }
