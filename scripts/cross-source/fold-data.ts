@@ -9,6 +9,10 @@ export const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz', 'Other'];
 export const GENRES = LABELS.slice(0, 5);
 /** Other's index in LABELS (and in a prediction's probability vector). */
 export const OTHER = GENRES.length;
+/** Whether a label is one of the five genres (not Other). */
+export const isFiveGenre = (label: number) => label < OTHER;
+/** A probability vector's five genre entries (without Other). */
+export const fiveGenreScores = (p: readonly number[]) => p.slice(0, OTHER);
 /** A manifest genre (`hiphop`, …, `other:<label>`) as an index into LABELS; -1 for none of them. */
 export const labelOf = (g: string) => (g.startsWith('other') ? OTHER : GENRES.findIndex((l) => l.toLowerCase() === g.toLowerCase()));
 export const FEATURE_DIR = (process.env['CROSS_SOURCE_DIR'] ?? '.cache/cross-source') + '/';

@@ -5,7 +5,7 @@
 // then the offsets fitted on all folds of all runs (what would ship).
 // Usage: npx tsx scripts/cross-source/offsets.ts runs/q2-s1.json [runs/q2-s2.json …]
 import { readRun, type WindowPred as Pred } from './runs.js';
-import { GENRES } from './fold-data.js';
+import { GENRES, isFiveGenre } from './fold-data.js';
 
 const answer = (p: Pred, offsets: number[]) => {
   let best = 0;
@@ -45,7 +45,7 @@ function fitOffsets(list: Pred[]): number[] {
 const fmt = (r: number[]) => GENRES.map((l, g) => `${l} ${r[g]!.toFixed(2)}`).join(', ');
 const all: Pred[] = [];
 for (const file of process.argv.slice(2)) {
-  const preds = readRun(file).filter((p) => p.label < GENRES.length);
+  const preds = readRun(file).filter((p) => isFiveGenre(p.label));
   all.push(...preds);
   const folds = [...new Set(preds.map((p) => p.fold))];
   const perFold = new Map(folds.map((k) => [k, fitOffsets(preds.filter((q) => q.fold !== k))]));

@@ -15,7 +15,7 @@
 import { applyTemperature } from '../../src/genre/model/calibration.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readRunFile, geometricMean, type WindowPred } from './runs.js';
-import { LABELS, GENRES, OTHER } from './fold-data.js';
+import { LABELS, GENRES, OTHER, isFiveGenre, fiveGenreScores } from './fold-data.js';
 import { heldOutSourcesSchema } from '../../src/genre/model/metadata.js';
 import { fitGenreBias } from '../../src/lab/evaluation/genre-bias.js';
 
@@ -69,10 +69,10 @@ const perSeed: Pred[][] = args.map(({ preds: list }): Pred[] => list
   .flatMap((p) => (!viaCodec ? [p] : p.pCodec ? [{ ...p, p: p.pCodec, original: p.p }] : [])));
 const preds = perSeed.flat();
 const argmax = (v: number[]) => v.indexOf(Math.max(...v));
-const five = preds.filter((p) => p.label < GENRES.length);
+const five = preds.filter((p) => isFiveGenre(p.label));
 const withBias = process.env['GENRE_BIAS'] === '1';
-const fitBias = (list: Pred[]) => fitGenreBias(list.filter((p) => p.label < GENRES.length).map((p) => ({ probabilities: p.p.slice(0, GENRES.length), label: p.label })));
-const biased = (p: number[], bias: number[]) => p.map((x, j) => (j < GENRES.length ? x * Math.exp(bias[j]!) : x));
+const fitBias = (list: Pred[]) => fitGenreBias(list.filter((p) => isFiveGenre(p.label)).map((p) => ({ probabilities: fiveGenreScores(p.p), label: p.label })));
+const biased = (p: number[], bias: number[]) => p.map((x, j) => (isFiveGenre(j) ? x * Math.exp(bias[j]!) : x));
 const foldBias = new Map<number | undefined, number[]>();
 const all = withBias ? fitBias(preds) : undefined;
 if (all) {
@@ -83,9 +83,9 @@ if (all) {
     [...foldBias].map(([k, b]) => `fold ${k} [${b.map((x) => x.toFixed(3)).join(', ')}]`).join('; '));
 }
 const ranked = (p: Pred) => p.g ?? p.p;
-const recall = (list: Pred[]) => list.filter((p) => argmax(ranked(p).slice(0, GENRES.length)) === p.label).length / list.length;
+const recall = (list: Pred[]) => list.filter((p) => argmax(fiveGenreScores(ranked(p))) === p.label).length / list.length;
 const genreRecall = (list: Pred[]) => GENRES.map((_, g) => recall(list.filter((p) => p.label === g)));
-const balanced = (list: Pred[]) => genreRecall(list.filter((p) => p.label < GENRES.length)).reduce((a, b) => a + b) / GENRES.length;
+const balanced = (list: Pred[]) => genreRecall(list.filter((p) => isFiveGenre(p.label))).reduce((a, b) => a + b) / GENRES.length;
 const perGenre = genreRecall(five);
 console.log(`balanced accuracy ${balanced(preds).toFixed(3)} over ${five.length} windows; ` +
   GENRES.map((l, g) => `${l} ${perGenre[g]!.toFixed(2)}`).join(', '));
@@ -93,7 +93,7 @@ if (perSeed.length > 1) console.log(`  by seed: ${perSeed.map((list) => balanced
 if (viaCodec) {
   const orig = five.map((p) => ({ ...p, p: p.original! }));
   const origGenre = GENRES.map((_, g) => recall(orig.filter((p) => p.label === g)));
-  const same = five.filter((p) => argmax(p.p.slice(0, GENRES.length)) === argmax(p.original!.slice(0, GENRES.length))).length / five.length;
+  const same = five.filter((p) => argmax(fiveGenreScores(p.p)) === argmax(fiveGenreScores(p.original!))).length / five.length;
   console.log(`  the same windows before the round trip: ${(origGenre.reduce((a, b) => a + b) / GENRES.length).toFixed(3)}; same answer after it: ${same.toFixed(3)}`);
 }
 const bySource = new Map<string, Pred[]>();
@@ -105,7 +105,7 @@ const nll = (T: number) => scaled(T).reduce((s, q, i) => s - Math.log(Math.max(q
 /** ECE of the shown certainty under one temperature, or one per prediction. */
 function ece(T: number | ((p: Pred) => number), list: Pred[] = preds): number {
   const temperatureOf = typeof T === 'number' ? () => T : T;
-  const rows = list.map((p) => ({ q: applyTemperature(ranked(p), temperatureOf(p)).slice(0, GENRES.length), label: p.label })).filter((r) => r.label < GENRES.length);
+  const rows = list.map((p) => ({ q: fiveGenreScores(applyTemperature(ranked(p), temperatureOf(p))), label: p.label })).filter((r) => isFiveGenre(r.label));
   let total = 0;
   for (let b = 0; b < 10; b++) {
     const bin = rows.map((r) => {
@@ -125,15 +125,15 @@ console.log(`temperature ${T.toFixed(3)}: log loss ${nll(1).toFixed(3)} → ${nl
 // The displayed certainty is the five genres renormalised without Other, so its temperature is fitted
 // on that distribution, on the five-genre clips only (the six-way fit above made its ECE worse).
 const nll5 = (t: number) => {
-  const rows = scaled(t).map((q, i) => ({ q, label: preds[i]!.label })).filter((r) => r.label < GENRES.length);
-  return rows.reduce((s, r) => s - Math.log(Math.max(r.q[r.label]! / r.q.slice(0, GENRES.length).reduce((a, c) => a + c), 1e-12)), 0) / rows.length;
+  const rows = scaled(t).map((q, i) => ({ q, label: preds[i]!.label })).filter((r) => isFiveGenre(r.label));
+  return rows.reduce((s, r) => s - Math.log(Math.max(r.q[r.label]! / fiveGenreScores(r.q).reduce((a, c) => a + c), 1e-12)), 0) / rows.length;
 };
 const T5 = grid.reduce((best, t) => (nll5(t) < nll5(best) ? t : best));
 console.log(`five-way temperature ${T5.toFixed(3)}: log loss ${nll5(1).toFixed(3)} → ${nll5(T5).toFixed(3)}; ECE ${ece(1).toFixed(3)} → ${ece(T5).toFixed(3)}`);
 const Tship = Number(process.env['SHIP_T'] ?? T);
 console.log(`shipped temperature ${Tship.toFixed(3)}: ECE ${ece(1).toFixed(3)} → ${ece(Tship).toFixed(3)}`);
 const other = scaled(Tship).map((q) => q[OTHER]!);
-const fiveScores = other.filter((_, i) => preds[i]!.label < GENRES.length);
+const fiveScores = other.filter((_, i) => isFiveGenre(preds[i]!.label));
 const otherScores = other.filter((_, i) => preds[i]!.label === OTHER);
 const threshold = [...new Set(other)].sort((a, b) => a - b).find((t) => fiveScores.filter((s) => s >= t).length <= 0.1 * fiveScores.length)!;
 const rate = (list: number[], t = threshold) => (list.filter((s) => s >= t).length / list.length).toFixed(3);
@@ -158,7 +158,7 @@ if (record) {
       ? `npx tsx scripts/cross-source/folds.ts <out-N.json> seed=N ${recipe} (seeds ${seeds.join(', ')}); ${hop}SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts <out-N.json …>`
       : `npx tsx scripts/cross-source/folds.ts <out-k-N.json> seed=N <recipe k> for each network k, ${recipe} (seeds ${seeds.join(', ')}); ` +
         `${hop}SHIP_T=${Tship} npx tsx scripts/cross-source/score.ts ${recipes.map((_, k) => `<out-${k + 1}-N.json>`).join('+')} …`,
-    windowsPerSeed: perSeed[0]!.filter((p) => p.label < GENRES.length).length,
+    windowsPerSeed: perSeed[0]!.filter((p) => isFiveGenre(p.label)).length,
     balancedAccuracyBySeed: perSeed.map((list) => round(balanced(list))),
     balancedAccuracy: round(balanced(preds)),
     recall: Object.fromEntries(GENRES.map((l, g) => [l, round(perGenre[g]!)])),
