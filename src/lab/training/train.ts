@@ -29,7 +29,7 @@ function sourceIndices(train: readonly LabelledClip[]): Int32Array {
 
 function sourceAdversaryFor(o: TrainOptions, network: tfjs.LayersModel) {
   if (o.network !== 'cnn-with-timbre') throw new Error('sourceAdversary needs the cnn-with-timbre network');
-  if (o.mixup && o.mixup.alpha > 0) throw new Error('sourceAdversary does not mix segments (mixup)');
+  if ((o.mixup && o.mixup.alpha > 0) || (o.labelSmoothing ?? 0) > 0) throw new Error('sourceAdversary trains on one-hot targets: no mixup or label smoothing');
   if (o.train.some((c) => c.source === undefined)) throw new Error('sourceAdversary needs every training clip\'s source');
   const sources = new Set(o.train.map((c) => c.source)).size;
   return createSourceAdversary({ tf: o.tf, network, classes: o.labels.length, sources, learningRate: o.learningRate, options: o.sourceAdversary! });

@@ -97,4 +97,9 @@ test('training with the adversary is deterministic for a seed and leaves no head
     patience: 1, learningRate: 0.001, seed: 1, deadline: Date.now() + 60_000, augment: { gainDb: 0, eqDb: 0, eqCoefficients: 4 },
     normalisationKind: 'per-coefficient', sourceAdversary: { weight: 0.3 }, name: 'adv', version: '1',
   }), /cnn-with-timbre/);
+  await assert.rejects(trainGenreModel({
+    tf, backend, train: twoSourceClips(4), validation: [], labels: ['A', 'B'], features: DEFAULT_FEATURES, epochs: 1, batchSize: 8, segmentsPerClip: 1,
+    patience: 1, learningRate: 0.001, seed: 1, deadline: Date.now() + 60_000, augment: { gainDb: 0, eqDb: 0, eqCoefficients: 4 }, network: 'cnn-with-timbre',
+    normalisationKind: 'per-coefficient', labelSmoothing: 0.1, sourceAdversary: { weight: 0.3 }, name: 'adv', version: '1',
+  }), /one-hot targets/);
 });
