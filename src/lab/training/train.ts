@@ -21,18 +21,22 @@ import { buildTrainingBatch, computeNormalisation, sampleEpoch } from './sampler
 import { sourceBalancedWindows } from './source-balance.js';
 import { createSourceAdversary, type SourceAdversaryOptions } from './source-adversary.js';
 
-/** Each training clip's source as an index into its sorted distinct sources. */
-function sourceIndices(train: readonly LabelledClip[]): Int32Array {
-  const names = [...new Set(train.map((c) => c.source!))].sort();
-  return Int32Array.from(train, (c) => names.indexOf(c.source!));
+/** Every training clip's source, for the option that needs them; throws when one has none. */
+function sourcesOf(train: readonly LabelledClip[], option: string): string[] {
+  if (train.some((c) => c.source === undefined)) throw new Error(`${option} needs every training clip's source`);
+  return train.map((c) => c.source!);
 }
 
+/** The adversary's step and each training clip's source as an index into the sorted distinct sources. */
 function sourceAdversaryFor(o: TrainOptions, network: tfjs.LayersModel) {
   if (o.network !== 'cnn-with-timbre') throw new Error('sourceAdversary needs the cnn-with-timbre network');
   if ((o.mixup && o.mixup.alpha > 0) || (o.labelSmoothing ?? 0) > 0) throw new Error('sourceAdversary trains on one-hot targets: no mixup or label smoothing');
-  if (o.train.some((c) => c.source === undefined)) throw new Error('sourceAdversary needs every training clip\'s source');
-  const sources = new Set(o.train.map((c) => c.source)).size;
-  return createSourceAdversary({ tf: o.tf, network, classes: o.labels.length, sources, learningRate: o.learningRate, options: o.sourceAdversary! });
+  const sources = sourcesOf(o.train, 'sourceAdversary');
+  const index = new Map([...new Set(sources)].sort().map((name, i) => [name, i]));
+  return {
+    adversary: createSourceAdversary({ tf: o.tf, network, classes: o.labels.length, sources: index.size, learningRate: o.learningRate, options: o.sourceAdversary! }),
+    sourceIdOf: Int32Array.from(sources, (name) => index.get(name)!),
+  };
 }
 
 export interface LabelledClip {
@@ -163,12 +167,10 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const weights = classWeights({ labels: o.train.map((c) => c.label), classes: o.labels.length });
   const clips = o.train.map((c) => c.mfcc);
   const labelOf = o.train.map((c) => c.label);
-  if (o.balanceSources && o.train.some((c) => c.source === undefined)) throw new Error('balanceSources needs every training clip\'s source');
   const windowsPerClip = o.balanceSources
-    ? sourceBalancedWindows({ labels: labelOf, sources: o.train.map((c) => c.source!), segmentsPerClip: o.segmentsPerClip })
+    ? sourceBalancedWindows({ labels: labelOf, sources: sourcesOf(o.train, 'balanceSources'), segmentsPerClip: o.segmentsPerClip })
     : undefined;
-  const adversary = o.sourceAdversary && sourceAdversaryFor(o, layersModel);
-  const sourceIdOf = adversary && sourceIndices(o.train);
+  const { adversary, sourceIdOf } = o.sourceAdversary ? sourceAdversaryFor(o, layersModel) : {};
   const history: EpochReport[] = [];
   let best: { loss: number; weights: tfjs.Tensor[]; epoch: number } | undefined;
   const averager = o.weightAverageEpochs ? new EpochWeightAverage(tf, o.weightAverageEpochs) : undefined;

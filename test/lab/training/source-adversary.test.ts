@@ -9,6 +9,7 @@ import { DEFAULT_FEATURES } from '../../../src/genre/model/metadata.js';
 import { adversaryWeightAt, createSourceAdversary, reverseGradient } from '../../../src/lab/training/source-adversary.js';
 import { trainGenreModel, type LabelledClip } from '../../../src/lab/training/train.js';
 import { withSeededMathRandom } from '../../../src/lab/training/random.js';
+import { syntheticClips } from './helpers.js';
 
 test('the reversal is the identity forward and −scale times the gradient backward', async () => {
   const { tf } = await initTrainingBackend({ preferred: 'wasm' });
@@ -62,14 +63,7 @@ test('the reversed gradient reaches the network only when λ > 0', async () => {
   assert.notDeepEqual(none, reversed);
 });
 
-function twoSourceClips(count: number): LabelledClip[] {
-  return Array.from({ length: count }, (_, i) => {
-    const frames = 200;
-    const data = new Float32Array(13 * frames);
-    for (let j = 0; j < data.length; j++) data[j] = Math.sin(j * (0.01 + (i % 2) * 0.05)) * 10 + (i % 2) * 5 + (i % 3);
-    return { mfcc: { data, nMfcc: 13, frames }, label: i % 2, source: i % 3 === 0 ? 'a' : 'b' };
-  });
-}
+const twoSourceClips = (count: number): LabelledClip[] => syntheticClips(count).map((c, i) => ({ ...c, source: i % 3 === 0 ? 'a' : 'b' }));
 
 test('training with the adversary is deterministic for a seed and leaves no head in the model', async () => {
   const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });

@@ -8,20 +8,12 @@ import { initTrainingBackend } from '../../../src/lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../../../src/genre/model/metadata.js';
 import { loadGenreModel } from '../../../src/genre/model/load.js';
 import { classifyMfcc } from '../../../src/genre/model/classify.js';
-import { classWeights, trainGenreModel, type LabelledClip } from '../../../src/lab/training/train.js';
+import { classWeights, trainGenreModel } from '../../../src/lab/training/train.js';
+import { syntheticClips } from './helpers.js';
 import { withSeededMathRandom } from '../../../src/lab/training/random.js';
 import { extractFileMfcc } from '../../../src/lab/training/features.js';
 import trainCommand from '../../../src/cli/train.js';
 import evaluateCommand from '../../../src/cli/evaluate.js';
-
-function syntheticClips(count: number): LabelledClip[] {
-  return Array.from({ length: count }, (_, i) => {
-    const frames = 200;
-    const data = new Float32Array(13 * frames);
-    for (let j = 0; j < data.length; j++) data[j] = Math.sin(j * (0.01 + (i % 2) * 0.05)) * 10 + (i % 2) * 5;
-    return { mfcc: { data, nMfcc: 13, frames }, label: i % 2 };
-  });
-}
 
 test('class weights equalise genres by clip count', () => {
   assert.deepEqual(classWeights({ labels: [0, 0, 0, 1], classes: 3 }), { 0: 4 / 6, 1: 2, 2: 0 });
