@@ -9,6 +9,7 @@ import { maskSegmentInPlace, type MaskOptions } from './masking.js';
 import { shuffleInPlace, type Random } from './random.js';
 import { drawWindowCount } from './source-balance.js';
 import { drawStretchRate, stretchWindow, type StretchOptions } from './stretch.js';
+import { drawSemitones, pitchShiftMatrix, pitchShiftWindow, type MelAxis, type PitchShiftOptions } from './pitch-shift.js';
 
 export interface SegmentRef {
   clip: number;
@@ -34,7 +35,7 @@ export function sampleEpoch({ frames, segmentFrames, segmentsPerClip, windowsPer
 }
 
 /** One training batch: inputs [n, nMfcc, segmentFrames, 1] (normalised) and label indices. */
-export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normalisation, stretch, augment, mask }: {
+export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normalisation, stretch, pitch, augment, mask }: {
   refs: readonly SegmentRef[];
   clips: readonly MfccMatrix[];
   labelOf: readonly number[];
@@ -42,6 +43,8 @@ export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normal
   normalisation: Normalisation;
   /** Random tempo change per segment (stretch.ts), applied first; omitted: frames as they are. */
   stretch?: { options: StretchOptions; random: Random };
+  /** Random pitch shift per segment (pitch-shift.ts), after the stretch; omitted: none. */
+  pitch?: { options: PitchShiftOptions; axis: MelAxis; random: Random };
   /** Random gain/EQ per segment (augment.ts); omitted: segments as they are. */
   augment?: { options: AugmentOptions; nMels: number; random: Random };
   /** Time/coefficient masks per segment (masking.ts), applied after `augment`. */
@@ -54,10 +57,12 @@ export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normal
   refs.forEach((ref, i) => {
     const segment = input.subarray(i * per, (i + 1) * per);
     const rate = stretch ? drawStretchRate(stretch.options, stretch.random) : 1;
-    if (rate === 1) {
+    const semitones = pitch ? drawSemitones(pitch.options, pitch.random) : 0;
+    if (rate === 1 && semitones === 0) {
       buildSegmentBatch({ mfcc: clips[ref.clip]!, starts: [ref.start], segmentFrames, normalisation, out: segment });
     } else {
-      const window = stretchWindow({ mfcc: clips[ref.clip]!, start: ref.start, segmentFrames, rate });
+      let window = stretchWindow({ mfcc: clips[ref.clip]!, start: ref.start, segmentFrames, rate });
+      if (semitones !== 0) window = pitchShiftWindow({ mfcc: window, matrix: pitchShiftMatrix({ semitones, nMfcc, axis: pitch!.axis }) });
       buildSegmentBatch({ mfcc: window, starts: [0], segmentFrames, normalisation, out: segment });
     }
     if (augment) {

@@ -15,6 +15,7 @@ import type { MaskOptions } from './masking.js';
 import { mixupBatch, type MixupOptions } from './mixup.js';
 import { smoothTargets } from './label-smoothing.js';
 import type { StretchOptions } from './stretch.js';
+import type { PitchShiftOptions } from './pitch-shift.js';
 import { evaluateClips, type Evaluation } from '../evaluation/evaluate.js';
 import { createRandom } from './random.js';
 import { buildTrainingBatch, computeNormalisation, sampleEpoch } from './sampler.js';
@@ -99,6 +100,8 @@ export interface TrainOptions {
   masking?: MaskOptions;
   /** Random tempo change per training segment (stretch.ts); omitted: none. */
   stretch?: StretchOptions;
+  /** Random pitch shift per training segment (pitch-shift.ts); omitted: none. */
+  pitchShift?: PitchShiftOptions;
   /** Mixup of training segments within a batch (mixup.ts); omitted: one-hot targets. */
   mixup?: MixupOptions;
   /** Share ε of every training target moved to the uniform distribution (label-smoothing.ts); default 0. */
@@ -193,6 +196,7 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
       const batch = buildTrainingBatch({
         refs: slice, clips, labelOf, segmentFrames, normalisation,
         stretch: o.stretch ? { options: o.stretch, random } : undefined,
+        pitch: o.pitchShift ? { options: o.pitchShift, axis: features, random } : undefined,
         augment: { options: o.augment, nMels: features.nMels, random },
         mask: o.masking ? { options: o.masking, random } : undefined,
       });
