@@ -7,6 +7,7 @@
 // between mel band centres, edges held) and takes the DCT again. One nMfcc × nMfcc product per
 // frame: no re-decode, the feature cache stays valid. Like stretch.ts it approximates the audio
 // operation (bandwidths, top_db's floor and what the truncated cepstrum smooths away are ignored).
+// On held-out sources ±2 semitones lost (jazz fell on some seeds; docs/experiments.md).
 import { createDctTable } from '../../features/dct.js';
 import { hzToMelSlaney, melToHzSlaney } from '../../features/mel-filterbank.js';
 import type { MfccMatrix } from '../../types.js';
