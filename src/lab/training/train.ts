@@ -94,6 +94,9 @@ export interface TrainOptions {
   /** Keep the mean of the epoch-end weights within this many epochs of the best one
    * (weight-average.ts) instead of the best epoch's; omitted or 0: the best epoch's. */
   weightAverageEpochs?: number;
+  /** With `weightAverageEpochs`: weights recorded this many times per epoch, evenly spaced, the
+   * last at its end (denser averaging, as SWAD); default 1, the epoch ends only. */
+  weightRecordsPerEpoch?: number;
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
   /** SpecAugment-style time/coefficient masks per training segment (masking.ts); omitted: none. */
@@ -125,6 +128,8 @@ export interface TrainResult {
   validation?: Evaluation;
   /** With weight averaging: the epochs whose weights were averaged (1-based). */
   averagedEpochs?: number[];
+  /** With weight averaging: how many recorded weights were averaged. */
+  averagedRecords?: number;
 }
 
 /** Class weights n / (k · n_c) from clip counts (k = genres present), so every genre weighs the
@@ -209,10 +214,13 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
     let lossSum = 0;
     let accSum = 0;
     let seen = 0;
+    const perEpoch = o.weightRecordsPerEpoch ?? 1;
+    const recordAfter = new Set(Array.from({ length: perEpoch - 1 }, (_, j) => Math.round((steps * (j + 1)) / perEpoch)).filter((n) => n >= 1 && n < steps));
     const onBatchEnd = (step: number, loss: number, accuracy: number) => {
       lossSum += loss;
       accSum += accuracy;
       seen++;
+      if (averager && recordAfter.has(step + 1)) averager.record(epoch, layersModel.getWeights());
       o.onBatch?.(step + 1, steps, lossSum / seen);
     };
     if (adversary) {
@@ -253,7 +261,7 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
       });
       monitored = val.segmentLoss;
     }
-    averager?.record(layersModel.getWeights());
+    averager?.record(epoch, layersModel.getWeights());
     if (!best || monitored < best.loss - 1e-4) {
       tf.dispose(best?.weights ?? []);
       // With averaging, the averager already holds this epoch's weights: no second copy.
@@ -271,15 +279,15 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
       break;
     }
   }
-  let averagedEpochs: number[] | undefined;
+  let averaged: { averagedEpochs: number[]; averagedRecords: number } | undefined;
   if (best) {
     const average = averager?.averageAround(best.epoch);
     layersModel.setWeights(average?.weights ?? best.weights);
     tf.dispose([...best.weights, ...(average?.weights ?? [])]);
-    averagedEpochs = average?.epochs;
+    if (average) averaged = { averagedEpochs: average.epochs, averagedRecords: average.records };
   }
   averager?.dispose();
   adversary?.dispose();
   const validation = o.validation.length > 0 ? evaluateClips({ model, clips: o.validation }) : undefined;
-  return { model, history, stoppedBecause, ...(validation ? { validation } : {}), ...(averagedEpochs ? { averagedEpochs } : {}) };
+  return { model, history, stoppedBecause, ...(validation ? { validation } : {}), ...averaged };
 }

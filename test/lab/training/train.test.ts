@@ -58,6 +58,26 @@ test('weight averaging over epochs keeps no more tensors than the best-epoch mod
   assert.equal(await leftAfter(5), await leftAfter(0));
 });
 
+test('weights recorded several times per epoch are all averaged, the epoch ends included', async () => {
+  const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
+  const run = (weightRecordsPerEpoch: number) => withSeededMathRandom(4, () => trainGenreModel({
+    tf, backend, train: syntheticClips(8), validation: syntheticClips(2), labels: ['A', 'B'], features: DEFAULT_FEATURES,
+    epochs: 2, batchSize: 4, segmentsPerClip: 2, patience: 5, learningRate: 0.001, seed: 4, deadline: Date.now() + 60_000,
+    augment: { gainDb: 0, eqDb: 0, eqCoefficients: 4 }, normalisationKind: 'per-coefficient', weightAverageEpochs: 2, weightRecordsPerEpoch, name: 'dense', version: '1',
+  }));
+  const once = await run(1);
+  const dense = await run(3);
+  // 8 clips × 2 segments in batches of 4: 4 steps per epoch, records after steps 1, 3 and 4 (the end).
+  assert.deepEqual([once.averagedEpochs, once.averagedRecords], [[1, 2], 2]);
+  assert.deepEqual([dense.averagedEpochs, dense.averagedRecords], [[1, 2], 6]);
+  // Same training (same seed, same steps): only the kept average differs.
+  assert.deepEqual(dense.history.map((h) => h.loss), once.history.map((h) => h.loss));
+  const weightsOf = (r: typeof once) => r.model.members[0]!.layersModel.getWeights().flatMap((w) => Array.from(w.dataSync()));
+  assert.notDeepEqual(weightsOf(dense), weightsOf(once));
+  once.model.dispose();
+  dense.model.dispose();
+});
+
 test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI reports on it', async () => {
   const root = await mkdtemp(join(tmpdir(), 'train-cli-'));
   try {
