@@ -18,7 +18,7 @@ import { extractDatasetFeatures } from './training/features.js';
 import { memberRecipes, readMemberData, type MemberDataOption } from './training/member-data.js';
 import { networkTrainingFacts, trainMembers, type NormalisationName } from './training/members.js';
 import { holdOutSources, splitByGroup } from './training/split.js';
-import type { EpochReport, LabelledClip } from './training/train.js';
+import type { EpochReport, LabelledClip } from './training/train-options.js';
 
 type MemberOptions = Parameters<typeof trainMembers>[0];
 

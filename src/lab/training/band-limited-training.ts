@@ -6,7 +6,7 @@ import type { DatasetEntry } from '../datasets/manifest.js';
 import type { MfccMatrix } from '../../types.js';
 import { extractDatasetFeatures } from './features.js';
 import { createRandom } from './random.js';
-import type { LabelledClip } from './train.js';
+import type { LabelledClip } from './train-options.js';
 
 export async function withBandLimit({ share, seed, entries, windowsOf, labelOf, features, windows, cacheDir, onProgress, onFailure }: {
   /** 0 leaves every window as it is (and extracts nothing). */

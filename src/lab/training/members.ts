@@ -10,7 +10,8 @@ import type { GenreModelMetadata, MemberMetadata } from '../../genre/model/metad
 import type { NormalisationKind } from '../../genre/model/segments.js';
 import { evaluateClips, type Evaluation } from '../evaluation/evaluate.js';
 import { withSeededMathRandom } from './random.js';
-import { trainGenreModel, type LabelledClip, type TrainOptions, type TrainResult } from './train.js';
+import { trainGenreModel } from './train.js';
+import type { LabelledClip, TrainOptions, TrainResult } from './train-options.js';
 
 /** The names `train --normalisation` takes, which are also the member folders' names. */
 export const NORMALISATION_NAMES = {

@@ -1,5 +1,5 @@
 // Training fixtures shared by the training tests.
-import type { LabelledClip } from '../../../src/lab/training/train.js';
+import type { LabelledClip } from '../../../src/lab/training/train-options.js';
 
 /** Two kinds of 200-frame, 13-coefficient clips (label i % 2) that a tiny network tells apart. */
 export function syntheticClips(count: number): LabelledClip[] {

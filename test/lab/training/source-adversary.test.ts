@@ -7,7 +7,8 @@ import { initTrainingBackend } from '../../../src/lab/network/backend.js';
 import { buildCnnWithTimbre } from '../../../src/lab/network/cnn-with-timbre.js';
 import { DEFAULT_FEATURES } from '../../../src/genre/model/metadata.js';
 import { adversaryWeightAt, createSourceAdversary, reverseGradient } from '../../../src/lab/training/source-adversary.js';
-import { trainGenreModel, type LabelledClip } from '../../../src/lab/training/train.js';
+import { trainGenreModel } from '../../../src/lab/training/train.js';
+import type { LabelledClip } from '../../../src/lab/training/train-options.js';
 import { withSeededMathRandom } from '../../../src/lab/training/random.js';
 import { syntheticClips } from './helpers.js';
 

@@ -8,16 +8,12 @@ import { initTrainingBackend } from '../../../src/lab/network/backend.js';
 import { DEFAULT_FEATURES } from '../../../src/genre/model/metadata.js';
 import { loadGenreModel } from '../../../src/genre/model/load.js';
 import { classifyMfcc } from '../../../src/genre/model/classify.js';
-import { classWeights, trainGenreModel } from '../../../src/lab/training/train.js';
+import { trainGenreModel } from '../../../src/lab/training/train.js';
 import { syntheticClips } from './helpers.js';
 import { withSeededMathRandom } from '../../../src/lab/training/random.js';
 import { extractFileMfcc } from '../../../src/lab/training/features.js';
 import trainCommand from '../../../src/cli/train.js';
 import evaluateCommand from '../../../src/cli/evaluate.js';
-
-test('class weights equalise genres by clip count', () => {
-  assert.deepEqual(classWeights({ labels: [0, 0, 0, 1], classes: 3 }), { 0: 4 / 6, 1: 2, 2: 0 });
-});
 
 test('training is deterministic for a seed (split, sampling, stretch, augmentation, masking, mixup, init, dropout)', async () => {
   const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
