@@ -4,7 +4,7 @@
 // Usage: npx tsx scripts/cross-source/folds.ts <out.json> [seed=1] [nmfcc=13] [norm=…] [seg=130] [filters=16,32,32] [folds=0,1,2]
 //   [net=frame-timbre|cnn-with-timbre] [pathdrop=0.5] [rhythm=1] [melview=24 [dual=1]] [smooth=0.1] [wavg=2] [mask=frames,coefficients] [mixup=alpha] [lofi=split]
 //   [tilt=3] (the timbre path hears rows 0–2 centred per segment) [adv=0.3] (source-adversarial training, λ; lost) [pitch=2] (pitch shifts in ±2 semitones; lost)
-//   [wrec=4] (with wavg: weights recorded 4 times per epoch for the average)
+//   [wrec=4] (with wavg: weights recorded 4 times per epoch for the average; no gain)
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';

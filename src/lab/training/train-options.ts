@@ -69,7 +69,8 @@ export interface TrainOptions {
    * (weight-average.ts) instead of the best epoch's; omitted or 0: the best epoch's. */
   weightAverageEpochs?: number;
   /** With `weightAverageEpochs`: weights recorded this many times per epoch, evenly spaced, the
-   * last at its end (denser averaging, as SWAD); default 1, the epoch ends only. */
+   * last at its end (denser averaging, as SWAD); default 1, the epoch ends only. Four records per
+   * epoch did not beat the epoch ends on held-out sources (docs/experiments.md). */
   weightRecordsPerEpoch?: number;
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
