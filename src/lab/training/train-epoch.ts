@@ -6,6 +6,7 @@ import { smoothTargets } from './label-smoothing.js';
 import { buildTrainingBatch, sampleEpoch } from './sampler.js';
 import type { Random } from './random.js';
 import type { Normalisation } from '../../genre/model/segments.js';
+import type { MfccMatrix } from '../../types.js';
 import type { SourceAdversaryFor } from './training-network.js';
 import type { TrainOptions } from './train-options.js';
 
@@ -13,6 +14,9 @@ export interface EpochContext {
   o: TrainOptions;
   layersModel: tfjs.LayersModel;
   normalisation: Normalisation;
+  /** The training clips' matrices and labels, in `o.train`'s order. */
+  clips: readonly MfccMatrix[];
+  labelOf: readonly number[];
   random: Random;
   weights: Record<number, number>;
   windowsPerClip: readonly number[] | undefined;
@@ -22,10 +26,8 @@ export interface EpochContext {
 /** Trains one epoch; `afterStep(done, steps)` runs after each optimiser step. Returns the mean
  * training loss and accuracy and the step count. */
 export async function trainEpoch(ctx: EpochContext, epoch: number, afterStep: (done: number, steps: number, meanLoss: number) => void) {
-  const { o, layersModel, normalisation, random, weights } = ctx;
+  const { o, layersModel, normalisation, clips, labelOf, random, weights } = ctx;
   const { tf, features } = o;
-  const clips = o.train.map((c) => c.mfcc);
-  const labelOf = o.train.map((c) => c.label);
   const refs = sampleEpoch({ frames: clips.map((c) => c.frames), segmentFrames: features.segmentFrames, segmentsPerClip: o.segmentsPerClip, windowsPerClip: ctx.windowsPerClip, random });
   const steps = Math.ceil(refs.length / o.batchSize);
   const { nMfcc, segmentFrames } = features;

@@ -33,7 +33,7 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
 
   const labels = o.train.map((c) => c.label);
   const epochContext = {
-    o, layersModel, normalisation, random: createRandom(o.seed),
+    o, layersModel, normalisation, clips: o.train.map((c) => c.mfcc), labelOf: labels, random: createRandom(o.seed),
     weights: classWeights({ labels, classes: o.labels.length }),
     windowsPerClip: o.balanceSources
       ? sourceBalancedWindows({ labels, sources: sourcesOf(o.train, 'balanceSources'), segmentsPerClip: o.segmentsPerClip })

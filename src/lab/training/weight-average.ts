@@ -14,6 +14,8 @@ export class EpochWeightAverage {
 
   /** Adds a copy of the current weights to epoch `epoch`'s (1-based) records. */
   record(epoch: number, weights: tfjs.Tensor[]): void {
+    // Epochs come in order, so every epoch in a window has its slot.
+    if (epoch < 1 || epoch > this.epochs.length + 1) throw new Error(`epoch ${epoch} recorded out of order`);
     const slot = this.epochs[epoch - 1];
     if (!slot) {
       this.epochs[epoch - 1] = { sum: weights.map((w) => w.clone()), count: 1 };
@@ -21,7 +23,8 @@ export class EpochWeightAverage {
     }
     const sum = slot.sum.map((s, i) => this.tf.add(s, weights[i]!));
     this.tf.dispose(slot.sum);
-    Object.assign(slot, { sum, count: slot.count + 1 });
+    slot.sum = sum;
+    slot.count++;
   }
 
   /** The mean of every record in the epochs bestEpoch ± halfWidth that ran (1-based), those
@@ -29,16 +32,15 @@ export class EpochWeightAverage {
   averageAround(bestEpoch: number): { weights: tfjs.Tensor[]; epochs: number[]; records: number } {
     const from = Math.max(1, bestEpoch - this.halfWidth);
     const to = Math.min(this.epochs.length, bestEpoch + this.halfWidth);
-    const chosen = Array.from({ length: Math.max(0, to - from + 1) }, (_, k) => this.epochs[from - 1 + k]);
-    if (chosen.length === 0 || chosen.includes(undefined)) throw new Error('no recorded epoch near the best one');
-    const slots = chosen as { sum: tfjs.Tensor[]; count: number }[];
+    if (to < from) throw new Error('no recorded epoch near the best one');
+    const slots = this.epochs.slice(from - 1, to);
     const records = slots.reduce((n, e) => n + e.count, 0);
     const weights = slots[0]!.sum.map((_, i) => this.tf.tidy(() => this.tf.div(this.tf.addN(slots.map((e) => e.sum[i]!)), records)));
     return { weights, epochs: Array.from({ length: to - from + 1 }, (_, k) => from + k), records };
   }
 
   dispose(): void {
-    for (const e of this.epochs) if (e) this.tf.dispose(e.sum);
+    for (const e of this.epochs) this.tf.dispose(e.sum);
     this.epochs.length = 0;
   }
 }

@@ -26,6 +26,8 @@ test('averages the epochs around the best one, cut at both ends, and frees its c
   averager.dispose();
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => new EpochWeightAverage(tf, 1).averageAround(1), /no recorded epoch/);
+  const skipping = new EpochWeightAverage(tf, 1);
+  assert.throws(() => skipping.record(2, []), /epoch 2 recorded out of order/);
 });
 
 test('several records per epoch: every record in the window weighs the same', async () => {
