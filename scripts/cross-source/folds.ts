@@ -5,6 +5,7 @@
 //   [net=frame-timbre|cnn-with-timbre] [pathdrop=0.5] [rhythm=1] [melview=24 [dual=1]] [smooth=0.1] [wavg=2] [mask=frames,coefficients] [mixup=alpha] [lofi=split]
 //   [tilt=3] (the timbre path hears rows 0–2 centred per segment) [adv=0.3] (source-adversarial training, λ; lost) [pitch=2] (pitch shifts in ±2 semitones; lost)
 //   [wrec=4] (with wavg: weights recorded 4 times per epoch for the average; no gain)
+//   [stylemix=0.5,0.1] (half the segments take part of another source's row style within their genre, λ ~ Beta(0.1, 0.1))
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -37,6 +38,7 @@ const filters = opt.filters?.split(',').map(Number);
 const network = (opt.net ?? 'cnn') as 'cnn' | 'frame-timbre' | 'cnn-with-timbre';
 const masking = opt.mask ? { maskFrames: Number(opt.mask.split(',')[0]), maskCoefficients: Number(opt.mask.split(',')[1]) } : undefined;
 const mixup = opt.mixup ? { alpha: Number(opt.mixup) } : undefined;
+const styleMix = opt.stylemix ? { probability: Number(opt.stylemix.split(',')[0]), alpha: Number(opt.stylemix.split(',')[1]) } : undefined;
 const timbrePathDropout = Number(opt.pathdrop ?? 0);
 // lofi=split: the two lo-fi hip-hop sources in different folds (pomodoro-timer in fold 0).
 const lofiSplit = opt.lofi === 'split';
@@ -81,7 +83,7 @@ for (const k of folds) {
   const t0 = Date.now();
   const r = await withSeededMathRandom(seed, () => trainGenreModel({
     tf, backend, train, validation, labels: LABELS, features, epochs: Number(opt.epochs ?? 20), batchSize: 32, segmentsPerClip: spc,
-    patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, filters, network, timbrePathDropout, rhythmPath: opt.rhythm === '1', melViewBands: opt.melview ? Number(opt.melview) : undefined, melViewAlongside: opt.dual === '1', timbreCentredRows: Number(opt.tilt ?? 0), labelSmoothing: Number(opt.smooth ?? 0), weightAverageEpochs: Number(opt.wavg ?? 0), weightRecordsPerEpoch: Number(opt.wrec ?? 1), masking, mixup, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
+    patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, filters, network, timbrePathDropout, rhythmPath: opt.rhythm === '1', melViewBands: opt.melview ? Number(opt.melview) : undefined, melViewAlongside: opt.dual === '1', timbreCentredRows: Number(opt.tilt ?? 0), labelSmoothing: Number(opt.smooth ?? 0), weightAverageEpochs: Number(opt.wavg ?? 0), weightRecordsPerEpoch: Number(opt.wrec ?? 1), masking, mixup, styleMix, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
     sourceAdversary: opt.adv ? { weight: Number(opt.adv) } : undefined, pitchShift: opt.pitch ? { maxSemitones: Number(opt.pitch) } : undefined, balanceSources: balance, deadline: Date.now() + 20 * 60_000, name: 'lab', version: '0',
   }));
   const segmentScores = (mfcc: MfccMatrix, hopFrames?: number) => {

@@ -9,6 +9,7 @@ import { maskSegmentInPlace, type MaskOptions } from './masking.js';
 import { shuffleInPlace, type Random } from './random.js';
 import { drawWindowCount } from './source-balance.js';
 import { drawStretchRate, stretchWindow, type StretchOptions } from './stretch.js';
+import { styleMixSegmentInPlace, type PartnerDraw, type StyleMixOptions } from './style-mix.js';
 import { drawSemitones, pitchShiftMatrix, pitchShiftWindow, type MelAxis, type PitchShiftOptions } from './pitch-shift.js';
 
 export interface SegmentRef {
@@ -35,7 +36,7 @@ export function sampleEpoch({ frames, segmentFrames, segmentsPerClip, windowsPer
 }
 
 /** One training batch: inputs [n, nMfcc, segmentFrames, 1] (normalised) and label indices. */
-export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normalisation, stretch, pitch, augment, mask }: {
+export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normalisation, stretch, pitch, styleMix, augment, mask }: {
   refs: readonly SegmentRef[];
   clips: readonly MfccMatrix[];
   labelOf: readonly number[];
@@ -45,6 +46,8 @@ export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normal
   stretch?: { options: StretchOptions; random: Random };
   /** Random pitch shift per segment (pitch-shift.ts), after the stretch; omitted: none. */
   pitch?: { options: PitchShiftOptions; axis: MelAxis; random: Random };
+  /** Row style mixed with another source's segment of the genre (style-mix.ts), after the pitch shift. */
+  styleMix?: { options: StyleMixOptions; partnerOf: PartnerDraw; random: Random };
   /** Random gain/EQ per segment (augment.ts); omitted: segments as they are. */
   augment?: { options: AugmentOptions; nMels: number; random: Random };
   /** Time/coefficient masks per segment (masking.ts), applied after `augment`. */
@@ -65,6 +68,7 @@ export function buildTrainingBatch({ refs, clips, labelOf, segmentFrames, normal
       if (semitones !== 0) window = pitchShiftWindow({ mfcc: window, matrix: pitchShiftMatrix({ semitones, nMfcc, axis: pitch!.axis }) });
       buildSegmentBatch({ mfcc: window, starts: [0], segmentFrames, normalisation, out: segment });
     }
+    if (styleMix) styleMixSegmentInPlace({ segment, clip: ref.clip, clips, segmentFrames, normalisation, styleMix });
     if (augment) {
       const offsets = drawCepstralOffsets({ options: augment.options, nMfcc, nMels: augment.nMels, random: augment.random });
       offsetSegmentInPlace({ segment, offsets, std: normalisation.std, segmentFrames });

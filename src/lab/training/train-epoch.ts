@@ -9,6 +9,7 @@ import type { Normalisation } from '../../genre/model/segments.js';
 import type { MfccMatrix } from '../../types.js';
 import type { SourceAdversaryFor } from './training-network.js';
 import type { TrainOptions } from './train-options.js';
+import type { PartnerDraw } from './style-mix.js';
 
 export interface EpochContext {
   o: TrainOptions;
@@ -21,6 +22,8 @@ export interface EpochContext {
   weights: Record<number, number>;
   windowsPerClip: readonly number[] | undefined;
   adversary: SourceAdversaryFor | undefined;
+  /** With `o.styleMix`: draws each clip's style partner (style-mix.ts). */
+  stylePartnerOf: PartnerDraw | undefined;
 }
 
 /** Trains one epoch; `afterStep(done, steps)` runs after each optimiser step. Returns the mean
@@ -38,6 +41,7 @@ export async function trainEpoch(ctx: EpochContext, epoch: number, afterStep: (d
       refs: slice, clips, labelOf, segmentFrames, normalisation,
       stretch: o.stretch ? { options: o.stretch, random } : undefined,
       pitch: o.pitchShift ? { options: o.pitchShift, axis: features, random } : undefined,
+      styleMix: o.styleMix && ctx.stylePartnerOf ? { options: o.styleMix, partnerOf: ctx.stylePartnerOf, random } : undefined,
       augment: { options: o.augment, nMels: features.nMels, random },
       mask: o.masking ? { options: o.masking, random } : undefined,
     });

@@ -13,11 +13,12 @@ import type { StretchOptions } from './stretch.js';
 import type { PitchShiftOptions } from './pitch-shift.js';
 import type { Evaluation } from '../evaluation/evaluate.js';
 import type { SourceAdversaryOptions } from './source-adversary.js';
+import type { StyleMixOptions } from './style-mix.js';
 
 export interface LabelledClip {
   mfcc: MfccMatrix;
   label: number;
-  /** The clip's source (a package, the generator): needed by `balanceSources` and `sourceAdversary` only. */
+  /** The clip's source (a package, the generator): needed by `balanceSources`, `sourceAdversary` and `styleMix` only. */
   source?: string;
 }
 
@@ -80,6 +81,8 @@ export interface TrainOptions {
   stretch?: StretchOptions;
   /** Random pitch shift per training segment (pitch-shift.ts); omitted: none. */
   pitchShift?: PitchShiftOptions;
+  /** Row style of training segments mixed with other sources' segments of their genre (style-mix.ts); omitted: none. */
+  styleMix?: StyleMixOptions;
   /** Mixup of training segments within a batch (mixup.ts); omitted: one-hot targets. */
   mixup?: MixupOptions;
   /** Share ε of every training target moved to the uniform distribution (label-smoothing.ts); default 0. */

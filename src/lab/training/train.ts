@@ -12,6 +12,7 @@ import { sourceBalancedWindows } from './source-balance.js';
 import { classWeights } from './class-weights.js';
 import { buildTrainingNetwork, sourceAdversaryFor } from './training-network.js';
 import { trainEpoch } from './train-epoch.js';
+import { stylePartnerDraw } from './style-mix.js';
 import { sourcesOf, type EpochReport, type TrainOptions, type TrainResult } from './train-options.js';
 
 /** Evenly spaced steps (1-based) after which an epoch records its weights besides its end. */
@@ -39,6 +40,7 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
       ? sourceBalancedWindows({ labels, sources: sourcesOf(o.train, 'balanceSources'), segmentsPerClip: o.segmentsPerClip })
       : undefined,
     adversary: o.sourceAdversary ? sourceAdversaryFor(o, layersModel) : undefined,
+    stylePartnerOf: o.styleMix ? stylePartnerDraw({ labels, sources: sourcesOf(o.train, 'styleMix') }) : undefined,
   };
   const history: EpochReport[] = [];
   let best: { loss: number; weights: tfjs.Tensor[]; epoch: number } | undefined;

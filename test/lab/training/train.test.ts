@@ -15,7 +15,7 @@ import { extractFileMfcc } from '../../../src/lab/training/features.js';
 import trainCommand from '../../../src/cli/train.js';
 import evaluateCommand from '../../../src/cli/evaluate.js';
 
-test('training is deterministic for a seed (split, sampling, stretch, augmentation, masking, mixup, init, dropout)', async () => {
+test('training is deterministic for a seed (split, sampling, stretch, style mixing, augmentation, masking, mixup, init, dropout)', async () => {
   const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
   const once = () =>
     withSeededMathRandom(5, async () => {
@@ -23,7 +23,7 @@ test('training is deterministic for a seed (split, sampling, stretch, augmentati
         tf, backend, train: syntheticClips(6).map((c, i) => ({ ...c, source: i < 2 ? 'small' : 'big' })), validation: syntheticClips(2), labels: ['A', 'B'], features: DEFAULT_FEATURES,
         epochs: 2, batchSize: 8, segmentsPerClip: 2, patience: 5, learningRate: 0.001, seed: 5, deadline: Date.now() + 60_000,
         augment: { gainDb: 6, eqDb: 3, eqCoefficients: 4 }, masking: { maskFrames: 20, maskCoefficients: 2 }, normalisationKind: 'per-coefficient',
-        stretch: { maxStretch: 0.15 }, mixup: { alpha: 0.4 }, balanceSources: true, name: 'det', version: '1',
+        stretch: { maxStretch: 0.15 }, styleMix: { probability: 0.5, alpha: 0.1 }, mixup: { alpha: 0.4 }, balanceSources: true, name: 'det', version: '1',
       });
       const weights = result.model.members[0]!.layersModel.getWeights().map((w) => Array.from(w.dataSync()));
       result.model.dispose();
@@ -33,6 +33,15 @@ test('training is deterministic for a seed (split, sampling, stretch, augmentati
   const b = await once();
   assert.deepEqual(a.history, b.history);
   assert.deepEqual(a.weights, b.weights);
+});
+
+test('style mixing needs every training clip\'s source', async () => {
+  const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
+  await assert.rejects(trainGenreModel({
+    tf, backend, train: syntheticClips(4), validation: [], labels: ['A', 'B'], features: DEFAULT_FEATURES,
+    epochs: 1, batchSize: 4, segmentsPerClip: 1, patience: 1, learningRate: 0.001, seed: 1, deadline: Date.now() + 60_000,
+    augment: { gainDb: 0, eqDb: 0, eqCoefficients: 4 }, normalisationKind: 'per-coefficient', styleMix: { probability: 0.5, alpha: 0.1 }, name: 'mix', version: '1',
+  }), /styleMix needs every training clip's source/);
 });
 
 test('weight averaging over epochs keeps no more tensors than the best-epoch model and yields a working model', async () => {
