@@ -17,7 +17,8 @@ import { commandLineWorks } from './ffmpeg/command-check.js';
 import { ffmpegSupportsSoxr } from './ffmpeg/ffmpeg-capabilities.js';
 import { collectFfmpegOutput } from './ffmpeg/ffmpeg-run.js';
 import { needsSeekableInput } from './mp4-layout.js';
-import { decodeWithWarmProcess, spawnWarm } from './ffmpeg/warm-decoder.js';
+import { decodeWithWarmProcess } from './ffmpeg/warm-decoder.js';
+import { spawnWarm } from './ffmpeg/warm-process.js';
 
 export const RESAMPLERS = ['auto', 'soxr', 'swr'] as const;
 export type Resampler = (typeof RESAMPLERS)[number];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { resolveFfmpegPath } from '../../src/audio/ffmpeg/ffmpeg-binary.js';
 import { collectFfmpegOutput } from '../../src/audio/ffmpeg/ffmpeg-run.js';
-import { spawnWarm } from '../../src/audio/ffmpeg/warm-decoder.js';
+import { spawnWarm } from '../../src/audio/ffmpeg/warm-process.js';
 import { InputError, InternalError } from '../../src/errors.js';
 import { FORMATS, makeFixtureDir, makeTone } from './fixtures.js';
 

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { decodeAudio } from '../../src/audio/decode.js';
 import { resolveFfmpegPath } from '../../src/audio/ffmpeg/ffmpeg-binary.js';
 import { collectFfmpegOutput } from '../../src/audio/ffmpeg/ffmpeg-run.js';
-import { spawnWarm } from '../../src/audio/ffmpeg/warm-decoder.js';
+import { spawnWarm } from '../../src/audio/ffmpeg/warm-process.js';
 import { TransientError } from '../../src/errors.js';
 import { FORMATS, makeFixtureDir, makeTone } from './fixtures.js';
 

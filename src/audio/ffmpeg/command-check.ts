@@ -4,7 +4,7 @@
 // cannot place, the same command line is run once on a known-good clip: if that works, the input
 // was at fault. The answer is kept per command line (a working one is not asked again).
 import { collectFfmpegOutput } from './ffmpeg-run.js';
-import { spawnWarm } from './warm-decoder.js';
+import { spawnWarm } from './warm-process.js';
 
 const CHECK_TIMEOUT_MS = 10_000;
 const verdicts = new Map<string, Promise<boolean>>();
