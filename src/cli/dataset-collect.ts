@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig, rateLimitSetting } from '../config.js';
-import { collectDataset, parseCollectCsv } from '../lab/datasets/collect.js';
+import { collectDataset } from '../lab/datasets/collect.js';
+import { parseCollectCsv } from '../lab/datasets/collect-csv.js';
 import { isAppError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { createProviders } from '../previews/providers.js';
