@@ -5,7 +5,7 @@
 //   [net=frame-timbre|cnn-with-timbre] [pathdrop=0.5] [rhythm=1] [melview=24 [dual=1]] [smooth=0.1] [wavg=2] [mask=frames,coefficients] [mixup=alpha] [lofi=split]
 //   [tilt=3] (the timbre path hears rows 0–2 centred per segment) [adv=0.3] (source-adversarial training, λ; lost) [pitch=2] (pitch shifts in ±2 semitones; lost)
 //   [wrec=4] (with wavg: weights recorded 4 times per epoch for the average; no gain)
-//   [stylemix=0.5,0.1] (half the segments take part of another source's row style within their genre, λ ~ Beta(0.1, 0.1))
+//   [stylemix=0.5,0.1] (half the segments take part of another source's row style within their genre, λ ~ Beta(0.1, 0.1); lost)
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';

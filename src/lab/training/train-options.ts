@@ -81,7 +81,8 @@ export interface TrainOptions {
   stretch?: StretchOptions;
   /** Random pitch shift per training segment (pitch-shift.ts); omitted: none. */
   pitchShift?: PitchShiftOptions;
-  /** Row style of training segments mixed with other sources' segments of their genre (style-mix.ts); omitted: none. */
+  /** Row style of training segments mixed with other sources' segments of their genre (style-mix.ts);
+   * omitted: none. It lost on held-out sources (docs/experiments.md). */
   styleMix?: StyleMixOptions;
   /** Mixup of training segments within a batch (mixup.ts); omitted: one-hot targets. */
   mixup?: MixupOptions;
