@@ -15,9 +15,10 @@ import { trainEpoch } from './train-epoch.js';
 import { stylePartnerDraw } from './style-mix.js';
 import { sourcesOf, type EpochReport, type TrainOptions, type TrainResult } from './train-options.js';
 
-/** Evenly spaced steps (1-based) after which an epoch records its weights besides its end. */
-const recordSteps = (steps: number, perEpoch: number) =>
-  new Set(Array.from({ length: perEpoch - 1 }, (_, j) => Math.round((steps * (j + 1)) / perEpoch)).filter((n) => n >= 1 && n < steps));
+/** Whether an epoch of `steps` steps records its weights after step `done` (1-based) besides its
+ * end: perEpoch − 1 evenly spaced times. */
+const recordsAfter = (done: number, steps: number, perEpoch: number) =>
+  done < steps && Array.from({ length: perEpoch - 1 }, (_, j) => Math.round((steps * (j + 1)) / perEpoch)).includes(done);
 
 export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const { tf, features } = o;
@@ -55,10 +56,8 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
       break;
     }
     const started = Date.now();
-    let recordAfter: Set<number> | undefined;
     const trained = await trainEpoch(epochContext, epoch, (done, steps, meanLoss) => {
-      recordAfter ??= recordSteps(steps, o.weightRecordsPerEpoch ?? 1);
-      if (averager && recordAfter.has(done)) averager.record(epoch, layersModel.getWeights());
+      if (averager && recordsAfter(done, steps, o.weightRecordsPerEpoch ?? 1)) averager.record(epoch, layersModel.getWeights());
       o.onBatch?.(done, steps, meanLoss);
     });
     const report: EpochReport = {
