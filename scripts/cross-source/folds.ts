@@ -6,6 +6,7 @@
 //   [tilt=3] (the timbre path hears rows 0–2 centred per segment) [adv=0.3] (source-adversarial training, λ; lost) [pitch=2] (pitch shifts in ±2 semitones; lost)
 //   [wrec=4] (with wavg: weights recorded 4 times per epoch for the average; no gain)
 //   [stylemix=0.5,0.1] (half the segments take part of another source's row style within their genre, λ ~ Beta(0.1, 0.1); lost)
+//   [monitor=balanced] (early stopping on the validation loss averaged per label first)
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -84,7 +85,7 @@ for (const k of folds) {
   const r = await withSeededMathRandom(seed, () => trainGenreModel({
     tf, backend, train, validation, labels: LABELS, features, epochs: Number(opt.epochs ?? 20), batchSize: 32, segmentsPerClip: spc,
     patience: Number(opt.patience ?? 3), learningRate: 0.001, seed, normalisationKind: norm, head, filters, network, timbrePathDropout, rhythmPath: opt.rhythm === '1', melViewBands: opt.melview ? Number(opt.melview) : undefined, melViewAlongside: opt.dual === '1', timbreCentredRows: Number(opt.tilt ?? 0), labelSmoothing: Number(opt.smooth ?? 0), weightAverageEpochs: Number(opt.wavg ?? 0), weightRecordsPerEpoch: Number(opt.wrec ?? 1), masking, mixup, styleMix, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
-    sourceAdversary: opt.adv ? { weight: Number(opt.adv) } : undefined, pitchShift: opt.pitch ? { maxSemitones: Number(opt.pitch) } : undefined, balanceSources: balance, deadline: Date.now() + 20 * 60_000, name: 'lab', version: '0',
+    sourceAdversary: opt.adv ? { weight: Number(opt.adv) } : undefined, pitchShift: opt.pitch ? { maxSemitones: Number(opt.pitch) } : undefined, balanceSources: balance, monitor: opt.monitor === 'balanced' ? 'label-balanced-loss' : 'segment-loss', deadline: Date.now() + 20 * 60_000, name: 'lab', version: '0',
   }));
   const segmentScores = (mfcc: MfccMatrix, hopFrames?: number) => {
     const { starts, probabilities } = scoreSegments({ model: r.model, mfcc, ...(hopFrames === undefined ? {} : { hopFrames }) });

@@ -17,6 +17,9 @@ export interface Evaluation {
   metrics: MetricsSummary;
   /** Mean cross-entropy and accuracy over individual segments (what the network is trained on). */
   segmentLoss: number;
+  /** The segment cross-entropy averaged per label first, then over the labels present, so every
+   * genre weighs the same (as the class-weighted training loss) however many clips it has. */
+  labelBalancedSegmentLoss: number;
   segmentAccuracy: number;
   clips: EvaluatedClip[];
 }
@@ -38,6 +41,8 @@ export function servedLabel(model: GenreModel, mean: readonly number[]): number 
 export function evaluateClips({ model, clips }: { model: GenreModel; clips: readonly { mfcc: MfccMatrix; label: number }[] }): Evaluation {
   const n = model.labels.length;
   let lossSum = 0;
+  const lossByLabel = new Array<number>(n).fill(0);
+  const segmentsByLabel = new Array<number>(n).fill(0);
   let segCorrect = 0;
   let segCount = 0;
   const evaluated: EvaluatedClip[] = clips.map(({ mfcc, label }) => {
@@ -50,17 +55,22 @@ export function evaluateClips({ model, clips }: { model: GenreModel; clips: read
         mean[c]! += p / starts.length;
         if (p > probabilities[s * n + best]!) best = c;
       }
-      lossSum += -Math.log(Math.max(1e-7, probabilities[s * n + label]!));
+      const loss = -Math.log(Math.max(1e-7, probabilities[s * n + label]!));
+      lossSum += loss;
+      lossByLabel[label]! += loss;
+      segmentsByLabel[label]!++;
       if (best === label) segCorrect++;
       segCount++;
     }
     const predicted = servedLabel(model, mean);
     return { label, predicted, probabilities: mean };
   });
+  const present = segmentsByLabel.flatMap((count, c) => (count > 0 ? [lossByLabel[c]! / count] : []));
   const confusion = confusionMatrix({ actual: evaluated.map((c) => c.label), predicted: evaluated.map((c) => c.predicted), classes: n });
   return {
     metrics: summarizeConfusion({ confusion, labels: model.labels }),
     segmentLoss: segCount > 0 ? lossSum / segCount : Number.NaN,
+    labelBalancedSegmentLoss: present.length > 0 ? present.reduce((a, b) => a + b, 0) / present.length : Number.NaN,
     segmentAccuracy: segCount > 0 ? segCorrect / segCount : Number.NaN,
     clips: evaluated,
   };

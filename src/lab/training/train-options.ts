@@ -27,6 +27,7 @@ export interface EpochReport {
   loss: number;
   accuracy: number;
   valLoss?: number;
+  valLabelBalancedLoss?: number;
   valSegmentAccuracy?: number;
   valClipAccuracy?: number;
   valBalancedAccuracy?: number;
@@ -73,6 +74,10 @@ export interface TrainOptions {
    * last at its end (denser averaging, as SWAD); default 1, the epoch ends only. Four records per
    * epoch did not beat the epoch ends on held-out sources (docs/experiments.md). */
   weightRecordsPerEpoch?: number;
+  /** What early stopping and the best epoch follow on the validation clips: the mean segment
+   * cross-entropy (default), or the same averaged per label first (`label-balanced-loss`), so
+   * that the largest genre does not choose the epoch. */
+  monitor?: 'segment-loss' | 'label-balanced-loss';
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
   /** SpecAugment-style time/coefficient masks per training segment (masking.ts); omitted: none. */

@@ -67,10 +67,10 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
     if (o.validation.length > 0) {
       const val = evaluateClips({ model, clips: o.validation });
       Object.assign(report, {
-        valLoss: val.segmentLoss, valSegmentAccuracy: val.segmentAccuracy,
+        valLoss: val.segmentLoss, valLabelBalancedLoss: val.labelBalancedSegmentLoss, valSegmentAccuracy: val.segmentAccuracy,
         valClipAccuracy: val.metrics.accuracy, valBalancedAccuracy: val.metrics.balancedAccuracy,
       });
-      monitored = val.segmentLoss;
+      monitored = o.monitor === 'label-balanced-loss' ? val.labelBalancedSegmentLoss : val.segmentLoss;
     }
     averager?.record(epoch, layersModel.getWeights());
     if (!best || monitored < best.loss - 1e-4) {

@@ -1,28 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { loadGenreModel } from '../../../src/genre/model/load.js';
 import { classifyMfcc, scoreSegments } from '../../../src/genre/model/classify.js';
 import { InputError, InternalError } from '../../../src/errors.js';
-import { saveGenreModel } from '../../../src/lab/network/save.js';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LABELS, randomCnn, syntheticMfcc, validMetadata } from './helpers.js';
-
-async function withRandomModel(fn: (model: Awaited<ReturnType<typeof loadGenreModel>>) => Promise<void> | void): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'genre-model-'));
-  const { model: cnn } = await randomCnn();
-  await saveGenreModel({ networks: [cnn], metadata: validMetadata(), dir });
-  cnn.dispose();
-  const model = await loadGenreModel({ dir, backend: 'wasm' });
-  try {
-    await fn(model);
-  } finally {
-    model.dispose();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { LABELS, syntheticMfcc, withRandomModel } from './helpers.js';
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 

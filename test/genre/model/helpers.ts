@@ -2,6 +2,11 @@
 import { initTfBackend, type BackendPreference } from '../../../src/genre/model/backend.js';
 import { buildGenreCnn, ARCHITECTURE } from '../../../src/lab/network/architecture.js';
 import { DEFAULT_FEATURES, METADATA_FORMAT, type GenreModelMetadata } from '../../../src/genre/model/metadata.js';
+import { loadGenreModel } from '../../../src/genre/model/load.js';
+import { saveGenreModel } from '../../../src/lab/network/save.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 
 export const LABELS = ['Hiphop', 'EDM', 'Classical', 'Metal', 'Jazz'];
@@ -26,6 +31,21 @@ export function validMetadata(overrides: Partial<GenreModelMetadata> = {}): Genr
 export async function randomCnn(backend: BackendPreference = 'wasm'): Promise<{ tf: typeof tfjs; model: tfjs.LayersModel }> {
   const { tf } = await initTfBackend({ preferred: backend });
   return { tf, model: buildGenreCnn({ tf, nMfcc: 13, segmentFrames: 130, classes: LABELS.length }) };
+}
+
+/** Runs fn on a saved and loaded random-weight model with valid metadata, then removes it. */
+export async function withRandomModel(fn: (model: Awaited<ReturnType<typeof loadGenreModel>>) => Promise<void> | void): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'genre-model-'));
+  const { model: cnn } = await randomCnn();
+  await saveGenreModel({ networks: [cnn], metadata: validMetadata(), dir });
+  cnn.dispose();
+  const model = await loadGenreModel({ dir, backend: 'wasm' });
+  try {
+    await fn(model);
+  } finally {
+    model.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** A deterministic pseudo-MFCC matrix (coefficient-major). */

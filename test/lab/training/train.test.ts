@@ -83,6 +83,27 @@ test('weights recorded several times per epoch are all averaged, the epoch ends 
   dense.model.dispose();
 });
 
+test('early stopping follows the monitored validation loss: segments, or labels weighed alike', async () => {
+  const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
+  // Forty clips of A and one A clip labelled B: learning A lowers the segment loss while the lone
+  // B clip's loss, half of the label-balanced loss, climbs.
+  const zeros = syntheticClips(80).filter((c) => c.label === 0);
+  const validation = [...zeros, { ...zeros[0]!, label: 1 }];
+  const improvedUnder = async (monitor: 'segment-loss' | 'label-balanced-loss') => {
+    const r = await withSeededMathRandom(7, () => trainGenreModel({
+      tf, backend, train: syntheticClips(8), validation, labels: ['A', 'B'], features: DEFAULT_FEATURES,
+      epochs: 2, batchSize: 4, segmentsPerClip: 2, patience: 5, learningRate: 0.003, seed: 7, deadline: Date.now() + 60_000,
+      augment: { gainDb: 0, eqDb: 0, eqCoefficients: 4 }, normalisationKind: 'per-coefficient', monitor, name: 'monitor', version: '1',
+    }));
+    r.model.dispose();
+    const [first, second] = r.history;
+    assert.ok(second!.valLoss! < first!.valLoss! && second!.valLabelBalancedLoss! > first!.valLabelBalancedLoss!);
+    return r.history.map((h) => h.improved);
+  };
+  assert.deepEqual(await improvedUnder('segment-loss'), [true, true]);
+  assert.deepEqual(await improvedUnder('label-balanced-loss'), [true, false]);
+});
+
 test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI reports on it', async () => {
   const root = await mkdtemp(join(tmpdir(), 'train-cli-'));
   try {
