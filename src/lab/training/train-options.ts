@@ -76,7 +76,8 @@ export interface TrainOptions {
   weightRecordsPerEpoch?: number;
   /** What early stopping and the best epoch follow on the validation clips: the mean segment
    * cross-entropy (default), or the same averaged per label first (`label-balanced-loss`), so
-   * that the largest genre does not choose the epoch. */
+   * that the largest genre does not choose the epoch. It did not help on held-out sources
+   * (docs/experiments.md). */
   monitor?: 'segment-loss' | 'label-balanced-loss';
   /** Random gain/EQ per training segment (augment.ts). */
   augment: AugmentOptions;
