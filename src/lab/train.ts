@@ -3,9 +3,8 @@
 // evaluation → model directory with its metadata (features, normalisation, data card, metrics).
 import type { BackendPreference } from '../genre/model/backend.js';
 import { DEFAULT_FEATURES } from '../genre/model/metadata.js';
-import { InputError } from '../errors.js';
-import { matchLabels, readSourcesInfo } from './datasets/labels.js';
-import { readDataset, type DatasetEntry } from './datasets/manifest.js';
+import { readSourcesInfo } from './datasets/labels.js';
+import type { DatasetEntry } from './datasets/manifest.js';
 import { evaluateClips } from './evaluation/evaluate.js';
 import { formatMetricsTable } from './evaluation/report.js';
 import type { CnnHead } from './network/architecture.js';
@@ -15,9 +14,9 @@ import { BAND_LIMIT_RANGE_HZ } from './training/band-limit.js';
 import { withBandLimit } from './training/band-limited-training.js';
 import { buildDataCard } from './training/data-card.js';
 import { extractDatasetFeatures } from './training/features.js';
-import { memberRecipes, readMemberData, type MemberDataOption } from './training/member-data.js';
+import { memberRecipes, type MemberDataOption } from './training/member-data.js';
 import { networkTrainingFacts, trainMembers, type NormalisationName } from './training/members.js';
-import { holdOutSources, splitByGroup } from './training/split.js';
+import { readRunData } from './training/run-data.js';
 import type { EpochReport, LabelledClip } from './training/train-options.js';
 
 type MemberOptions = Parameters<typeof trainMembers>[0];
@@ -91,12 +90,6 @@ function epochLine(r: EpochReport, epochs: number): string {
     `val_bal_acc ${fmt(r.valBalancedAccuracy)}  ${r.seconds.toFixed(1)} s (${r.msPerStep.toFixed(0)} ms/step)${r.improved ? '  *' : ''}`;
 }
 
-/** The sources of `a` that `b` also has, each once: training and held-out clips must share none. */
-function sharedSources(a: readonly DatasetEntry[], b: readonly DatasetEntry[]): string[] {
-  const inB = new Set(b.map((e) => e.source));
-  return [...new Set(a.map((e) => e.source).filter((src) => inB.has(src)))];
-}
-
 /** Trains and writes a model directory to `args.out`; throws AppErrors for bad data. */
 export async function train(args: TrainOptions, report: TrainReport): Promise<void> {
   const startedAt = Date.now();
@@ -105,29 +98,9 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   // Before any feature is extracted, so a recipe that cannot be built fails at once.
   const members = memberRecipes(args.normalisations, args.melViewBands, args.memberData);
   const { tf, backend } = await initTrainingBackend({ preferred: args.backend });
-  const entries = (await Promise.all(args.data.map((location) => readDataset({ location })))).flat();
-  const { matched, unmatched } = matchLabels({ entries, labels: args.labels, otherLabel: args.otherLabel });
-  for (const [genre, n] of unmatched) report.warn(`skipping ${n} clip(s) of genre "${genre}" (not in --labels)`);
-  const evalMatched = args.evalData ? matchLabels({ entries: await readDataset({ location: args.evalData }), labels: args.labels, otherLabel: args.otherLabel }).matched : [];
-  const split = holdOutSources({ entries: matched.map((m) => m.entry), sources: args.holdoutSources });
-  const { kept } = split;
-  // A separate evaluation set is only a test if it shares no source (and so no track) with training.
-  const shared = sharedSources(evalMatched.map((m) => m.entry), kept);
-  if (shared.length > 0) throw new InputError('EVAL_DATA_OVERLAP', `--eval-data shares source(s) with --data: ${shared.join(', ')}`);
-  const heldOut = [...split.heldOut, ...evalMatched.map((m) => m.entry)];
-  matched.push(...evalMatched);
-  const { train, validation } = splitByGroup({ entries: kept, valFraction: args.valFraction, seed: args.seed });
-  const labelOf = new Map(matched.map((m) => [m.entry, m.label]));
-  const withLabel = (list: typeof kept) => list.map((entry) => ({ entry, label: labelOf.get(entry)! }));
-  const missing = args.labels.filter((_, i) => !train.some((e) => labelOf.get(e) === i));
-  if (missing.length > 0) {
-    throw new InputError('EMPTY_TRAINING_SET', `no training clips for ${missing.join(', ')} (after hold-out and validation split)`);
-  }
-  const own = await readMemberData({ recipes: members, labels: args.labels, otherLabel: args.otherLabel, valFraction: args.valFraction, seed: args.seed, warn: (line) => report.warn(line) });
-  for (const o of own) for (const [entry, label] of o?.labelOf ?? []) labelOf.set(entry, label);
+  const { train, validation, heldOut, own, labelOf } = await readRunData(args, members, (line) => report.warn(line));
   const ownEntries = own.flatMap((o) => (o ? [...o.train, ...o.validation] : []));
-  const leaked = sharedSources(ownEntries, heldOut);
-  if (leaked.length > 0) throw new InputError('EVAL_DATA_OVERLAP', `--member-data shares source(s) with the held-out clips: ${leaked.join(', ')}`);
+  const withLabel = (list: readonly DatasetEntry[]) => list.map((entry) => ({ entry, label: labelOf.get(entry)! }));
   report.log(`dataset ${args.data.join(', ')}: ${train.length} train / ${validation.length} validation / ${heldOut.length} held-out clips; backend ${backend}`);
   own.forEach((o, i) => o && report.log(`network ${i + 1} also: ${o.train.length} train / ${o.validation.length} validation clips of ${members[i]!.extraData!.join(', ')}`));
 
@@ -142,7 +115,7 @@ export async function train(args: TrainOptions, report: TrainReport): Promise<vo
   report.log(`features: ${clips.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s (${failures.length} skipped)`);
   // Every window of a file is a clip of its own (same group, so a file stays on one side of a split).
   const mfccOf = new Map(clips.map((c) => [c.entry, [c.mfcc, ...(c.extraWindows ?? [])]]));
-  const labelled = (list: typeof kept): LabelledClip[] =>
+  const labelled = (list: readonly DatasetEntry[]): LabelledClip[] =>
     list.filter((e) => mfccOf.has(e)).flatMap((e) => mfccOf.get(e)!.map((mfcc) => ({ mfcc, label: labelOf.get(e)!, source: e.source })));
   const trainClips = await withBandLimit({
     share: args.bandLimit, seed: args.seed, entries: train, windowsOf: mfccOf, labelOf, features, windows: args.windows, cacheDir: args.cacheDir,
