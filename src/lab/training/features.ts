@@ -1,53 +1,13 @@
 // Training/evaluation features: the SAME extractFeatures as serving (genre/preprocess), cached per file
-// under .cache/features so repeated experiments skip ffmpeg and the STFT. The cache key covers the
-// file (absolute path, size, mtime), every MFCC parameter and a code version: changing any of them
-// misses the cache instead of reusing stale features.
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+// under .cache/features (feature-cache.ts) so repeated experiments skip ffmpeg and the STFT.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FeatureParams } from '../../genre/model/metadata.js';
 import { extractFeatures, extractFeatureWindows } from '../../genre/preprocess.js';
 import type { DatasetEntry } from '../datasets/manifest.js';
 import type { MfccMatrix } from '../../types.js';
 import { bandLimit, bandLimitCutoffHz, bandLimitKey } from './band-limit.js';
-
-/** Bump when decode or MFCC code changes in a way that alters the numbers. */
-export const FEATURE_CACHE_VERSION = 3; // 2: decode mixes to mono as (L+R)/2 and resamples with soxr; 3: float32 SIMD mel power (values move by < 1e-3 dB)
-const HEADER_BYTES = 8;
-
-async function cacheKey(path: string, features: FeatureParams, windows = 1, bandLimitHz?: number): Promise<string> {
-  const info = await stat(path);
-  const { sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds, resampler } = features;
-  // The resampler and the window count join the key only when not the default, so existing cache entries stay valid.
-  const key = JSON.stringify([FEATURE_CACHE_VERSION, resolve(path), info.size, info.mtimeMs, sampleRate, nFft, hopLength, nMels, nMfcc, lifter, fmin, fmax, clipSeconds,
-    ...(resampler === 'auto' ? [] : [resampler]), ...(windows === 1 ? [] : [windows]), ...(bandLimitHz === undefined ? [] : [`band-limit ${bandLimitHz}`])]);
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
-}
-
-function encode(mfcc: MfccMatrix): Buffer {
-  const header = Buffer.alloc(HEADER_BYTES);
-  header.writeUInt32LE(mfcc.nMfcc, 0);
-  header.writeUInt32LE(mfcc.frames, 4);
-  return Buffer.concat([header, Buffer.from(mfcc.data.buffer, mfcc.data.byteOffset, mfcc.data.byteLength)]);
-}
-
-function decode(buf: Buffer): MfccMatrix | undefined {
-  if (buf.length < HEADER_BYTES) return undefined;
-  const nMfcc = buf.readUInt32LE(0);
-  const frames = buf.readUInt32LE(4);
-  if (buf.length !== HEADER_BYTES + nMfcc * frames * 4) return undefined;
-  const data = new Float32Array(nMfcc * frames);
-  new Uint8Array(data.buffer).set(buf.subarray(HEADER_BYTES));
-  return { data, nMfcc, frames };
-}
-
-/** Write-then-rename: an interrupted run never leaves a truncated cache entry behind. */
-async function writeCacheEntry(cacheDir: string, file: string, bytes: Buffer): Promise<void> {
-  await mkdir(cacheDir, { recursive: true });
-  const partial = `${file}.${process.pid}.tmp`;
-  await writeFile(partial, bytes);
-  await rename(partial, file);
-}
+import { cacheKey, decodeMfcc, decodeMfccList, encodeMfcc, encodeMfccList, writeCacheEntry } from './feature-cache.js';
 
 /** MFCC of one audio file with the model's feature parameters, through the cache when given. */
 export async function extractFileMfcc({ path, features, cacheDir, timeoutMs = 30_000 }: {
@@ -58,11 +18,11 @@ export async function extractFileMfcc({ path, features, cacheDir, timeoutMs = 30
 }): Promise<MfccMatrix> {
   const file = cacheDir ? join(cacheDir, `${await cacheKey(path, features)}.f32`) : undefined;
   if (file) {
-    const cached = await readFile(file).then(decode, () => undefined);
+    const cached = await readFile(file).then(decodeMfcc, () => undefined);
     if (cached && cached.nMfcc === features.nMfcc) return cached;
   }
   const { mfcc } = await extractFeatures({ input: path, features, limits: { timeoutMs } });
-  if (file && cacheDir) await writeCacheEntry(cacheDir, file, encode(mfcc));
+  if (file && cacheDir) await writeCacheEntry(cacheDir, file, encodeMfcc(mfcc));
   return mfcc;
 }
 
@@ -90,14 +50,14 @@ export async function extractFileWindows({ path, features, windows, cacheDir, ti
   const stored = { ...features, nMfcc: Math.min(features.nMels, Math.max(features.nMfcc, CACHED_COEFFICIENTS)) };
   const file = cacheDir ? join(cacheDir, `${await cacheKey(path, stored, windows, bandLimitHz)}.f32w`) : undefined;
   if (file) {
-    const cached = await readFile(file).then(decodeMany, () => undefined);
+    const cached = await readFile(file).then(decodeMfccList, () => undefined);
     if (cached && cached.every((m) => m.nMfcc === stored.nMfcc)) return cached.map((m) => firstRows(m, features.nMfcc));
   }
   const out = await extractFeatureWindows({
     input: path, features: stored, windows, limits: { timeoutMs }, minExtraSeconds: MIN_EXTRA_WINDOW_SECONDS,
     ...(bandLimitHz === undefined ? {} : { filterSamples: (samples: Float32Array, sampleRate: number) => bandLimit(samples, sampleRate, bandLimitHz) }),
   });
-  if (file && cacheDir) await writeCacheEntry(cacheDir, file, encodeMany(out));
+  if (file && cacheDir) await writeCacheEntry(cacheDir, file, encodeMfccList(out));
   return out.map((m) => firstRows(m, features.nMfcc));
 }
 
@@ -105,28 +65,6 @@ const CACHED_COEFFICIENTS = 40;
 
 function firstRows(m: MfccMatrix, n: number): MfccMatrix {
   return n === m.nMfcc ? m : { data: m.data.slice(0, n * m.frames), nMfcc: n, frames: m.frames };
-}
-
-function encodeMany(list: MfccMatrix[]): Buffer {
-  return Buffer.concat(list.flatMap((m) => {
-    const body = encode(m);
-    const size = Buffer.alloc(4);
-    size.writeUInt32LE(body.length, 0);
-    return [size, body];
-  }));
-}
-
-function decodeMany(buf: Buffer): MfccMatrix[] | undefined {
-  const out: MfccMatrix[] = [];
-  for (let o = 0; o < buf.length;) {
-    if (o + 4 > buf.length) return undefined;
-    const size = buf.readUInt32LE(o);
-    const m = decode(buf.subarray(o + 4, o + 4 + size));
-    if (!m) return undefined;
-    out.push(m);
-    o += 4 + size;
-  }
-  return out.length > 0 ? out : undefined;
 }
 
 export interface ClipFeatures {
