@@ -6,6 +6,7 @@
 //   [tilt=3] (the timbre path hears rows 0–2 centred per segment) [adv=0.3] (source-adversarial training, λ; lost) [pitch=2] (pitch shifts in ±2 semitones; lost)
 //   [wrec=4] (with wavg: weights recorded 4 times per epoch for the average; no gain)
 //   [stylemix=0.5,0.1] (half the segments take part of another source's row style within their genre, λ ~ Beta(0.1, 0.1); lost)
+//   [valfrac=0 epochs=12] (no validation groups: every group trains, for a fixed number of epochs)
 //   [monitor=balanced] (early stopping on the validation loss averaged per label first; no gain)
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
@@ -32,6 +33,7 @@ const balance = opt.balance === '1';
 // window (shared-<variant>, and bundled-<variant> when extracted).
 const codec = opt.codec ?? 'none';
 const spc = Number(opt.spc ?? 2);
+const valFraction = Number(opt.valfrac ?? 0.15);
 const seg = Number(opt.seg ?? 130); // segment frames, scored at the same hop
 // Sparser segment grids score fewer segments per clip, so more networks fit the same inference time.
 const scoreHops = opt.scorehops ? opt.scorehops.split(',').map(Number) : [];
@@ -70,10 +72,11 @@ const results: unknown[] = existsSync(out!) ? JSON.parse(readFileSync(out!, 'utf
 for (const k of folds) {
   const held = clips.filter((c) => foldOf(c, lofiSplit) === k);
   const rest = clips.filter((c) => foldOf(c, lofiSplit) !== k);
-  // validation: 15 % of groups, seeded
+  // validation: 15 % of groups (valfrac=), seeded; valfrac=0 trains on them too and keeps the
+  // epoch with the lowest training loss, so epochs= sets how long it trains.
   const rnd = createRandom(seed * 7919 + k);
   const groups = [...new Set(rest.map((c) => c.group))].sort();
-  const valGroups = new Set(groups.filter(() => rnd() < 0.15));
+  const valGroups = new Set(groups.filter(() => rnd() < valFraction));
   const codecRnd = createRandom(seed * 31 + k);
   const toL = (c: (typeof clips)[number], aug: boolean): LabelledClip => {
     const alt = aug && mp3Of.get(c.path + '#' + c.window);
