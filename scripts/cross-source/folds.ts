@@ -6,7 +6,7 @@
 //   [tilt=3] (the timbre path hears rows 0–2 centred per segment) [adv=0.3] (source-adversarial training, λ; lost) [pitch=2] (pitch shifts in ±2 semitones; lost)
 //   [wrec=4] (with wavg: weights recorded 4 times per epoch for the average; no gain)
 //   [stylemix=0.5,0.1] (half the segments take part of another source's row style within their genre, λ ~ Beta(0.1, 0.1); lost)
-//   [valfrac=0 epochs=12] (no validation groups: every group trains, for a fixed number of epochs)
+//   [valfrac=0 epochs=12] (no validation groups: every group trains, for a fixed number of epochs; lost)
 //   [monitor=balanced] (early stopping on the validation loss averaged per label first; no gain)
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
