@@ -9,6 +9,7 @@
 //   [valfrac=0 epochs=12] (no validation groups: every group trains, for a fixed number of epochs; lost)
 //   [monitor=balanced] (early stopping on the validation loss averaged per label first; no gain)
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
+//   [drop=generated-mma] (training-only sources of the collection or the Debian + generated set left out; extra sets keep theirs)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { LABELS, FEATURE_DIR, labelOf, loadFeatureSet, loadFoldSets, windowMfcc, foldOf, type FeatureSet, type Row } from './fold-data.js';
@@ -46,7 +47,8 @@ const timbrePathDropout = Number(opt.pathdrop ?? 0);
 // lofi=split: the two lo-fi hip-hop sources in different folds (pomodoro-timer in fold 0).
 const lofiSplit = opt.lofi === 'split';
 const mat = (s: FeatureSet, r: Row): MfccMatrix => windowMfcc(s, r, nMfcc);
-const sets = loadFoldSets(opt.extra ? opt.extra.split(',') : []);
+const extraSets = opt.extra ? opt.extra.split(',') : [];
+const sets = loadFoldSets(extraSets);
 /** The windows after a codec round trip or filter, by path#window (empty when not extracted); each variant read once. */
 const variants = new Map<string, Map<string, MfccMatrix>>();
 function windowsVia(variant: string): Map<string, MfccMatrix> {
@@ -64,7 +66,11 @@ function windowsVia(variant: string): Map<string, MfccMatrix> {
 }
 const mp3Of = codec === 'none' ? new Map<string, MfccMatrix>() : windowsVia(codec);
 const mp3Held = windowsVia('mp3');
-const clips = sets.flatMap((s) => s.rows.map((r) => ({ ...r, mfcc: mat(s, r), label: labelOf(r.genre) }))).filter((c) => c.label >= 0);
+// drop= names training-only sources: dropping a held-out source would silently change what is scored.
+const dropped = new Set(opt.drop ? opt.drop.split(',') : []);
+const isDropped = (setIndex: number, r: Row) => setIndex < sets.length - extraSets.length && dropped.has(r.source);
+for (const s of sets) for (const r of s.rows) if (dropped.has(r.source) && foldOf(r, lofiSplit) >= 0) throw new Error(`drop=${r.source}: a held-out source`);
+const clips = sets.flatMap((s, i) => s.rows.filter((r) => !isDropped(i, r)).map((r) => ({ ...r, mfcc: mat(s, r), label: labelOf(r.genre) }))).filter((c) => c.label >= 0);
 
 const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
 const features = { ...DEFAULT_FEATURES, nMfcc, segmentFrames: seg, segmentHopFrames: seg, clipSeconds: 30 };
