@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   INVALID_BODY: input(400),
   INVALID_JOB_ID: input(400),
   INVALID_REQUEST: input(400),
+  REQUEST_TIMEOUT: input(408),
+  HEADERS_TOO_LARGE: input(431),
   INVALID_MULTIPART: input(400),
   MISSING_FILE: input(400),
   UNEXPECTED_FILE_FIELD: input(400),

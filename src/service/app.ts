@@ -10,6 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { clientErrorHandler, frameworkErrors } from './edge-errors.js';
 import { applyServerLimits, serverTimeouts } from './http-limits.js';
 import type { Logger } from '../logger.js';
 import type { AppMetrics } from './metrics.js';
@@ -56,6 +57,9 @@ function mediaSources(config: Config, providers: readonly PreviewProvider[]): st
   return ["'self'", ...new Set(sources)];
 }
 
+/** Above any URL that fits node:http's 16 KiB of headers. */
+const MAX_PARAM_CHARS = 16 * 1024;
+
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, logger, queue, providers, metrics } = deps;
   let shuttingDown = false;
@@ -69,6 +73,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
     // Silent, slow and idle clients are dropped (Node's defaults wait minutes, or forever).
     ...serverTimeouts(config),
+    clientErrorHandler,
+    frameworkErrors,
+    // Every job id reaches /jobs/:id and gets INVALID_JOB_ID; past the default 100 characters the
+    // router skipped the route and the widget's static files answered instead.
+    routerOptions: { maxParamLength: MAX_PARAM_CHARS },
   });
   const serverLimits = applyServerLimits(app.server, config);
   registerErrorHandling(app);

@@ -25,12 +25,16 @@ export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 /** The largest body any route accepts: one upload and its multipart envelope. */
 export const maxBodyBytes = (config: Pick<Config, 'MAX_UPLOAD_BYTES'>) => config.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES;
 
+/** How often node:http checks the header and request time-outs (its default, 30 s, let them fire up to 30 s late). */
+export const TIMEOUT_CHECK_INTERVAL_MS = 1000;
+
 /** Fastify server options for the time-outs (Fastify hands them to node:http). */
 export function serverTimeouts(config: LimitsConfig) {
   return {
     connectionTimeout: config.HTTP_IDLE_TIMEOUT_MS,
     requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    http: { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
   };
 }
 
@@ -107,6 +111,9 @@ export function applyServerLimits(server: Server, config: LimitsConfig): ServerL
     const done = () => receiving.delete(req);
     req.once('end', done);
     req.once('close', done);
+    // A request answered before its body arrived (413, 429, 503 with `connection: close`) emits
+    // neither 'end' nor 'close' once its socket is gone; its response's 'close' still comes.
+    res.once('close', done);
   });
 
   return {

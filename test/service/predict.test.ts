@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { audioFixture, type FixtureFormat } from '../helpers/audio-fixtures.js';
-import { leftUploads } from './queue/helpers.js';
+import { openRaw } from '../reliability/raw-http.js';
+import { withinMs } from '../reliability/helpers.js';
+import { fakeResult, leftUploads } from './queue/helpers.js';
 import { TINY_MODEL_LABELS, isBase64Jpeg, pollJob, startTestApp, type TestApp } from './harness.js';
 
 let t: TestApp;
@@ -71,4 +73,26 @@ test('bad uploads: every one a 4xx JSON error with a clear code', async () => {
     assert.equal(res.body.error?.code, code, name);
   }
   assert.deepEqual(await leftUploads(t.config), []);
+});
+
+test('a chunked upload that never ends → 413 UPLOAD_TOO_LARGE once the file passes MAX_UPLOAD_BYTES, and the connection closes', async () => {
+  const app = await startTestApp({ queueKind: 'inline', process: async () => fakeResult(), env: { MAX_UPLOAD_BYTES: String(300 * 1024) } });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await app.app.listen({ host: '127.0.0.1', port: 0 });
+    const r = await openRaw((app.app.server.address() as { port: number }).port);
+    const chunk = (data: Buffer) => r.socket.writable && r.socket.write(Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')]));
+    r.socket.write('POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n');
+    chunk(Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="a.mp3"\r\nContent-Type: audio/mpeg\r\n\r\n'));
+    // No Content-Length to refuse up front, and the part never ends: only the file's size can stop it.
+    timer = setInterval(() => chunk(Buffer.alloc(64 * 1024, 0x41)), 5);
+    const answer = await r.waitFor(/\r\n\r\n\{.*\}/s, 5_000);
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    assert.match(answer, /connection: close/i);
+    assert.equal(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error.code, 'UPLOAD_TOO_LARGE');
+    await withinMs(2_000, 'endless upload closed', r.closed);
+  } finally {
+    clearInterval(timer);
+    await app.close();
+  }
 });

@@ -2,6 +2,7 @@
 // the sha256 of the bytes, so the same file uploaded twice at once runs once and a repeat comes
 // from the cache. Upload file names are never used: the bytes go to memory/Redis, never to disk.
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
@@ -47,19 +48,22 @@ const schema = {
   },
 };
 
-type RateConfig = Pick<Config, 'UPLOAD_MIN_BYTES_PER_S' | 'UPLOAD_RATE_WINDOW_MS'>;
+type UploadConfig = Pick<Config, 'UPLOAD_MIN_BYTES_PER_S' | 'UPLOAD_RATE_WINDOW_MS' | 'MAX_UPLOAD_BYTES'>;
 
-/** The single file, unless the client sends it too slowly (then 408 and the connection closes). */
-async function readUpload(request: FastifyRequest, reply: FastifyReply, config: RateConfig): Promise<Buffer> {
+/**
+ * The single file, unless the client sends it too slowly (408) or too much of it (413); then the
+ * connection closes, so the rest of the body is never read.
+ */
+async function readUpload(request: FastifyRequest, reply: FastifyReply, config: UploadConfig): Promise<Buffer> {
   if (!request.isMultipart()) {
     throw new InputError('NOT_MULTIPART', 'send the audio as multipart/form-data with a field named "file"');
   }
   const watch = watchUploadRate(request.raw.socket, { minBytesPerSecond: config.UPLOAD_MIN_BYTES_PER_S, windowMs: config.UPLOAD_RATE_WINDOW_MS });
-  const reading = readSingleFile(request);
+  const reading = readSingleFile(request, config.MAX_UPLOAD_BYTES);
   try {
     return await Promise.race([reading, watch.tooSlow]);
   } catch (err) {
-    if (err instanceof InputError && err.code === 'UPLOAD_TOO_SLOW') {
+    if (err instanceof InputError && (err.code === 'UPLOAD_TOO_SLOW' || err.code === 'UPLOAD_TOO_LARGE')) {
       reading.catch(() => undefined); // ends with the connection, after the answer
       void reply.header('connection', 'close');
     }
@@ -69,14 +73,32 @@ async function readUpload(request: FastifyRequest, reply: FastifyReply, config: 
   }
 }
 
-async function readSingleFile(request: FastifyRequest): Promise<Buffer> {
+/**
+ * A file part's bytes, refused the moment the part passes the multipart plugin's size limit. The
+ * plugin's own toBuffer() refuses only when the part ends, and an endless chunked body never ends.
+ */
+function readFilePart(file: Readable, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    file.on('data', (chunk: Buffer) => chunks.push(chunk));
+    file.once('limit', () => {
+      chunks.length = 0;
+      reject(new InputError('UPLOAD_TOO_LARGE', `the file is larger than ${maxBytes} bytes (MAX_UPLOAD_BYTES)`));
+      file.destroy();
+    });
+    file.once('end', () => resolve(Buffer.concat(chunks)));
+    file.once('error', reject);
+  });
+}
+
+async function readSingleFile(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
   let audio: Buffer | undefined;
   try {
     for await (const part of request.parts()) {
       if (part.type !== 'file') continue;
       if (part.fieldname !== 'file') throw new InputError('UNEXPECTED_FILE_FIELD', `unexpected file field "${part.fieldname}": use "file"`);
       if (audio) throw new InputError('TOO_MANY_FILES', 'send exactly one file per request');
-      audio = await part.toBuffer();
+      audio = await readFilePart(part.file, maxBytes);
     }
   } catch (err) {
     // Reliability fix (fuzz, issue 6): busboy reports a malformed body (no boundary, truncated
