@@ -9,7 +9,7 @@
 //   [valfrac=0 epochs=12] (no validation groups: every group trains, for a fixed number of epochs; lost)
 //   [monitor=balanced] (early stopping on the validation loss averaged per label first; no gain)
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
-//   [drop=generated-mma] (training-only sources of the collection or the Debian + generated set left out; extra sets keep theirs)
+//   [drop=generated-mma] (training-only sources of the collection or the Debian + generated set left out; extra sets keep theirs; lost)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { LABELS, FEATURE_DIR, labelOf, loadFeatureSet, loadFoldSets, windowMfcc, foldOf, type FeatureSet, type Row } from './fold-data.js';
