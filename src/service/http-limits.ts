@@ -107,13 +107,11 @@ export function applyServerLimits(server: Server, config: LimitsConfig): ServerL
       res.once('close', () => inFlight.has(socket) && inFlight.set(socket, Math.max(0, (inFlight.get(socket) ?? 1) - 1)));
     }
     if (req.complete) return;
+    // Kept until its response closes, which every end brings (answered, client gone, socket timed
+    // out); shutdown skips those complete by then. The request's own 'end'/'close' are not enough:
+    // one answered before its body arrived (413, 429, 503 with `connection: close`) emits neither.
     receiving.add(req);
-    const done = () => receiving.delete(req);
-    req.once('end', done);
-    req.once('close', done);
-    // A request answered before its body arrived (413, 429, 503 with `connection: close`) emits
-    // neither 'end' nor 'close' once its socket is gone; its response's 'close' still comes.
-    res.once('close', done);
+    res.once('close', () => receiving.delete(req));
   });
 
   return {
