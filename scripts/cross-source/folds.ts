@@ -10,6 +10,7 @@
 //   [monitor=balanced] (early stopping on the validation loss averaged per label first; no gain)
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
 //   [drop=generated-mma] (training-only sources of the collection or the Debian + generated set left out; extra sets keep theirs; lost)
+//   [drop=generated-mma:jazz,…] (only that source's tracks of that genre left out)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { LABELS, FEATURE_DIR, labelOf, loadFeatureSet, loadFoldSets, windowMfcc, foldOf, type FeatureSet, type Row } from './fold-data.js';
@@ -66,10 +67,15 @@ function windowsVia(variant: string): Map<string, MfccMatrix> {
 }
 const mp3Of = codec === 'none' ? new Map<string, MfccMatrix>() : windowsVia(codec);
 const mp3Held = windowsVia('mp3');
-// drop= names training-only sources: dropping a held-out source would silently change what is scored.
+// drop= names training-only sources, or source:genre for one genre of a source: dropping a held-out
+// source would silently change what is scored.
 const dropped = new Set(opt.drop ? opt.drop.split(',') : []);
-const isDropped = (setIndex: number, r: Row) => setIndex < sets.length - extraSets.length && dropped.has(r.source);
-for (const s of sets) for (const r of s.rows) if (dropped.has(r.source) && foldOf(r, lofiSplit) >= 0) throw new Error(`drop=${r.source}: a held-out source`);
+const dropKeys = (r: Row) => [r.source, `${r.source}:${r.genre.toLowerCase()}`];
+const dropsRow = (r: Row) => dropKeys(r).some((k) => dropped.has(k));
+const isDropped = (setIndex: number, r: Row) => setIndex < sets.length - extraSets.length && dropsRow(r);
+for (const s of sets) for (const r of s.rows) if (dropsRow(r) && foldOf(r, lofiSplit) >= 0) throw new Error(`drop=${r.source}: a held-out source`);
+const known = new Set(sets.flatMap((s) => s.rows.flatMap(dropKeys)));
+for (const d of dropped) if (!known.has(d)) throw new Error(`drop=${d}: no such rows (a typo would drop nothing)`);
 const clips = sets.flatMap((s, i) => s.rows.filter((r) => !isDropped(i, r)).map((r) => ({ ...r, mfcc: mat(s, r), label: labelOf(r.genre) }))).filter((c) => c.label >= 0);
 
 const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
