@@ -8,7 +8,7 @@ test('decodeArguments: a pipe input is whitelisted to the pipe protocol and the 
   const args = decodeArguments({ source: 'pipe:0', sampleRate: 22050, maxSeconds: 30, useSoxr: true });
   assert.deepEqual(args, [
     '-hide_banner', '-v', 'error', '-nostdin', '-protocol_whitelist', 'pipe', '-format_whitelist', INPUT_FORMATS,
-    '-i', 'pipe:0', '-ac', '1', '-ar', '22050',
+    '-t', '30', '-i', 'pipe:0', '-ac', '1', '-ar', '22050',
     '-filter:a', 'aresample=22050:rematrix_maxval=1:resampler=soxr,aformat=sample_fmts=flt:channel_layouts=mono',
     '-map', '0:a:0', '-vn', '-sn', '-dn', '-t', '30', '-f', 'f32le', 'pipe:1',
   ]);
@@ -20,5 +20,7 @@ test('decodeArguments: a file input allows only the file protocol; swr when soxr
   assert.equal(args[args.indexOf('-i') + 1], 'file:/tmp/x.m4a');
   assert.equal(args[args.indexOf('-filter:a') + 1], 'aresample=16000:rematrix_maxval=1,aformat=sample_fmts=flt:channel_layouts=mono');
   assert.equal(args[args.indexOf('-t') + 1], '10');
+  assert.equal(args[args.lastIndexOf('-t') + 1], '10');
+  assert.ok(args.indexOf('-t') < args.indexOf('-i') && args.lastIndexOf('-t') > args.indexOf('-i'), 'both an input and an output limit');
   assert.ok(!INPUT_FORMATS.split(',').some((f) => ['concat', 'hls', 'applehttp'].includes(f)));
 });

@@ -72,6 +72,18 @@ test('a quiet but real tone (−60 dBFS) is still classified', async () => {
   assert.equal(res.body.response, true);
 });
 
+test('a WAV claiming a 1-Hz rate is read for its first 30 s only, not resampled whole', async () => {
+  // 500,000 samples at 1 Hz (six days). With only the output-side limit ffmpeg resampled a whole
+  // packet of them first: 9 s of CPU and 1.1 GB of memory per upload, past this 4-s time-out.
+  const data = Buffer.alloc(1_000_000);
+  for (let i = 0; i < data.length; i += 2) data.writeInt16LE(((i * 7919) % 40_000) - 20_000, i);
+  const decoded = await decodeAudio({ input: wav({ rate: 1, data }), timeoutMs: 4000 });
+  assert.ok(decoded.samples.length <= 30 * 22_050);
+  const res = await t.http.post('/predict').attach('file', wav({ rate: 1, data }), 'one-hertz.wav');
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.ok(res.body.durationSeconds <= 30, JSON.stringify(res.body));
+});
+
 test('a playlist is refused by the format whitelist before any demuxer opens what it names', async () => {
   for (const text of ["ffconcat version 1.0\nfile '/etc/passwd'\n", '#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n']) {
     await assert.rejects(decodeAudio({ input: Buffer.from(text) }), (err: Error) => {
