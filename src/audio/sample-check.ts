@@ -10,15 +10,27 @@ import { InputError } from '../errors.js';
 export const SILENCE_RMS_DBFS = -80;
 const SILENCE_RMS = 10 ** (SILENCE_RMS_DBFS / 20);
 
-/** INVALID_SAMPLES (422) for any NaN or ±Infinity, SILENT_AUDIO (422) for an RMS below SILENCE_RMS_DBFS. */
+/**
+ * Full scale is ±1; a float file may go past it, but not by 60 dB. Far larger finite values (a float
+ * WAV of ±1e30) overflowed the float32 spectrum into infinite features.
+ */
+export const MAX_ABS_SAMPLE = 1000;
+
+/** INVALID_SAMPLES (422) for any NaN, ±Infinity or |sample| > MAX_ABS_SAMPLE, SILENT_AUDIO (422) for an RMS below SILENCE_RMS_DBFS. */
 export function assertUsableSamples(samples: Float32Array): void {
   let sumSquares = 0;
+  let peak = 0;
   for (let i = 0; i < samples.length; i++) {
     const x = samples[i]!;
     sumSquares += x * x; // NaN or Infinity makes the sum non-finite
+    if (x > peak) peak = x;
+    else if (-x > peak) peak = -x;
   }
   if (!Number.isFinite(sumSquares)) {
     throw new InputError('INVALID_SAMPLES', 'the audio contains samples that are not numbers (NaN or infinity)');
+  }
+  if (peak > MAX_ABS_SAMPLE) {
+    throw new InputError('INVALID_SAMPLES', `the audio contains samples ${Math.round(20 * Math.log10(peak))} dB above full scale: not a recording`);
   }
   const rms = samples.length > 0 ? Math.sqrt(sumSquares / samples.length) : 0;
   if (rms < SILENCE_RMS) {

@@ -53,6 +53,7 @@ const CASES: Array<{ name: string; bytes: Buffer; status: number; code: string }
   { name: 'near-silence at −100 dBFS', bytes: wav({ tag: 3, bits: 32, data: floats(SECONDS3, (i) => 1e-5 * Math.sin(i / 3)) }), status: 422, code: 'SILENT_AUDIO' },
   { name: 'float WAV of NaN', bytes: wav({ tag: 3, bits: 32, data: floats(SECONDS3, () => Number.NaN) }), status: 422, code: 'INVALID_SAMPLES' },
   { name: 'float WAV of ±Infinity', bytes: wav({ tag: 3, bits: 32, data: floats(SECONDS3, (i) => (i % 2 ? Infinity : -Infinity)) }), status: 422, code: 'INVALID_SAMPLES' },
+  { name: 'float WAV of a ±1e30 tone (finite, but infinite once squared in float32)', bytes: wav({ tag: 3, bits: 32, data: floats(SECONDS3, (i) => 1e30 * Math.sin(i / 5)) }), status: 422, code: 'INVALID_SAMPLES' },
   { name: 'a tone with one NaN in 1,000 samples, at 44.1 kHz (resampled)', bytes: wav({ tag: 3, bits: 32, rate: 44_100, data: floats(2 * SECONDS3, (i) => (i % 1000 ? 0.5 * Math.sin(i / 7) : Number.NaN)) }), status: 422, code: 'INVALID_SAMPLES' },
 ];
 
@@ -70,6 +71,11 @@ test('a quiet but real tone (−60 dBFS) is still classified', async () => {
   const res = await t.http.post('/predict').attach('file', wav({ tag: 3, bits: 32, data: floats(SECONDS3, (i) => 0.0014 * Math.sin(i / 5)) }), 'quiet.wav');
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.body.response, true);
+});
+
+test('a float tone 20 dB over full scale (a clipped master, not a bomb) is still classified', async () => {
+  const res = await t.http.post('/predict').attach('file', wav({ tag: 3, bits: 32, data: floats(SECONDS3, (i) => 10 * Math.sin(i / 5)) }), 'hot.wav');
+  assert.equal(res.status, 200, JSON.stringify(res.body));
 });
 
 test('a WAV claiming a 1-Hz rate is read for its first 30 s only, not resampled whole', async () => {
