@@ -116,8 +116,8 @@ export function decodeArguments({ source, sampleRate, maxSeconds, useSoxr }: {
   const filters = [resampleFilter({ sampleRate, useSoxr }), 'aformat=sample_fmts=flt:channel_layouts=mono'];
   return [
     '-hide_banner', '-v', 'error', '-nostdin', '-protocol_whitelist', protocol, '-format_whitelist', INPUT_FORMATS,
-    // Input-side -t too: the output-side one alone still resamples every input sample, which a
-    // header claiming a 1-Hz rate turns into hours of audio (docs/reliability.md).
+    // Input-side -t too: with the output-side one alone ffmpeg first resamples a whole demuxer
+    // packet, which under a header claiming a 1-Hz rate is hours of audio (docs/reliability.md).
     '-t', String(maxSeconds), '-i', source,
     '-ac', '1', '-ar', String(sampleRate), '-filter:a', filters.join(','),
     '-map', '0:a:0', '-vn', '-sn', '-dn', '-t', String(maxSeconds),

@@ -23,8 +23,7 @@ export function assertUsableSamples(samples: Float32Array): void {
   for (let i = 0; i < samples.length; i++) {
     const x = samples[i]!;
     sumSquares += x * x; // NaN or Infinity makes the sum non-finite
-    if (x > peak) peak = x;
-    else if (-x > peak) peak = -x;
+    peak = Math.max(peak, Math.abs(x)); // NaN is caught by the sum above
   }
   if (!Number.isFinite(sumSquares)) {
     throw new InputError('INVALID_SAMPLES', 'the audio contains samples that are not numbers (NaN or infinity)');

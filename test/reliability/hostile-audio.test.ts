@@ -83,9 +83,10 @@ test('a WAV claiming a 1-Hz rate is read for its first 30 s only, not resampled 
   // packet of them first: 9 s of CPU and 1.1 GB of memory per upload, past this 4-s time-out.
   const data = Buffer.alloc(1_000_000);
   for (let i = 0; i < data.length; i += 2) data.writeInt16LE(((i * 7919) % 40_000) - 20_000, i);
-  const decoded = await decodeAudio({ input: wav({ rate: 1, data }), timeoutMs: 4000 });
+  const oneHertz = wav({ rate: 1, data });
+  const decoded = await decodeAudio({ input: oneHertz, timeoutMs: 4000 });
   assert.ok(decoded.samples.length <= 30 * 22_050);
-  const res = await t.http.post('/predict').attach('file', wav({ rate: 1, data }), 'one-hertz.wav');
+  const res = await t.http.post('/predict').attach('file', oneHertz, 'one-hertz.wav');
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.ok(res.body.durationSeconds <= 30, JSON.stringify(res.body));
 });
