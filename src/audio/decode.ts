@@ -163,7 +163,7 @@ export async function decodeAudio({
       if (warmPool) warmInput = input;
     }
     const args = argsFor(source);
-    // One second of slack over maxSeconds for ffmpeg's -t rounding.
+    // One second of slack over maxSeconds for ffmpeg's -t rounding: ordinary files never reach it.
     const maxOutputBytes = Math.ceil(maxSeconds * sampleRate + sampleRate) * 4;
     let raw: Buffer | undefined;
     try {
@@ -184,6 +184,9 @@ export async function decodeAudio({
       }
       throw err;
     }
+    // Output that reached the cap came from timestamps that do not advance (ffmpeg's -t never
+    // fired): keep the first maxSeconds of it, as -t would have.
+    if (raw.length >= maxOutputBytes) raw = raw.subarray(0, Math.round(maxSeconds * sampleRate) * 4);
     const samples = samplesView(raw);
     const durationSeconds = samples.length / sampleRate;
     if (durationSeconds < minSeconds) {

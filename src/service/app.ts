@@ -10,8 +10,8 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { clientErrorHandler, frameworkErrors } from './edge-errors.js';
-import { applyServerLimits, serverTimeouts } from './http-limits.js';
+import { clientErrorHandler, frameworkErrors, requireHost } from './edge-errors.js';
+import { applyServerLimits, maxBodyBytes, serverTimeouts } from './http-limits.js';
 import type { Logger } from '../logger.js';
 import type { AppMetrics } from './metrics.js';
 import type { PreviewProvider } from '../previews/provider.js';
@@ -81,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   const serverLimits = applyServerLimits(app.server, config);
   registerErrorHandling(app);
+  app.addHook('onRequest', requireHost);
   registerSchemaCompilers(app);
   await registerOpenApi(app);
 
@@ -113,9 +114,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       allowList: (request) => request.method === 'GET' && isWidgetAsset(request.url),
     });
   }
-  const uploadSlots = registerUploadSlots(app, config, (request) => request.method === 'POST' && request.url.startsWith('/predict'));
+  // By the matched route, not the raw URL: the router decodes the path, so /%70redict is /predict
+  // too and must not slip past the upload caps.
+  const uploadSlots = registerUploadSlots(app, config, (request) => request.method === 'POST' && request.routeOptions.url === '/predict');
   await app.register(multipart, {
     limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 2, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 100 },
+    // busboy (3.2.6) never finishes a body whose last part it skips (no usable Content-Disposition)
+    // once more than fileHwm bytes of it arrive at once, so the upload stalled into a 408. With the
+    // buffer as large as any body, that pause never happens; consumed parts stay unbuffered.
+    fileHwm: maxBodyBytes(config),
   });
 
   if (metrics) {

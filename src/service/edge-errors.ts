@@ -36,3 +36,13 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
   const message = err.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid percent-encoding' : `invalid request: ${err.message}`;
   void reply.code(ERROR_CODES.INVALID_REQUEST.status).send({ error: { code: 'INVALID_REQUEST', message } });
 }
+
+/**
+ * An onRequest hook: HTTP/1.1 requires a Host header (RFC 9112, 3.2), and node:http's own refusal
+ * of a request without one has no body (http-limits.ts turns it off so that this answers).
+ */
+export async function requireHost(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.raw.httpVersion !== '1.1' || request.headers.host !== undefined) return;
+  await reply.code(ERROR_CODES.INVALID_REQUEST.status).header('connection', 'close')
+    .send({ error: { code: 'INVALID_REQUEST', message: 'an HTTP/1.1 request needs a Host header' } });
+}

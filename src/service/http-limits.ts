@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
-import type { ErrorCode } from '../error-codes.js';
+import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 
 type LimitsConfig = Pick<
   Config,
@@ -34,8 +34,17 @@ export function serverTimeouts(config: LimitsConfig) {
     connectionTimeout: config.HTTP_IDLE_TIMEOUT_MS,
     requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-    http: { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    // requireHostHeader: node:http's own 400 for an HTTP/1.1 request without Host has an empty
+    // body; the request reaches Fastify instead and gets the JSON one (edge-errors.ts).
+    http: { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS, requireHostHeader: false },
   };
+}
+
+/** A JSON error written with node:http's response object, for what is answered below Fastify. */
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  res.end(text);
 }
 
 export function tooLargeBody(config: Pick<Config, 'MAX_UPLOAD_BYTES'>, declared: number) {
@@ -83,13 +92,16 @@ export function applyServerLimits(server: Server, config: LimitsConfig): ServerL
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      const body = JSON.stringify(tooLargeBody(config, declared));
-      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
-      res.end(body);
+      sendJson(res, 413, tooLargeBody(config, declared));
       return;
     }
     res.writeContinue();
     server.emit('request', req, res);
+  });
+  // Any other expectation: node:http would answer 417 with an empty body.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const code: ErrorCode = 'EXPECTATION_FAILED';
+    sendJson(res, ERROR_CODES[code].status, { error: { code, message: `unsupported Expect header "${String(req.headers.expect).slice(0, 100)}"; only 100-continue is understood` } });
   });
 
   // Requests in flight per socket, to find the sockets with none at shutdown.

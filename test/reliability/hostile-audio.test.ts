@@ -2,8 +2,12 @@
 // nothing to classify: each gets a 4xx with a message of ours (no ffmpeg stderr, no heap address,
 // no path), never a 500 and never a genre. Embedded app, real ffmpeg and pipeline.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeAudio } from '../../src/audio/decode.js';
+import { resolveFfmpegPath } from '../../src/audio/ffmpeg/ffmpeg-binary.js';
 import { startTestApp, type TestApp } from '../service/harness.js';
 import { isolateTmpdir } from './helpers.js';
 
@@ -89,6 +93,18 @@ test('a WAV claiming a 1-Hz rate is read for its first 30 s only, not resampled 
   const res = await t.http.post('/predict').attach('file', oneHertz, 'one-hertz.wav');
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.ok(res.body.durationSeconds <= 30, JSON.stringify(res.body));
+});
+
+test('audio whose timestamps do not advance is read for its first 30 s (ffmpeg\'s -t never fires)', async () => {
+  // Every packet stamped 0: ffmpeg decoded all 45 s past both -t limits, and the overflow of the
+  // output cap answered 500. The m4a (index last) takes the temp-file path, the Matroska the pipe.
+  for (const [name, codec] of [['zero-ts.mkv', 'flac'], ['zero-ts.m4a', 'aac']] as const) {
+    const file = join(tmp.dir, name);
+    execFileSync(resolveFfmpegPath({}).path, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=440:d=45:sample_rate=22050', '-c:a', codec, '-bsf:a', 'setts=ts=0', file]);
+    const res = await t.http.post('/predict').attach('file', readFileSync(file), name);
+    assert.equal(res.status, 200, `${name}: ${JSON.stringify(res.body)}`);
+    assert.equal(res.body.durationSeconds, 30, name);
+  }
 });
 
 test('a playlist is refused by the format whitelist before any demuxer opens what it names', async () => {

@@ -103,6 +103,28 @@ test('concurrent uploads are capped per client (429) and in total (503) from the
   }
 });
 
+test('a percent-encoded path (/%70redict routes to /predict) holds an upload slot too', async () => {
+  const t = await inlineApp({ TRUST_PROXY: 'true', MAX_CONCURRENT_UPLOADS: '3', MAX_CONCURRENT_UPLOADS_PER_CLIENT: '1' });
+  const open: RawExchange[] = [];
+  try {
+    const port = await listening(t);
+    const upload = async (path: string) => {
+      const raw = await stalledUpload(port, { declaredBytes: 19_000_000, sentBytes: 100_000, forwardedFor: '10.0.0.9', path });
+      open.push(raw);
+      return raw;
+    };
+    const first = await upload('/%70redict?mode=async');
+    await sleep(200);
+    assert.equal(await uploadsInProgress(t), 1);
+    const second = await upload('/%70r%65dict?mode=async');
+    assert.match(await second.waitFor(/\{"error".*\}/s, 3_000), /"code":"UPLOADS_PER_CLIENT"/);
+    assert.equal(first.received(), '', 'the first upload is still being received');
+  } finally {
+    open.forEach((raw) => raw.socket.destroy());
+    await t.close();
+  }
+});
+
 test('MAX_CONNECTIONS_PER_CLIENT: sockets beyond the cap are closed at once; the others still work', async () => {
   const t = await startTestApp({ queueKind: 'inline', process: async () => fakeResult(), env: { MAX_CONNECTIONS_PER_CLIENT: '4' } });
   const sockets: Array<Awaited<ReturnType<typeof openRaw>>> = [];

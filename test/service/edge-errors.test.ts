@@ -40,6 +40,21 @@ test('a malformed request, oversized headers and a stalled header each get a JSO
   assert.ok(stalled.closedAfterMs < 3_000, `header time-out of 1000 ms fired after ${stalled.closedAfterMs} ms`);
 });
 
+test('no Host header on HTTP/1.1, an unknown Expect, a range past the end, a path out of the web root: JSON errors', async () => {
+  assert.deepEqual(await exchange('GET /healthz HTTP/1.1\r\n\r\n').then((e) => [e.status, e.code]), ['HTTP/1.1 400 Bad Request', 'INVALID_REQUEST']);
+  const expect = 'POST /predict HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Length: 5\r\n\r\n';
+  assert.deepEqual(await exchange(expect).then((e) => [e.status, e.code]), ['HTTP/1.1 417 Expectation Failed', 'EXPECTATION_FAILED']);
+  const traversal = await exchange('GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.deepEqual([traversal.status, traversal.code], ['HTTP/1.1 403 Forbidden', 'FORBIDDEN']);
+  const range = await t.http.get('/index.html').set('range', 'bytes=99999999-');
+  assert.deepEqual([range.status, range.body.error?.code], [416, 'RANGE_NOT_SATISFIABLE']);
+  // HTTP/1.0 has no Host requirement.
+  const old = await openRaw(port);
+  old.socket.write('GET /healthz HTTP/1.0\r\n\r\n');
+  await withinMs(5_000, 'HTTP/1.0 answered', old.closed);
+  assert.match(old.received(), /^HTTP\/1\.1 200 /);
+});
+
 test('a URL that is not valid percent-encoding → 400 INVALID_REQUEST', async () => {
   for (const path of ['/%ZZ', '/jobs/%E0%A4%A']) {
     const res = await t.http.get(path).expect(400);

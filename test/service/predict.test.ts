@@ -75,6 +75,19 @@ test('bad uploads: every one a 4xx JSON error with a clear code', async () => {
   assert.deepEqual(await leftUploads(t.config), []);
 });
 
+test('a last part busboy skips (no Content-Disposition), sent at once, is answered at once, with or without a file before it', async () => {
+  // Over 16 KiB: busboy's default part buffer, past which it used to wait for the body forever (408).
+  const skipped = Buffer.concat([Buffer.from('--b\r\nContent-Type: application/octet-stream\r\n\r\n'), Buffer.alloc(17_000, 0x41), Buffer.from('\r\n--b--\r\n')]);
+  const filePart = Buffer.concat([Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\n'), await fixture('wav', 990), Buffer.from('\r\n')]);
+  const post = (body: Buffer) => t.http.post('/predict').set('content-type', 'multipart/form-data; boundary=b').send(body);
+  const alone = await post(skipped);
+  assert.equal(alone.status, 400, JSON.stringify(alone.body));
+  assert.equal(alone.body.error.code, 'MISSING_FILE');
+  const afterFile = await post(Buffer.concat([filePart, skipped]));
+  assert.equal(afterFile.status, 200, JSON.stringify(afterFile.body));
+  assert.equal(afterFile.body.response, true);
+});
+
 test('a chunked upload that never ends → 413 UPLOAD_TOO_LARGE once the file passes MAX_UPLOAD_BYTES, and the connection closes', async () => {
   const app = await startTestApp({ queueKind: 'inline', process: async () => fakeResult(), env: { MAX_UPLOAD_BYTES: String(300 * 1024) } });
   let timer: NodeJS.Timeout | undefined;

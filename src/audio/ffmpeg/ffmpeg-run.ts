@@ -84,7 +84,11 @@ function classifyFailure(err: Error, stderr: string | undefined): Error {
   return new InternalError('FFMPEG_FAILED', `ffmpeg failed (${err.message.split(':')[0]})`, { cause });
 }
 
-/** Collects stdout of a running ffmpeg; the timeout counts from this call (input handover). */
+/**
+ * Collects stdout of a running ffmpeg; the timeout counts from this call (input handover). Output
+ * stops at `maxOutputBytes`: the first that many bytes are the result and ffmpeg is killed. ffmpeg's
+ * own `-t` goes by timestamps, and a file whose timestamps do not advance decodes to its end.
+ */
 export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes }: {
   ffmpeg: FfmpegProcess;
   timeoutMs: number;
@@ -123,14 +127,18 @@ export function collectFfmpegOutput({ ffmpeg, timeoutMs, signal, maxOutputBytes 
     const sink = new Writable({
       emitClose: false,
       write(chunk: Buffer, _encoding, callback) {
-        received += chunk.length;
-        if (received > maxOutputBytes) {
+        if (settled) {
           callback();
-          finish(new InternalError('DECODE_OUTPUT_OVERFLOW', `ffmpeg produced more than ${maxOutputBytes} bytes`));
           return;
         }
-        chunks.push(chunk);
+        const room = maxOutputBytes - received;
+        chunks.push(chunk.length < room ? chunk : chunk.subarray(0, room));
+        received += Math.min(chunk.length, room);
         callback();
+        if (chunk.length >= room) {
+          finish(undefined);
+          ffmpeg.kill();
+        }
       },
       final(callback) {
         outputFinished = true;

@@ -36,7 +36,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 function codeFor(status: number, fastifyCode: string | undefined): ErrorCode {
   if (fastifyCode && FASTIFY_CODES[fastifyCode]) return FASTIFY_CODES[fastifyCode];
   if (status === 429) return 'RATE_LIMITED';
+  if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
+  if (status === 416) return 'RANGE_NOT_SATISFIABLE';
   if (status === 413) return 'BODY_TOO_LARGE';
   if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
   return 'INVALID_REQUEST';
