@@ -75,6 +75,31 @@ test('bad uploads: every one a 4xx JSON error with a clear code', async () => {
   assert.deepEqual(await leftUploads(t.config), []);
 });
 
+test('a chunked body whose text field or skipped part never ends → 413 once the body passes the upload limit, and the connection closes', async () => {
+  const app = await startTestApp({ queueKind: 'inline', process: async () => fakeResult(), env: { MAX_UPLOAD_BYTES: String(300 * 1024) } });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await app.app.listen({ host: '127.0.0.1', port: 0 });
+    for (const head of ['Content-Disposition: form-data; name="note"', 'Content-Type: text/plain']) {
+      const r = await openRaw((app.app.server.address() as { port: number }).port);
+      const chunk = (data: Buffer) => r.socket.writable && r.socket.write(Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')]));
+      r.socket.write('POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n');
+      chunk(Buffer.from(`--b\r\n${head}\r\n\r\n`));
+      // Busboy keeps 1 KiB of a field and drops the rest of it, and all of a part it skips: only a
+      // count of the body's bytes can stop it.
+      timer = setInterval(() => chunk(Buffer.alloc(64 * 1024, 0x41)), 5);
+      const answer = await r.waitFor(/\r\n\r\n\{.*\}/s, 5_000);
+      clearInterval(timer);
+      assert.match(answer, /^HTTP\/1\.1 413 /, head);
+      assert.equal(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error.code, 'UPLOAD_TOO_LARGE');
+      await withinMs(2_000, 'endless body closed', r.closed);
+    }
+  } finally {
+    clearInterval(timer);
+    await app.close();
+  }
+});
+
 test('a last part busboy skips (no Content-Disposition), sent at once, is answered at once, with or without a file before it', async () => {
   // Over 16 KiB: busboy's default part buffer, past which it used to wait for the body forever (408).
   const skipped = Buffer.concat([Buffer.from('--b\r\nContent-Type: application/octet-stream\r\n\r\n'), Buffer.alloc(17_000, 0x41), Buffer.from('\r\n--b--\r\n')]);

@@ -7,12 +7,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { AppError, InputError } from '../../errors.js';
+import { maxBodyBytes } from '../http-limits.js';
 import type { AppMetrics } from '../metrics.js';
 import { uploadJobKey, type PredictionQueue } from '../predictions/jobs.js';
 import { acceptedBody } from './jobs.js';
 import { JSON_CONTENT_TYPE, predictionBody, runPrediction } from './run-prediction.js';
 import { accepted, errorResponse, json, rateLimited, syncTimeout, unavailable } from './schemas.js';
-import { watchUploadRate } from './upload-rate.js';
+import { watchBodySize, watchUploadRate } from './upload-rate.js';
 import { modeParam, type ZodTypeProvider } from './validate.js';
 
 const schema = {
@@ -59,9 +60,11 @@ async function readUpload(request: FastifyRequest, reply: FastifyReply, config: 
     throw new InputError('NOT_MULTIPART', 'send the audio as multipart/form-data with a field named "file"');
   }
   const watch = watchUploadRate(request.raw.socket, { minBytesPerSecond: config.UPLOAD_MIN_BYTES_PER_S, windowMs: config.UPLOAD_RATE_WINDOW_MS });
+  // readSingleFile pipes the body into the parser before its first await, so the size watch after it only counts.
   const reading = readSingleFile(request, config.MAX_UPLOAD_BYTES);
+  const size = watchBodySize(request.raw, maxBodyBytes(config));
   try {
-    return await Promise.race([reading, watch.tooSlow]);
+    return await Promise.race([reading, watch.tooSlow, size.tooLarge]);
   } catch (err) {
     if (err instanceof InputError && (err.code === 'UPLOAD_TOO_SLOW' || err.code === 'UPLOAD_TOO_LARGE')) {
       reading.catch(() => undefined); // ends with the connection, after the answer
@@ -70,6 +73,7 @@ async function readUpload(request: FastifyRequest, reply: FastifyReply, config: 
     throw err;
   } finally {
     watch.stop();
+    size.stop();
   }
 }
 
