@@ -3,10 +3,7 @@
 // ffmpeg, a tiny model and fake providers. Process wiring lives in server.ts.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
@@ -24,6 +21,7 @@ import { registerOpenApi } from './routes/openapi.js';
 import { registerPredictRoute } from './routes/predict.js';
 import { registerSchemaCompilers } from './routes/validate.js';
 import { registerUploadSlots } from './routes/upload-slots.js';
+import { registerWebPlugins } from './web-plugins.js';
 
 export interface AppDeps {
   config: Config;
@@ -44,17 +42,6 @@ export interface App {
    * and uploads still being received are dropped (they cannot be answered before the exit).
    */
   beginShutdown(): void;
-}
-
-/** Media sources for the CSP: the widget plays previews straight from the providers' CDNs. */
-function mediaSources(config: Config, providers: readonly PreviewProvider[]): string[] {
-  const hosts = [...providers.flatMap((p) => p.downloadHosts), ...config.PREVIEW_ALLOWED_HOSTS];
-  const schemes = config.ALLOW_INSECURE_PREVIEWS ? ['https', 'http'] : ['https'];
-  // A CSP host source without a port allows only the scheme's default port; local stand-in
-  // providers (the insecure mode's purpose) serve previews from arbitrary ports.
-  const ports = config.ALLOW_INSECURE_PREVIEWS ? ['', ':*'] : [''];
-  const sources = hosts.flatMap((h) => schemes.flatMap((s) => ports.map((port) => `${s}://${h}${port}`)));
-  return ["'self'", ...new Set(sources)];
 }
 
 /** Above any URL that fits node:http's 16 KiB of headers. */
@@ -85,35 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerSchemaCompilers(app);
   await registerOpenApi(app);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        mediaSrc: mediaSources(config, providers),
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        // Self-hosted instances often run on plain http (LAN, localhost): upgrading the page's
-        // own requests to https would break the widget there.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
-  const origins = config.CORS_ORIGINS;
-  await app.register(cors, { origin: origins.includes('*') ? '*' : origins.length > 0 ? origins : false, methods: ['GET', 'POST'] });
-  if (config.RATE_LIMIT_MAX > 0 || config.PROBE_RATE_LIMIT_MAX > 0) {
-    // The widget's own static files (8 per page load) are cheap and would eat a visitor's budget.
-    const isWidgetAsset = (url: string) => /^\/(?:$|\?|index\.html|favicon\.svg|widget(?:\.js|\.css|\/))/.test(url);
-    await app.register(rateLimit, {
-      // Off globally when RATE_LIMIT_MAX is 0: then only the probe routes' own limit applies.
-      global: config.RATE_LIMIT_MAX > 0,
-      max: config.RATE_LIMIT_MAX,
-      timeWindow: config.RATE_LIMIT_WINDOW_MS,
-      allowList: (request) => request.method === 'GET' && isWidgetAsset(request.url),
-    });
-  }
+  await registerWebPlugins(app, config, providers);
   // By the matched route, not the raw URL: the router decodes the path, so /%70redict is /predict
   // too and must not slip past the upload caps.
   const uploadSlots = registerUploadSlots(app, config, (request) => request.method === 'POST' && request.routeOptions.url === '/predict');
