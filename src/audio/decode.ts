@@ -5,7 +5,7 @@
 // With `warmPool`, other Buffers go to a pre-spawned ffmpeg (warm-decoder.ts) with the very same
 // command line, which saves ffmpeg's start-up; the cold spawn stays the fallback. Every process is
 // spawned by warm-decoder.ts, which turns a failed spawn (EMFILE, ENOENT …) into an error.
-// ffmpeg opens only the formats listed in INPUT_FORMATS and only the pipe (or our temp file), so an
+// ffmpeg opens only the formats listed in INPUT_FORMATS (decode-arguments.ts) and only the pipe (or our temp file), so an
 // uploaded playlist (ffconcat, HLS) is refused before it can name another file or a URL.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,16 +18,8 @@ import { ffmpegSupportsSoxr } from './ffmpeg/ffmpeg-capabilities.js';
 import { collectFfmpegOutput } from './ffmpeg/ffmpeg-run.js';
 import { needsSeekableInput } from './mp4-layout.js';
 import { decodeWithWarmProcess } from './ffmpeg/warm-decoder.js';
+import { decodeArguments, type Resampler } from './decode-arguments.js';
 import { spawnWarm } from './ffmpeg/warm-process.js';
-
-export const RESAMPLERS = ['auto', 'soxr', 'swr'] as const;
-export type Resampler = (typeof RESAMPLERS)[number];
-
-/**
- * The demuxers ffmpeg may use (-format_whitelist; the names of `ffmpeg -demuxers` in 4.x and 5.x):
- * the audio containers the service accepts. Not concat, hls, image or subtitle formats.
- */
-export const INPUT_FORMATS = 'mp3,mov,mp4,m4a,3gp,3g2,mj2,wav,w64,ogg,flac,matroska,webm,aac,aiff,caf,asf,au,amr';
 
 export interface DecodeOptions {
   input: string | Buffer;
@@ -63,17 +55,6 @@ function assertRunnable(binary: string): void {
   }
 }
 
-/**
- * One aresample does the downmix and the rate change. rematrix_maxval=1 makes swr normalise the
- * downmix row to sum 1, i.e. stereo → (L+R)/2 like librosa's mean over channels; ffmpeg's default
- * for float output is 0.707·(L+R), 3 dB louder (c0 off by ≈ 34 on the golden mp3).
- * scripts/build-ffmpeg.sh checks its build with this same chain (22050 Hz, soxr): keep the two in
- * step, or that byte-identity check stops covering what the service runs.
- */
-function resampleFilter({ sampleRate, useSoxr }: { sampleRate: number; useSoxr: boolean }): string {
-  return `aresample=${sampleRate}:rematrix_maxval=1${useSoxr ? ':resampler=soxr' : ''}`;
-}
-
 async function inputSize(input: string | Buffer): Promise<number> {
   if (typeof input !== 'string') return input.length;
   try {
@@ -99,30 +80,6 @@ function samplesView(raw: Buffer): Float32Array {
   const samples = new Float32Array(count);
   new Uint8Array(samples.buffer).set(raw.subarray(0, count * 4));
   return samples;
-}
-
-/**
- * The decode command line for `source` (`file:<path>` or `pipe:0`), output as raw mono f32le on
- * stdout. Written out by hand (fluent-ffmpeg has no public way to get its argument list without
- * spawning, and its spawn path crashes on EMFILE); test/audio/decode-arguments.test.ts pins it.
- */
-export function decodeArguments({ source, sampleRate, maxSeconds, useSoxr }: {
-  source: string;
-  sampleRate: number;
-  maxSeconds: number;
-  useSoxr: boolean;
-}): string[] {
-  const protocol = source.startsWith('file:') ? 'file' : 'pipe';
-  const filters = [resampleFilter({ sampleRate, useSoxr }), 'aformat=sample_fmts=flt:channel_layouts=mono'];
-  return [
-    '-hide_banner', '-v', 'error', '-nostdin', '-protocol_whitelist', protocol, '-format_whitelist', INPUT_FORMATS,
-    // Input-side -t too: with the output-side one alone ffmpeg first resamples a whole demuxer
-    // packet, which under a header claiming a 1-Hz rate is hours of audio (docs/reliability.md).
-    '-t', String(maxSeconds), '-i', source,
-    '-ac', '1', '-ar', String(sampleRate), '-filter:a', filters.join(','),
-    '-map', '0:a:0', '-vn', '-sn', '-dn', '-t', String(maxSeconds),
-    '-f', 'f32le', 'pipe:1',
-  ];
 }
 
 export async function decodeAudio({

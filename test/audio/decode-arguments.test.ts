@@ -2,7 +2,7 @@
 // since the warm pool and the cold path must run the very same arguments.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeArguments, INPUT_FORMATS } from '../../src/audio/decode.js';
+import { decodeArguments, INPUT_FORMATS } from '../../src/audio/decode-arguments.js';
 
 test('decodeArguments: a pipe input is whitelisted to the pipe protocol and the accepted demuxers', () => {
   const args = decodeArguments({ source: 'pipe:0', sampleRate: 22050, maxSeconds: 30, useSoxr: true });

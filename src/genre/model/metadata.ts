@@ -3,7 +3,7 @@
 // judge it (data card, held-out metrics). Validated on load so a stale or hand-edited file fails
 // at startup with a precise message instead of producing silently wrong predictions.
 import { z } from 'zod';
-import { RESAMPLERS } from '../../audio/decode.js';
+import { RESAMPLERS } from '../../audio/decode-arguments.js';
 import { NORMALISATION_KINDS } from './segments.js';
 
 export const METADATA_FILE = 'metadata.json';
