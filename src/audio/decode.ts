@@ -5,8 +5,9 @@
 // With `warmPool`, other Buffers go to a pre-spawned ffmpeg (warm-decoder.ts) with the very same
 // command line, which saves ffmpeg's start-up; the cold spawn stays the fallback. Every process is
 // spawned by warm-decoder.ts, which turns a failed spawn (EMFILE, ENOENT …) into an error.
-// ffmpeg opens only the formats listed in INPUT_FORMATS (decode-arguments.ts) and only the pipe (or our temp file), so an
-// uploaded playlist (ffconcat, HLS) is refused before it can name another file or a URL.
+// ffmpeg opens only the formats listed in INPUT_FORMATS (decode-arguments.ts) and only the pipe
+// (or our temp file), so an uploaded playlist (ffconcat, HLS) is refused before it can name
+// another file or a URL.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
