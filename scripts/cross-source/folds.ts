@@ -73,8 +73,15 @@ const dropped = new Set(opt.drop ? opt.drop.split(',') : []);
 const dropKeys = (r: Row) => [r.source, `${r.source}:${r.genre.toLowerCase()}`];
 const dropsRow = (r: Row) => dropKeys(r).some((k) => dropped.has(k));
 const isDropped = (setIndex: number, r: Row) => setIndex < sets.length - extraSets.length && dropsRow(r);
-for (const s of sets) for (const r of s.rows) if (dropsRow(r) && foldOf(r, lofiSplit) >= 0) throw new Error(`drop=${r.source}: a held-out source`);
-const known = new Set(sets.flatMap((s) => s.rows.flatMap(dropKeys)));
+const known = new Set<string>();
+for (const s of sets) {
+  for (const r of s.rows) {
+    const keys = dropKeys(r);
+    keys.forEach((k) => known.add(k));
+    const hit = keys.find((k) => dropped.has(k));
+    if (hit !== undefined && foldOf(r, lofiSplit) >= 0) throw new Error(`drop=${hit}: ${r.source} is a held-out source`);
+  }
+}
 for (const d of dropped) if (!known.has(d)) throw new Error(`drop=${d}: no such rows (a typo would drop nothing)`);
 const clips = sets.flatMap((s, i) => s.rows.filter((r) => !isDropped(i, r)).map((r) => ({ ...r, mfcc: mat(s, r), label: labelOf(r.genre) }))).filter((c) => c.label >= 0);
 
