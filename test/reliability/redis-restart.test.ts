@@ -76,3 +76,31 @@ test('Redis SIGKILLed and restarted mid-stream: outage answers are 503 JSON, no 
     await redis.stop();
   }
 });
+
+test('a worker told to stop while Redis is down closes after REDIS_TIMEOUT_MS, not SHUTDOWN_TIMEOUT_MS, even mid-job', async () => {
+  const redis = await startPrivateRedis({ persistent: false });
+  const config = testConfig({ REDIS_TIMEOUT_MS: '1000' });
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const worker = startBullmqWorker({ spec: predictionJobs, config, redisUrl: redis.url, logger: silentLogger, process: async () => (markStarted(), await held, fakeResult()) });
+  try {
+    await worker.ready();
+    const queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl: redis.url, logger: silentLogger });
+    await queue.submit({ data: { kind: 'upload', key: 'upload:redis-down', sha256: 'ab'.repeat(32), bytes: 64 }, audio: randomBytes(64) });
+    await queue.close();
+    await withinMs(10_000, 'job started', started);
+    await redis.kill();
+    // BullMQ's own close waits for Redis for ever (the process sat out SHUTDOWN_TIMEOUT_MS, exit 1);
+    // the job could not record its result without Redis anyway.
+    const t0 = Date.now();
+    await withinMs(5_000, 'worker closed with Redis down', worker.close());
+    const ms = Date.now() - t0;
+    assert.ok(ms >= 900, `closed after ${ms} ms, before REDIS_TIMEOUT_MS`);
+    console.log(`worker closed ${ms} ms after being told to, Redis down, its job still running`);
+  } finally {
+    release();
+    await redis.stop();
+  }
+});

@@ -19,7 +19,11 @@ type WorkerConfig = Pick<
   | 'RESULT_CACHE_TTL_S'
   | 'JOB_RETENTION_S'
   | 'UPLOAD_TTL_S'
+  | 'REDIS_TIMEOUT_MS'
 >;
+
+/** How often close() checks whether it is waiting on a Redis that is down. */
+const REDIS_DOWN_POLL_MS = 200;
 
 export interface RunningWorker {
   /** Stops taking jobs, lets running ones finish, closes connections. */
@@ -83,10 +87,29 @@ export function startBullmqWorker<Data extends KeyedJobData, Result, Hit>({
   });
   worker.on('error', (err) => logger.warn({ err }, 'worker connection error'));
   worker.on('stalled', (jobId) => logger.warn({ jobId }, 'stalled job moved back to wait'));
+  let closed: Promise<void> = Promise.resolve();
+  // BullMQ's close() waits for Redis, for ever while it is down: the process sat out
+  // SHUTDOWN_TIMEOUT_MS and exited 1. A job cannot finish without Redis either (its result and its
+  // completion are written there), so once Redis has not answered for REDIS_TIMEOUT_MS the worker
+  // closes without it, as if it had died: its job runs again elsewhere, bytes expire with UPLOAD_TTL_S.
+  const redisDownFor = (ms: number) =>
+    new Promise<'redis-down'>((resolve) => {
+      let downSince: number | undefined;
+      const timer = setInterval(() => {
+        const up = redis.status === 'ready' && workerConnection.status === 'ready';
+        downSince = up ? undefined : (downSince ?? Date.now());
+        if (downSince === undefined || Date.now() - downSince < ms) return;
+        clearInterval(timer);
+        resolve('redis-down');
+      }, REDIS_DOWN_POLL_MS);
+      closed.finally(() => clearInterval(timer)).catch(() => undefined);
+    });
   return {
     async close() {
-      await worker.close();
-      await Promise.all(deleting);
+      closed = worker.close();
+      const how = await Promise.race([closed.then(() => 'closed' as const), redisDownFor(config.REDIS_TIMEOUT_MS)]);
+      if (how === 'redis-down') logger.warn('Redis unreachable at shutdown: closing without it');
+      else await Promise.all(deleting);
       redis.disconnect();
       workerConnection.disconnect();
     },
