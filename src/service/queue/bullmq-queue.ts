@@ -116,7 +116,13 @@ export async function createBullmqQueue<Data extends KeyedJobData, Result, Hit>(
           // cached result is gone; any other keeps serving (a running one already has its bytes in
           // Redis, a finished one its result).
           const resultGone = state === 'completed' && isCachedResultRef(existing.returnvalue) && !(await results.has(data.key));
-          if (state !== 'failed' && state !== 'unknown' && !resultGone) return { id, deduplicated: true };
+          if (state !== 'failed' && state !== 'unknown' && !resultGone) {
+            // A job still to run may have waited past its bytes' TTL: the same bytes, brought
+            // again, are stored again (before, this upload got 410 UPLOAD_EXPIRED).
+            const upload = spec.uploadOf(data);
+            if (upload && audio && state !== 'completed') await uploads.put(upload.id, audio);
+            return { id, deduplicated: true };
+          }
           await existing.remove().catch((err: unknown) => logger.warn({ err, jobId: id }, 'could not remove failed job'));
         }
         const upload = spec.uploadOf(data);

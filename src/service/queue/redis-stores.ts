@@ -5,7 +5,9 @@ import type { Redis } from 'ioredis';
 import type { ResultCodec } from './job-queue.js';
 
 export interface UploadStore {
+  /** Stores (or stores again) the bytes for UPLOAD_TTL_S. */
   put(sha256: string, audio: Buffer): Promise<void>;
+  /** The bytes, their TTL renewed: a job attempt that dies still leaves them for the next one. */
   get(sha256: string): Promise<Buffer | null>;
   delete(sha256: string): Promise<void>;
 }
@@ -45,7 +47,11 @@ export function createRedisUploadStore({
       await redis.set(keys.upload(sha256), audio, 'EX', ttlSeconds);
     },
     async get(sha256) {
-      return redis.getBuffer(keys.upload(sha256));
+      const key = keys.upload(sha256);
+      const replies = await redis.multi().getBuffer(key).expire(key, ttlSeconds).exec();
+      const [err, audio] = replies?.[0] ?? [new Error('the upload read was aborted'), null];
+      if (err) throw err;
+      return (audio as Buffer | null) ?? null;
     },
     async delete(sha256) {
       await redis.del(keys.upload(sha256));

@@ -121,6 +121,37 @@ test('a job whose outcome BullMQ could not record (lock lost) runs again with it
   }
 });
 
+test('upload bytes that expired while the job waited are stored again by the same upload; a job attempt renews their TTL', async () => {
+  const config = testConfig({ UPLOAD_TTL_S: '600' });
+  const queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl: REDIS_URL, logger: silentLogger });
+  const redis = new Redis(REDIS_URL);
+  const key = `${config.QUEUE_PREFIX}:${config.QUEUE_NAME}:upload:beef`;
+  let worker: ReturnType<typeof startBullmqWorker> | undefined;
+  try {
+    const first = await queue.submit(upload('beef', Buffer.from('late audio')));
+    await redis.del(key); // what UPLOAD_TTL_S does to bytes of a job that waits too long
+    const again = await queue.submit(upload('beef', Buffer.from('late audio')));
+    assert.deepEqual([again.id, again.deduplicated], [first.id, true]);
+    assert.equal((await redis.getBuffer(key))?.toString(), 'late audio', 'stored again (it answered 410 UPLOAD_EXPIRED)');
+    await redis.expire(key, 30);
+    const ttlDuringJob: number[] = [];
+    const { process } = scriptedProcessor(async (job) => {
+      ttlDuringJob.push(await redis.ttl(key));
+      assert.equal(job.audio?.toString(), 'late audio');
+      return fakeResult();
+    });
+    worker = startBullmqWorker({ spec: predictionJobs, config, redisUrl: REDIS_URL, process, logger: silentLogger });
+    assert.deepEqual((await queue.waitForResult(first.id, 5000)).result, fakeResult());
+    assert.ok(ttlDuringJob[0]! > 500, `TTL during the attempt: ${ttlDuringJob[0]} s`);
+    assert.deepEqual(await leftUploads(config), []);
+  } finally {
+    await worker?.close();
+    await queue.close();
+    redis.disconnect();
+    await cleanupRedis(config.QUEUE_PREFIX);
+  }
+});
+
 test('sync wait is bounded (SyncWaitTimeout with the job id) and the job still completes; backlog counts waiting jobs', async () => {
   const { process } = scriptedProcessor(async () => (await sleep(400), fakeResult()));
   const env = await setup(process, { WORKER_CONCURRENCY: '1' });
