@@ -87,12 +87,11 @@ export function startBullmqWorker<Data extends KeyedJobData, Result, Hit>({
   });
   worker.on('error', (err) => logger.warn({ err }, 'worker connection error'));
   worker.on('stalled', (jobId) => logger.warn({ jobId }, 'stalled job moved back to wait'));
-  let closed: Promise<void> = Promise.resolve();
   // BullMQ's close() waits for Redis, for ever while it is down: the process sat out
   // SHUTDOWN_TIMEOUT_MS and exited 1. A job cannot finish without Redis either (its result and its
   // completion are written there), so once Redis has not answered for REDIS_TIMEOUT_MS the worker
   // closes without it, as if it had died: its job runs again elsewhere, bytes expire with UPLOAD_TTL_S.
-  const redisDownFor = (ms: number) =>
+  const redisDownFor = (ms: number, closing: Promise<void>) =>
     new Promise<'redis-down'>((resolve) => {
       let downSince: number | undefined;
       const timer = setInterval(() => {
@@ -102,12 +101,12 @@ export function startBullmqWorker<Data extends KeyedJobData, Result, Hit>({
         clearInterval(timer);
         resolve('redis-down');
       }, REDIS_DOWN_POLL_MS);
-      closed.finally(() => clearInterval(timer)).catch(() => undefined);
+      closing.finally(() => clearInterval(timer)).catch(() => undefined);
     });
   return {
     async close() {
-      closed = worker.close();
-      const how = await Promise.race([closed.then(() => 'closed' as const), redisDownFor(config.REDIS_TIMEOUT_MS)]);
+      const closing = worker.close();
+      const how = await Promise.race([closing.then(() => 'closed' as const), redisDownFor(config.REDIS_TIMEOUT_MS, closing)]);
       if (how === 'redis-down') logger.warn('Redis unreachable at shutdown: closing without it');
       else await Promise.all(deleting);
       redis.disconnect();
