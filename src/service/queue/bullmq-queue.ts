@@ -117,10 +117,12 @@ export async function createBullmqQueue<Data extends KeyedJobData, Result, Hit>(
           // Redis, a finished one its result).
           const resultGone = state === 'completed' && isCachedResultRef(existing.returnvalue) && !(await results.has(data.key));
           if (state !== 'failed' && state !== 'unknown' && !resultGone) {
-            // A job still to run may have waited past its bytes' TTL: the same bytes, brought
-            // again, are stored again (before, this upload got 410 UPLOAD_EXPIRED).
+            // A job still waiting may have outlived its bytes' TTL: the same bytes, brought again,
+            // are stored again (before, this upload got 410 UPLOAD_EXPIRED). Not for a running job:
+            // its attempt renewed their TTL, and a put landing after its completion deleted them
+            // would leave the bytes behind.
             const upload = spec.uploadOf(data);
-            if (upload && audio && state !== 'completed') await uploads.put(upload.id, audio);
+            if (upload && audio && state !== 'completed' && state !== 'active') await uploads.put(upload.id, audio);
             return { id, deduplicated: true };
           }
           await existing.remove().catch((err: unknown) => logger.warn({ err, jobId: id }, 'could not remove failed job'));
