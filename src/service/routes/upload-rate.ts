@@ -6,6 +6,14 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
 
+/** A refusal that rejects once `refuse` is called; observed by the caller's race, and harmless unobserved once the upload is in. */
+function pendingRefusal(): { refused: Promise<never>; refuse: (err: Error) => void } {
+  let refuse: (err: Error) => void = () => undefined;
+  const refused = new Promise<never>((_, reject) => (refuse = reject));
+  refused.catch(() => undefined);
+  return { refused, refuse };
+}
+
 export interface UploadRateWatch {
   /** Rejects with UPLOAD_TOO_SLOW when a window brings fewer bytes than the minimum. */
   tooSlow: Promise<never>;
@@ -13,9 +21,7 @@ export interface UploadRateWatch {
 }
 
 export function watchUploadRate(socket: Socket, { minBytesPerSecond, windowMs }: { minBytesPerSecond: number; windowMs: number }): UploadRateWatch {
-  let fail: (err: Error) => void = () => undefined;
-  const tooSlow = new Promise<never>((_, reject) => (fail = reject));
-  tooSlow.catch(() => undefined); // observed by the caller's race; unobserved once the upload is in
+  const { refused: tooSlow, refuse: fail } = pendingRefusal();
   if (minBytesPerSecond === 0) return { tooSlow, stop: () => undefined };
   const needed = (minBytesPerSecond * windowMs) / 1000;
   let seen = socket.bytesRead;
@@ -44,9 +50,7 @@ export interface BodySizeWatch {
  * stream not yet flowing would take bytes the parser never sees.
  */
 export function watchBodySize(body: Readable, maxBytes: number): BodySizeWatch {
-  let fail: (err: Error) => void = () => undefined;
-  const tooLarge = new Promise<never>((_, reject) => (fail = reject));
-  tooLarge.catch(() => undefined);
+  const { refused: tooLarge, refuse: fail } = pendingRefusal();
   let received = 0;
   const count = (chunk: Buffer) => {
     received += chunk.length;
