@@ -8,6 +8,7 @@ import { InputError, TransientError } from '../../../src/errors.js';
 import { createBullmqQueue } from '../../../src/service/queue/bullmq-queue.js';
 import { startBullmqWorker } from '../../../src/service/queue/bullmq-worker.js';
 import { SyncWaitTimeout } from '../../../src/service/queue/failure.js';
+import { redisKeyspace } from '../../../src/service/queue/redis-stores.js';
 import type { FinishedEvent } from '../../../src/service/queue/job-queue.js';
 import type { JobProcessor } from '../../../src/service/predictions/processor.js';
 import { REDIS_URL, cleanupRedis, fakeResult, leftUploads, scriptedProcessor, silentLogger, sleep, testConfig } from './helpers.js';
@@ -125,7 +126,7 @@ test('upload bytes that expired while the job waited are stored again by the sam
   const config = testConfig({ UPLOAD_TTL_S: '600' });
   const queue = await createBullmqQueue({ spec: predictionJobs, config, redisUrl: REDIS_URL, logger: silentLogger });
   const redis = new Redis(REDIS_URL);
-  const key = `${config.QUEUE_PREFIX}:${config.QUEUE_NAME}:upload:beef`;
+  const key = redisKeyspace({ prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME }).upload('beef');
   let worker: ReturnType<typeof startBullmqWorker> | undefined;
   try {
     const first = await queue.submit(upload('beef', Buffer.from('late audio')));
