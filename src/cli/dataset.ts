@@ -23,6 +23,10 @@ Sub-commands:
       --concurrency <n>    parallel renders/cuts (default 2)
       --more-soundfonts    generated tracks also draw MuseScore General Lite (an experiment;
                            renders them anew into their own cache folder; docs/model.md)
+      --midi-every-soundfont
+                           every human-composed MIDI piece also rendered through each other
+                           soundfont, MuseScore General Lite included: more takes of the few
+                           human-written swing pieces (an experiment, docs/experiments.md)
       --more-sources       also simutrans-data (swing/blues and house/techno MIDI) and
                            davegnukem-data (two techno recordings): an experiment, docs/model.md
       --no-drum-kits       every generated track plays the soundfont's drums (by default
@@ -78,6 +82,7 @@ async function build(argv: string[]): Promise<number> {
       concurrency: { type: 'string' },
       'more-soundfonts': { type: 'boolean' },
       'more-sources': { type: 'boolean' },
+      'midi-every-soundfont': { type: 'boolean' },
       'no-drum-kits': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -99,6 +104,7 @@ async function build(argv: string[]): Promise<number> {
     concurrency: Math.max(1, positiveInt('concurrency', values.concurrency, 2)),
     moreSoundfonts: values['more-soundfonts'] ?? false,
     moreSources: values['more-sources'] ?? false,
+    midiEverySoundfont: values['midi-every-soundfont'] ?? false,
     drumKits: !(values['no-drum-kits'] ?? false),
     log: (line) => console.error(`[build-bundled] ${line}`),
   });

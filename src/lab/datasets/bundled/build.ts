@@ -27,6 +27,8 @@ export interface BuildOptions {
   moreSoundfonts?: boolean;
   /** Half the generated tracks play their drums from Debian's Hydrogen kits (render-kit-drums.ts); default on. */
   drumKits?: boolean;
+  /** Every human-composed MIDI piece also rendered through each other soundfont of MORE_SOUNDFONTS. */
+  midiEverySoundfont?: boolean;
   /** Also MORE_PACKAGE_SOURCES (sources.ts); ignored when `sources` is given. */
   moreSources?: boolean;
   sources?: readonly PackageSource[];
@@ -45,14 +47,15 @@ export async function buildBundled(options: BuildOptions): Promise<Datacard> {
   const sources = options.sources ?? (options.moreSources ? [...PACKAGE_SOURCES, ...MORE_PACKAGE_SOURCES] : PACKAGE_SOURCES);
   const soundfonts = options.moreSoundfonts ? MORE_SOUNDFONTS : SOUNDFONTS;
   const useKits = options.drumKits ?? true;
-  await ensureTools({ files: useKits ? [...soundfonts, DRUM_KITS] : soundfonts, log });
+  const midiSoundfonts = options.midiEverySoundfont ? MORE_SOUNDFONTS : [];
+  await ensureTools({ files: [...new Set([...soundfonts, ...midiSoundfonts, ...(useKits ? [DRUM_KITS] : [])])], log });
   const drumKits = useKits ? await loadDrumKits() : undefined;
   if (drumKits) log(`drum kits: ${drumKits.map((k) => k.kit.name).join(', ')}`);
   const debs = await downloadPackages({ packages: sources.map((s) => s.package), cacheDir, log });
 
   const tracks: SourceTrack[] = [];
   for (const source of sources) {
-    const found = await packageTracks({ source, deb: debs.get(source.package) as string, workDir: cacheDir });
+    const found = await packageTracks({ source, deb: debs.get(source.package) as string, workDir: cacheDir, midiSoundfonts });
     log(`${source.package}: ${found.length} labelled tracks (${source.role})`);
     tracks.push(...found);
   }
@@ -103,7 +106,7 @@ async function clipTrack({ track, outDir, maxClips }: { track: SourceTrack; outD
   for (const [i, startSec] of starts.entries()) {
     const path = join(outDir, 'clips', track.id.replace(/[^\w/.-]+/g, '_') + `-${String(i).padStart(2, '0')}.wav`);
     await cutClip({ input: track.file, output: path, startSec });
-    rows.push({ path, genre: track.genre, group: track.id, source: track.source, origin: track.origin });
+    rows.push({ path, genre: track.genre, group: track.group ?? track.id, source: track.source, origin: track.origin });
   }
   return rows;
 }

@@ -5,7 +5,7 @@ import { mixStems } from './mix-stems.js';
 import { createRng, hashString } from './random.js';
 import { renderMidi } from './render-midi.js';
 import { renderScore } from './render-score.js';
-import { SOUNDFONTS } from './tools.js';
+import { SOUNDFONTS, type Soundfont } from './tools.js';
 import { labelTrack, type PackageSource } from './sources.js';
 
 /** How a track came to be: a recording, a human composition synthesised (MIDI/score), or generated. */
@@ -13,8 +13,10 @@ export type Origin = 'recording' | 'midi-rendered' | 'generated';
 
 /** One labelled source track, ready to be cut into clips. */
 export interface SourceTrack {
-  /** Stable id: `<source>/<name>`; becomes the group of every clip cut from it. */
+  /** Stable id: `<source>/<name>`; becomes the group of every clip cut from it unless `group` is set. */
   id: string;
+  /** The piece the track renders, when several tracks render one piece (one per soundfont). */
+  group?: string;
   file: string;
   genre: Genre;
   source: string;
@@ -29,7 +31,13 @@ const AUDIO = /\.(ogg|mp3|wav|flac|opus)$/i;
  * and mixing stems on the way. Unlabelled tracks are dropped here, so nothing downstream can
  * train on them by accident.
  */
-export async function packageTracks({ source, deb, workDir }: { source: PackageSource; deb: string; workDir: string }): Promise<SourceTrack[]> {
+export async function packageTracks({ source, deb, workDir, midiSoundfonts = [] }: {
+  source: PackageSource;
+  deb: string;
+  workDir: string;
+  /** Soundfonts each MIDI piece is also rendered through, besides its seeded pick (`--midi-every-soundfont`). */
+  midiSoundfonts?: readonly Soundfont[];
+}): Promise<SourceTrack[]> {
   const root = join(workDir, 'extracted', source.package);
   await extractDeb({ deb, destDir: root, patterns: source.paths });
   let files = await listFiles({ root });
@@ -57,6 +65,14 @@ export async function packageTracks({ source, deb, workDir }: { source: PackageS
       const soundfont = rng.pick(SOUNDFONTS).file;
       file = join(workDir, 'rendered', source.package, `${name}.wav`);
       await renderMidi({ midi: join(root, rel), output: file, soundfont, gain: rng.range(0.4, 0.8) });
+      // The same piece through the other soundfonts: more takes of the few human-written pieces,
+      // in one group so that validation never holds out one take and trains on another.
+      for (const other of midiSoundfonts.filter((f) => f.file !== soundfont)) {
+        const font = basename(other.file).replace(/\.sf[23]$/, '');
+        const output = join(workDir, 'rendered', source.package, `${name}.${font}.wav`);
+        await renderMidi({ midi: join(root, rel), output, soundfont: other.file, gain: rng.range(0.4, 0.8) });
+        tracks.push({ id: `${id}.${font}`, group: id, file: output, genre: rule.genre, source: source.package, origin: 'midi-rendered', why: rule.why });
+      }
     } else if (source.kind === 'score') {
       file = join(workDir, 'rendered', source.package, `${name}.wav`);
       await renderScore({ score: join(root, rel), output: file });
