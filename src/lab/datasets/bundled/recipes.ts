@@ -101,8 +101,8 @@ export const RECIPES: Record<Genre, GenreRecipe> = {
 /**
  * Instrumental hip-hop (beats, lo-fi): the hip-hop grooves at slower tempos under jazz-like
  * chords and mellow keys, with no voice (every default hip-hop track raps). Used only by the
- * build's --instrumental-hiphop / --lofi-hiphop options, which the bundled set does not use:
- * measured on held-out sources and not adopted (docs/experiments.md).
+ * build's --instrumental-hiphop / --lofi-hiphop options: the lo-fi tracks train the bundled
+ * model's second network, the plain instrumental ones were not adopted (docs/experiments.md).
  */
 export const INSTRUMENTAL_HIPHOP: GenreRecipe = {
   ...RECIPES.Hiphop,
