@@ -1,6 +1,6 @@
 // Writes openapi.yaml from the app's generated OpenAPI document (the one GET /openapi.json serves),
 // built with the default configuration so the committed file does not depend on the environment.
-// test/api/openapi.test.ts fails when the committed file differs. Usage: npm run openapi
+// test/service/openapi.test.ts fails when the committed file differs. Usage: npm run openapi
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from '../src/service/app.js';

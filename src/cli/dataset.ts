@@ -22,16 +22,16 @@ Sub-commands:
       --max-clips <n>      30-s clips cut from one real track at most (default 4)
       --concurrency <n>    parallel renders/cuts (default 2)
       --more-soundfonts    generated tracks also draw MuseScore General Lite (an experiment;
-                           renders them anew into their own cache folder; docs/model.md)
+                           renders them anew into their own cache folder; docs/data.md)
       --midi-every-soundfont
                            every human-composed MIDI piece also rendered through each other
                            soundfont, MuseScore General Lite included: more takes of the few
-                           human-written swing pieces (an experiment, docs/experiments.md)
+                           human-written swing pieces (an experiment, docs/data.md)
       --more-sources       also simutrans-data (swing/blues and house/techno MIDI) and
-                           davegnukem-data (two techno recordings): an experiment, docs/model.md
+                           davegnukem-data (two techno recordings): an experiment, docs/data.md
       --no-drum-kits       every generated track plays the soundfont's drums (by default
                            half of them play one of Debian's Hydrogen drum kits,
-                           hydrogen-drumkits: chosen on the selection split, docs/model.md)
+                           hydrogen-drumkits: chosen on the selection split, docs/experiments.md)
   info <dataset>  counts per genre, source and group of a TSV manifest or GTZAN-style folder
   collect         build a dataset from preview providers (see \`dataset collect --help\`)
 

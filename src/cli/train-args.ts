@@ -115,7 +115,7 @@ export function parseTrainArgs(argv: string[]) {
   };
 }
 
-/** The bundled model's recipe, chosen on the selection split (docs/model.md). */
+/** The best measured for `--network cnn`, chosen on the selection split (docs/experiments.md); the bundled model's recipe is in scripts/train-bundled.sh. */
 const DEFAULT_NORMALISATIONS: readonly NormalisationName[] = ['centred', 'standardised'];
 
 function parseNormalisations(list: string | undefined, flags: Record<string, unknown>): NormalisationName[] {

@@ -34,7 +34,7 @@ Options:
   --segment-hop <frames>    hop between the 130-frame segments a clip is scored on, in validation
                             and in serving (default 130: no overlap, 10 segments per 30 s; 65:
                             50 % overlap, 19 segments, twice the inference time, the same
-                            accuracy on the selection split: docs/model.md)
+                            accuracy on the selection split: docs/experiments.md)
   --segments-per-clip <n>   random 3-s windows per training clip per epoch (default 4)
   --patience <n>            early stopping: epochs without val-loss improvement (default 4)
   --learning-rate <x>       Adam learning rate (default 0.001)
@@ -59,8 +59,9 @@ Options:
                             standardised (also divide by the segment's own spread), or
                             standardised-timbre (that for c1 and up only). Two or more names
                             train one network each (same seed) into one model that averages
-                            them. Default centred,standardised (the bundled model's recipe, the
-                            best measured: docs/model.md)
+                            them. Default centred,standardised (the best measured for --network
+                            cnn on the selection split, docs/experiments.md; the bundled model
+                            uses cnn-with-timbre with plain: scripts/train-bundled.sh)
   --centre-segments         same as --normalisation centred
   --standardise-segments    same as --normalisation standardised
   --standardise-timbre      same as --normalisation standardised-timbre
