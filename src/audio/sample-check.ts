@@ -18,6 +18,20 @@ export const MAX_ABS_SAMPLE = 1000;
 
 /** INVALID_SAMPLES (422) for any NaN, ±Infinity or |sample| > MAX_ABS_SAMPLE, SILENT_AUDIO (422) for an RMS below SILENCE_RMS_DBFS. */
 export function assertUsableSamples(samples: Float32Array): void {
+  const sumSquares = assertValidSamples(samples);
+  const rms = samples.length > 0 ? Math.sqrt(sumSquares / samples.length) : 0;
+  if (rms < SILENCE_RMS) {
+    const level = rms > 0 ? `${(20 * Math.log10(rms)).toFixed(1)} dBFS` : 'digital silence';
+    throw new InputError('SILENT_AUDIO', `the audio is silent (RMS ${level}, below ${SILENCE_RMS_DBFS} dBFS): nothing to classify`);
+  }
+}
+
+/**
+ * INVALID_SAMPLES (422) for any NaN, ±Infinity or |sample| > MAX_ABS_SAMPLE; returns the sum of
+ * squares. Such samples give features that mean nothing (NaN comes out as silence), so training,
+ * evaluation and the features command refuse them too; silence they keep.
+ */
+export function assertValidSamples(samples: Float32Array): number {
   let sumSquares = 0;
   let peak = 0;
   for (let i = 0; i < samples.length; i++) {
@@ -31,9 +45,5 @@ export function assertUsableSamples(samples: Float32Array): void {
   if (peak > MAX_ABS_SAMPLE) {
     throw new InputError('INVALID_SAMPLES', `the audio contains samples ${Math.round(20 * Math.log10(peak))} dB above full scale: not a recording`);
   }
-  const rms = samples.length > 0 ? Math.sqrt(sumSquares / samples.length) : 0;
-  if (rms < SILENCE_RMS) {
-    const level = rms > 0 ? `${(20 * Math.log10(rms)).toFixed(1)} dBFS` : 'digital silence';
-    throw new InputError('SILENT_AUDIO', `the audio is silent (RMS ${level}, below ${SILENCE_RMS_DBFS} dBFS): nothing to classify`);
-  }
+  return sumSquares;
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readDataset, type DatasetEntry } from '../lab/datasets/manifest.js';
 import { buildBundled } from '../lab/datasets/bundled/build.js';
-import { UsageError, type CliCommand } from './command.js';
+import { UsageError, failureExitCode, type CliCommand } from './command.js';
 
 const HELP = `Usage: music-prediction dataset <sub-command> [options]
 
@@ -45,7 +45,7 @@ const dataset: CliCommand = {
         console.log(HELP);
         return sub === undefined ? 2 : 0;
       }
-      if (sub === 'collect') return (await import('./dataset-collect.js')).default.run(rest);
+      if (sub === 'collect') return await (await import('./dataset-collect.js')).default.run(rest);
       if (sub === 'info') return await info(rest);
       if (sub === 'build-bundled') return await build(rest);
       throw new UsageError(`unknown sub-command "${sub}" (build-bundled, info, collect)`);
@@ -54,7 +54,7 @@ const dataset: CliCommand = {
         console.error(`music-prediction dataset: ${err.message}`);
         return 2;
       }
-      throw err;
+      return failureExitCode('dataset', err);
     }
   },
 };

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { readDataset } from '../lab/datasets/manifest.js';
 import { loadGenrePipeline } from '../genre/pipeline.js';
-import { parseList, progressBar } from './cli-helpers.js';
+import { checkOutputPath, parseList, progressBar } from './cli-helpers.js';
 import { matchLabels } from '../lab/datasets/labels.js';
 import { evaluateClips } from '../lab/evaluation/evaluate.js';
 import { extractDatasetFeatures } from '../lab/training/features.js';
@@ -45,6 +45,8 @@ function parse(argv: string[]) {
   if (v.help) return { help: true as const };
   if (!v.data) throw new UsageError('--data is required');
   if (v.backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(v.backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
+  if (v.json !== undefined) checkOutputPath('json', v.json, 'file');
+  if (v.png !== undefined) checkOutputPath('png', v.png, 'file');
   return {
     help: false as const, model: v.model, data: v.data, sources: parseList(v.sources), json: v.json, png: v.png,
     backend: v.backend as 'auto' | 'tensorflow' | 'wasm' | 'cpu' | undefined, cacheDir: v['cache-dir'] ?? '.cache/features',

@@ -8,7 +8,7 @@ import { loadConfig } from '../config.js';
 import { renderMfccImage } from '../genre/mfcc-image.js';
 import { DEFAULT_FEATURES, type FeatureParams } from '../genre/model/metadata.js';
 import { decodeLimitsFrom, extractFeatures } from '../genre/preprocess.js';
-import { parseNumber } from './cli-helpers.js';
+import { checkOutputPath, parseNumber } from './cli-helpers.js';
 import { UsageError, failureExitCode, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction features <audio-file> [options]
@@ -51,14 +51,15 @@ function parse(argv: string[]) {
   if (positionals.length !== 1) throw new UsageError(`expected exactly one audio file, got ${positionals.length}`);
   const engine = values.engine ?? 'wasm';
   if (engine !== 'wasm' && engine !== 'js') throw new UsageError('--engine must be wasm or js');
+  if (values.image !== undefined) checkOutputPath('image', values.image, 'file');
   return {
     engine: engine as MelEngine,
     help: false as const,
     file: positionals[0]!,
-    nMfcc: parseNumber('n-mfcc', values['n-mfcc'], 13, { min: 1 }),
-    nMels: parseNumber('n-mels', values['n-mels'], 128, { min: 1 }),
-    nFft: parseNumber('n-fft', values['n-fft'], 2048, { min: 4 }),
-    hopLength: parseNumber('hop-length', values['hop-length'], 512, { min: 1 }),
+    nMfcc: parseNumber('n-mfcc', values['n-mfcc'], 13, { min: 1, max: 1024 }),
+    nMels: parseNumber('n-mels', values['n-mels'], 128, { min: 1, max: 1024 }),
+    nFft: parseNumber('n-fft', values['n-fft'], 2048, { min: 4, max: 65536 }),
+    hopLength: parseNumber('hop-length', values['hop-length'], 512, { min: 1, max: 65536 }),
     lifter: parseNumber('lifter', values.lifter, 0, { integer: false }),
     maxSeconds: values['max-seconds'] === undefined ? undefined : parseNumber('max-seconds', values['max-seconds'], 30, { integer: false, min: 0.01 }),
     json: values.json === true,

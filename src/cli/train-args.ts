@@ -7,7 +7,7 @@ import { CNN_HEADS, type CnnHead } from '../lab/network/architecture.js';
 import { memberRecipes, type MemberDataOption } from '../lab/training/member-data.js';
 import { NORMALISATION_NAMES, type NormalisationName } from '../lab/training/members.js';
 import { GENRES } from '../lab/datasets/bundled/genres.js';
-import { parseList, parseNumber } from './cli-helpers.js';
+import { checkOutputPath, parseList, parseNumber } from './cli-helpers.js';
 import { UsageError } from './command.js';
 
 export function parseTrainArgs(argv: string[]) {
@@ -39,6 +39,7 @@ export function parseTrainArgs(argv: string[]) {
   const data = ((v['data'] as unknown as string[] | undefined) ?? []).flatMap((d) => parseList(d));
   const out = s('out');
   if (data.length === 0 || !out) throw new UsageError('--data and --out are required');
+  checkOutputPath('out', out, 'folder');
   const backend = s('backend');
   if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
   const head = s('head') ?? 'flatten';

@@ -43,7 +43,7 @@ const melPlans = new Map<string, MelPlan>();
 function melPlan({ sampleRate, nFft, hopLength, nMels, fmin, fmax }: Required<Omit<MelParameters, 'engine'>>): MelPlan {
   if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) throw invalidFeatureParams(`sampleRate must be > 0, got ${sampleRate}`);
   if (!isPowerOfTwo(nFft) || nFft < 4 || nFft > 65536) throw invalidFeatureParams(`nFft must be a power of two in [4, 65536], got ${nFft}`);
-  checkInt('hopLength', hopLength, 1);
+  checkInt('hopLength', hopLength, 1, 65536);
   checkInt('nMels', nMels, 1, 1024);
   if (!(fmin >= 0 && fmin < fmax && fmax <= sampleRate / 2)) {
     throw invalidFeatureParams(`need 0 <= fmin < fmax <= sampleRate/2, got fmin ${fmin}, fmax ${fmax}`);

@@ -2,7 +2,7 @@
 // length, minimum length, resampler, MFCC parameters) comes from the model's FeatureParams; the
 // caller only adds operational limits (bytes, time, the ffmpeg to run), which never change features.
 import { decodeAudio } from '../audio/decode.js';
-import { assertUsableSamples } from '../audio/sample-check.js';
+import { assertUsableSamples, assertValidSamples } from '../audio/sample-check.js';
 import type { MelEngine } from '../features/mel-power.js';
 import { computeMfcc } from '../features/mfcc.js';
 import type { Config } from '../config.js';
@@ -45,7 +45,7 @@ export function decodeWindow(features: FeatureParams, limits: DecodeLimits): { m
 
 export async function extractFeatures({ input, features, limits = {}, engine, signal, onDecoded, refuseUnusable = false }: {
   input: string | Buffer;
-  /** Refuse silent or non-finite audio (422) instead of classifying it: on for predictions. */
+  /** Also refuse silent audio (422) instead of classifying it: on for predictions. Non-finite or absurd samples are always refused. */
   refuseUnusable?: boolean;
   /** Called between the decode and the MFCC (progress reporting). */
   onDecoded?: () => void;
@@ -58,6 +58,7 @@ export async function extractFeatures({ input, features, limits = {}, engine, si
   const decoded = await decodeFor({ input, features, limits, window: decodeWindow(features, limits), ...(signal ? { signal } : {}) });
   const t1 = performance.now();
   if (refuseUnusable) assertUsableSamples(decoded.samples);
+  else assertValidSamples(decoded.samples);
   onDecoded?.();
   const mfcc = mfccWith(features, decoded.samples, decoded.sampleRate, engine);
   const round = (x: number) => Math.round(x * 100) / 100;
@@ -107,6 +108,7 @@ export async function extractFeatureWindows({ input, features, windows, limits =
   filterSamples?: (samples: Float32Array, sampleRate: number) => Float32Array;
 }): Promise<MfccMatrix[]> {
   const decoded = await decodeFor({ input, features, limits, window: { maxSeconds: features.clipSeconds * windows, minSeconds: features.minSeconds } });
+  assertValidSamples(decoded.samples);
   if (filterSamples) decoded.samples = filterSamples(decoded.samples, decoded.sampleRate);
   const length = Math.round(features.clipSeconds * decoded.sampleRate);
   const out: MfccMatrix[] = [];

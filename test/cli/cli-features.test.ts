@@ -62,16 +62,18 @@ test('bad input: one-line reason and a non-zero exit', async () => {
   writeFileSync(text, 'not audio\n'.repeat(50));
   const cases = await Promise.all([
     cli([text]), cli([join(dir, 'missing.wav')]), cli([]), cli([files.wav, '--n-mfcc', 'abc']), cli([files.wav, '--nope']),
-    cli([files.wav, '--n-fft', '1000']),
+    cli([files.wav, '--n-fft', '1000']), cli([files.wav, '--hop-length', '100000000']), cli([files.wav, '--image', join(dir, 'no-such-folder', 'x.jpg')]),
   ]);
-  const [notAudio, missing, noFile, badNumber, unknown, badFft] = cases;
+  const [notAudio, missing, noFile, badNumber, unknown, badFft, hugeHop, imageNowhere] = cases;
   assert.equal(notAudio!.code, 1);
   assert.match(notAudio!.stderr, /NOT_AUDIO/);
   assert.equal(missing!.code, 1);
   assert.match(missing!.stderr, /AUDIO_NOT_FOUND/);
   assert.equal(badFft!.code, 1);
   assert.match(badFft!.stderr, /INVALID_FEATURE_PARAMS: nFft must be a power of two/);
-  for (const usage of [noFile, badNumber, unknown]) {
+  assert.match(hugeHop!.stderr, /--hop-length must be an integer in \[1, 65536\]/);
+  assert.match(imageNowhere!.stderr, /its folder does not exist/);
+  for (const usage of [noFile, badNumber, unknown, hugeHop, imageNowhere]) {
     assert.equal(usage!.code, 2, usage!.stderr);
     assert.equal(usage!.stderr.trim().split('\n').length, 1, usage!.stderr);
   }

@@ -26,7 +26,10 @@ export async function readDataset({ location }: { location: string }): Promise<D
   const info = await stat(location).catch(() => {
     throw new InputError('DATASET_NOT_FOUND', `dataset not found: ${location}`);
   });
-  return info.isDirectory() ? readFolder(resolve(location)) : readManifest(resolve(location));
+  if (info.isDirectory()) return readFolder(resolve(location));
+  // A FIFO or device would block the read forever (or never end).
+  if (!info.isFile()) throw new InputError('BAD_MANIFEST', `${location} is neither a folder nor a regular file`);
+  return readManifest(resolve(location));
 }
 
 async function readManifest(file: string): Promise<DatasetEntry[]> {
@@ -35,9 +38,12 @@ async function readManifest(file: string): Promise<DatasetEntry[]> {
   // A header row (first column "path") may name the columns in any order, with extra columns
   // (e.g. path, genre, source, group, licence, …); without one the order is path, genre, group, source.
   let columns = { path: 0, genre: 1, group: 2, source: 3, licence: -1 };
+  let firstRow = true; // the header may follow `#` comment lines
   for (const { line, cols: raw } of tsvRows(text)) {
     const cols = raw.map((c) => c.trim());
-    if (line === 1 && cols[0] === 'path') {
+    const isHeader = firstRow && cols[0] === 'path';
+    firstRow = false;
+    if (isHeader) {
       columns = headerColumns(cols, file);
       continue;
     }

@@ -11,6 +11,7 @@ import { computeNormalisation } from './sampler.js';
 import { sourceBalancedWindows } from './source-balance.js';
 import { classWeights } from './class-weights.js';
 import { buildTrainingNetwork, sourceAdversaryFor } from './training-network.js';
+import { InputError } from '../../errors.js';
 import { trainEpoch } from './train-epoch.js';
 import { stylePartnerDraw } from './style-mix.js';
 import { sourcesOf, type EpochReport, type TrainOptions, type TrainResult } from './train-options.js';
@@ -22,7 +23,7 @@ const recordsAfter = (done: number, steps: number, perEpoch: number) =>
 
 export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
   const { tf, features } = o;
-  if (o.train.length === 0) throw new Error('no training clips');
+  if (o.train.length === 0) throw new InputError('EMPTY_TRAINING_SET', 'no training clips: none of the training files could be read');
   const normalisation = { kind: o.normalisationKind, ...computeNormalisation({ clips: o.train.map((c) => c.mfcc) }) };
   const { layersModel, architecture } = buildTrainingNetwork(o, normalisation);
   const metadata: GenreModelMetadata = {

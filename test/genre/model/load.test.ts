@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadGenreModel } from '../../../src/genre/model/load.js';
@@ -178,3 +178,26 @@ function twoMemberMetadata(): GenreModelMetadata {
     ],
   };
 }
+
+test('a save that fails leaves the model that was there whole, and no staging folder', async () => {
+  const parent = await tempDir();
+  const dir = join(parent, 'model');
+  try {
+    const { model } = await randomCnn();
+    await saveGenreModel({ networks: [model], metadata: validMetadata(), dir });
+    const before = await readFile(join(dir, 'weights.bin'));
+    const failing = { save: async () => { throw new Error('disk full'); } } as unknown as typeof model;
+    await assert.rejects(saveGenreModel({ networks: [failing], metadata: validMetadata({ version: '9.9.9' }), dir }), /disk full/);
+    assert.deepEqual((await readdir(parent)).sort(), ['model']);
+    assert.deepEqual(await readFile(join(dir, 'weights.bin')), before);
+    assert.equal((await loadGenreModel({ dir, backend: 'wasm' })).version, '1.2.3');
+    // A member path blocked by a folder where a file was is replaced on the next save.
+    await rm(join(dir, 'weights.bin'));
+    await mkdir(join(dir, 'weights.bin'));
+    await saveGenreModel({ networks: [model], metadata: validMetadata({ version: '2.0.0' }), dir });
+    assert.equal((await loadGenreModel({ dir, backend: 'wasm' })).version, '2.0.0');
+    model.dispose();
+  } finally {
+    await rm(parent, { recursive: true, force: true });
+  }
+});

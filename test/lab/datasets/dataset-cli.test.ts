@@ -21,6 +21,7 @@ test('dataset info counts clips and groups per genre and per source of a manifes
   const dir = await mkdtemp(join(tmpdir(), 'dataset-info-'));
   try {
     const rows = [
+      '# a comment before the header',
       'path\tgenre\tgroup\tsource',
       'clips/a-00.wav\tJazz\tpkg/a\tpkg',
       'clips/a-01.wav\tJazz\tpkg/a\tpkg',
@@ -42,6 +43,24 @@ test('dataset info counts clips and groups per genre and per source of a manifes
     assert.match(table.stdout, /generated-mma\s+1\s+0\s+0/);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('dataset: a FIFO for a manifest is refused at once; collect\'s usage errors exit 2', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dataset-fifo-'));
+  try {
+    const fifo = join(dir, 'train.tsv');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const r = cli(['info', fifo]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /BAD_MANIFEST.*neither a folder nor a regular file/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  for (const args of [['collect', '--csv'], ['collect', '--bogus']]) {
+    const r = cli(args);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
 });
 

@@ -206,3 +206,8 @@ test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI 
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('no training clip at all (every file unreadable) is EMPTY_TRAINING_SET, not a bare error', async () => {
+  const options = { train: [], validation: [] } as unknown as Parameters<typeof trainGenreModel>[0];
+  await assert.rejects(trainGenreModel(options), { code: 'EMPTY_TRAINING_SET' });
+});
