@@ -47,6 +47,7 @@ function parse(argv: string[]) {
   if (v.backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(v.backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
   if (v.json !== undefined) checkOutputPath('json', v.json, 'file');
   if (v.png !== undefined) checkOutputPath('png', v.png, 'file');
+  if (v['cache-dir'] !== undefined) checkOutputPath('cache-dir', v['cache-dir'], 'folder');
   return {
     help: false as const, model: v.model, data: v.data, sources: parseList(v.sources), json: v.json, png: v.png,
     backend: v.backend as 'auto' | 'tensorflow' | 'wasm' | 'cpu' | undefined, cacheDir: v['cache-dir'] ?? '.cache/features',

@@ -40,6 +40,7 @@ export function parseTrainArgs(argv: string[]) {
   const out = s('out');
   if (data.length === 0 || !out) throw new UsageError('--data and --out are required');
   checkOutputPath('out', out, 'folder');
+  if (s('cache-dir') !== undefined) checkOutputPath('cache-dir', s('cache-dir')!, 'folder');
   const backend = s('backend');
   if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
   const head = s('head') ?? 'flatten';

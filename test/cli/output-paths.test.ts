@@ -8,7 +8,7 @@ import { test } from 'node:test';
 
 const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
 
-test('train --out on a file, evaluate --json/--png in a missing folder or on a folder: usage errors (exit 2) before any data is read', () => {
+test('train --out or --cache-dir on a file, evaluate --json/--png in a missing folder or on a folder: usage errors (exit 2) before any data is read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cli-out-'));
   try {
     const file = join(dir, 'precious');
@@ -19,6 +19,8 @@ test('train --out on a file, evaluate --json/--png in a missing folder or on a f
       [['evaluate', '--data', join(dir, 'none.tsv'), '--json', join(dir, 'missing', 'r.json')], /--json .*: its folder does not exist/],
       [['evaluate', '--data', join(dir, 'none.tsv'), '--json', dir], /--json .* is a folder, not a file/],
       [['evaluate', '--data', join(dir, 'none.tsv'), '--png', join(dir, 'missing', 'c.png')], /--png .*: its folder does not exist/],
+      [['evaluate', '--data', join(dir, 'none.tsv'), '--cache-dir', file], /--cache-dir .* exists and is not a folder/],
+      [['train', '--data', join(dir, 'none.tsv'), '--out', join(dir, 'model'), '--cache-dir', file], /--cache-dir .* exists and is not a folder/],
     ];
     for (const [args, message] of cases) {
       const r = cli(args);
