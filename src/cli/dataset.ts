@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readDataset, type DatasetEntry } from '../lab/datasets/manifest.js';
-import { buildBundled } from '../lab/datasets/bundled/build.js';
+import { buildBundledCommand } from './dataset-build.js';
 import { UsageError, failureExitCode, type CliCommand } from './command.js';
 
 const HELP = `Usage: music-prediction dataset <sub-command> [options]
@@ -47,7 +47,7 @@ const dataset: CliCommand = {
       }
       if (sub === 'collect') return await (await import('./dataset-collect.js')).default.run(rest);
       if (sub === 'info') return await info(rest);
-      if (sub === 'build-bundled') return await build(rest);
+      if (sub === 'build-bundled') return await buildBundledCommand(rest, HELP);
       throw new UsageError(`unknown sub-command "${sub}" (build-bundled, info, collect)`);
     } catch (err) {
       if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
@@ -59,58 +59,6 @@ const dataset: CliCommand = {
   },
 };
 export default dataset;
-
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got "${value}"`);
-  return n;
-}
-
-async function build(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      cache: { type: 'string', default: '.cache/debian' },
-      out: { type: 'string', default: 'data/bundled' },
-      seed: { type: 'string' },
-      'per-genre': { type: 'string' },
-      'instrumental-hiphop': { type: 'string' },
-      'lofi-hiphop': { type: 'string' },
-      'lofi-jazz': { type: 'string' },
-      'max-clips': { type: 'string' },
-      concurrency: { type: 'string' },
-      'more-soundfonts': { type: 'boolean' },
-      'more-sources': { type: 'boolean' },
-      'midi-every-soundfont': { type: 'boolean' },
-      'no-drum-kits': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const card = await buildBundled({
-    cacheDir: values.cache,
-    outDir: values.out,
-    seed: positiveInt('seed', values.seed, 20170601),
-    generatedPerGenre: positiveInt('per-genre', values['per-genre'], 60),
-    instrumentalHiphop: positiveInt('instrumental-hiphop', values['instrumental-hiphop'], 0),
-    lofiHiphop: positiveInt('lofi-hiphop', values['lofi-hiphop'], 0),
-    lofiJazz: positiveInt('lofi-jazz', values['lofi-jazz'], 0),
-    maxClipsPerTrack: Math.max(1, positiveInt('max-clips', values['max-clips'], 4)),
-    concurrency: Math.max(1, positiveInt('concurrency', values.concurrency, 2)),
-    moreSoundfonts: values['more-soundfonts'] ?? false,
-    moreSources: values['more-sources'] ?? false,
-    midiEverySoundfont: values['midi-every-soundfont'] ?? false,
-    drumKits: !(values['no-drum-kits'] ?? false),
-    log: (line) => console.error(`[build-bundled] ${line}`),
-  });
-  console.log(JSON.stringify({ out: values.out, buildSeconds: card.buildSeconds, train: card.split.train, eval: card.split.eval }, null, 2));
-  return 0;
-}
 
 async function info(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
