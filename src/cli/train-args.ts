@@ -40,7 +40,8 @@ export function parseTrainArgs(argv: string[]) {
   const out = s('out');
   if (data.length === 0 || !out) throw new UsageError('--data and --out are required');
   checkOutputPath('out', out, 'folder');
-  if (s('cache-dir') !== undefined) checkOutputPath('cache-dir', s('cache-dir')!, 'folder');
+  const cacheDir = s('cache-dir');
+  if (cacheDir !== undefined) checkOutputPath('cache-dir', cacheDir, 'folder');
   const backend = s('backend');
   if (backend !== undefined && !['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError('--backend must be auto, tensorflow, wasm or cpu');
   const head = s('head') ?? 'flatten';
@@ -113,7 +114,7 @@ export function parseTrainArgs(argv: string[]) {
     evalData: s('eval-data'),
     maxMinutes: parseNumber('max-minutes', s('max-minutes'), 40, { integer: false, min: 0.05, max: 7 * 24 * 60 }),
     backend: backend as 'auto' | 'tensorflow' | 'wasm' | 'cpu' | undefined,
-    cacheDir: s('cache-dir') ?? '.cache/features',
+    cacheDir: cacheDir ?? '.cache/features',
   };
 }
 

@@ -38,12 +38,10 @@ async function readManifest(file: string): Promise<DatasetEntry[]> {
   // A header row (first column "path") may name the columns in any order, with extra columns
   // (e.g. path, genre, source, group, licence, …); without one the order is path, genre, group, source.
   let columns = { path: 0, genre: 1, group: 2, source: 3, licence: -1 };
-  let firstRow = true; // the header may follow `#` comment lines
-  for (const { line, cols: raw } of tsvRows(text)) {
+  // The first row that is not a comment may be the header (`#` lines may come before it).
+  for (const [index, { line, cols: raw }] of tsvRows(text).entries()) {
     const cols = raw.map((c) => c.trim());
-    const isHeader = firstRow && cols[0] === 'path';
-    firstRow = false;
-    if (isHeader) {
+    if (index === 0 && cols[0] === 'path') {
       columns = headerColumns(cols, file);
       continue;
     }

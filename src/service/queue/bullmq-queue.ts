@@ -109,6 +109,7 @@ export async function createBullmqQueue<Data extends KeyedJobData, Result, Hit>(
     submit: ({ data, audio }) =>
       limited('submit', async () => {
         const id = jobIdForKey(data.key);
+        const upload = spec.uploadOf(data);
         const existing = await queue.getJob(id);
         if (existing) {
           const state = await existing.getState();
@@ -121,13 +122,11 @@ export async function createBullmqQueue<Data extends KeyedJobData, Result, Hit>(
             // are stored again (before, this upload got 410 UPLOAD_EXPIRED). Not for a running job:
             // its attempt renewed their TTL, and a put landing after its completion deleted them
             // would leave the bytes behind.
-            const upload = spec.uploadOf(data);
             if (upload && audio && state !== 'completed' && state !== 'active') await uploads.put(upload.id, audio);
             return { id, deduplicated: true };
           }
           await existing.remove().catch((err: unknown) => logger.warn({ err, jobId: id }, 'could not remove failed job'));
         }
-        const upload = spec.uploadOf(data);
         if (upload) {
           if (!audio) throw new Error('upload job submitted without audio');
           await uploads.put(upload.id, audio);
