@@ -40,3 +40,29 @@ export function rms(samples: Float32Array): number {
   for (const v of samples) sum += v * v;
   return Math.sqrt(sum / samples.length);
 }
+
+/** A WAV whose header says what the test wants (format tag 1 = PCM, 3 = float). */
+export function wav({ tag = 1, channels = 1, rate = 22_050, bits = 16, data }: { tag?: number; channels?: number; rate?: number; bits?: number; data: Buffer }): Buffer {
+  const header = Buffer.alloc(44);
+  const block = Math.max(1, (channels * bits) / 8);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(tag, 20);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * block, 28);
+  header.writeUInt16LE(block, 32);
+  header.writeUInt16LE(bits, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+/** `count` float32 samples, little-endian, from `value(i)`. */
+export function floats(count: number, value: (i: number) => number): Buffer {
+  const out = Buffer.alloc(count * 4);
+  for (let i = 0; i < count; i++) out.writeFloatLE(value(i), i * 4);
+  return out;
+}

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_FEATURES } from '../../src/genre/model/metadata.js';
 import { decodeWindow, extractFeatures, extractFeatureWindows } from '../../src/genre/preprocess.js';
+import { floats, wav } from '../audio/fixtures.js';
 
 const model = { ...DEFAULT_FEATURES, clipSeconds: 10, minSeconds: 0.5 };
 
@@ -18,31 +19,12 @@ test('decodeWindow: the model sets clip and minimum length; limits only cap or r
   assert.deepEqual(decodeWindow(model, { maxSeconds: 0.3 }), { maxSeconds: 0.3, minSeconds: 0.3 });
 });
 
-/** A mono 32-bit float WAV at 22,050 Hz. */
-function floatWav(values: Float32Array): Buffer {
-  const data = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(3, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(22_050, 24);
-  header.writeUInt32LE(22_050 * 4, 28);
-  header.writeUInt16LE(4, 32);
-  header.writeUInt16LE(32, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
-
 // Training, evaluation and the features command extract without refuseUnusable: NaN samples gave
 // the MFCC of silence there, so a broken file was learnt from as if it were music.
 test('extractFeatures and extractFeatureWindows refuse NaN samples even without refuseUnusable; silence only with it', async () => {
   const features = { ...DEFAULT_FEATURES, clipSeconds: 3, minSeconds: 0.5 };
-  const nan = floatWav(new Float32Array(3 * 22_050).fill(Number.NaN));
-  const silence = floatWav(new Float32Array(3 * 22_050));
+  const nan = wav({ tag: 3, bits: 32, data: floats(3 * 22_050, () => Number.NaN) });
+  const silence = wav({ tag: 3, bits: 32, data: floats(3 * 22_050, () => 0) });
   const invalid = { code: 'INVALID_SAMPLES' };
   await assert.rejects(extractFeatures({ input: nan, features }), invalid);
   await assert.rejects(extractFeatureWindows({ input: nan, features, windows: 2, minExtraSeconds: 1 }), invalid);

@@ -10,6 +10,7 @@ import { decodeAudio } from '../../src/audio/decode.js';
 import { resolveFfmpegPath } from '../../src/audio/ffmpeg/ffmpeg-binary.js';
 import { startTestApp, type TestApp } from '../service/harness.js';
 import { isolateTmpdir } from './helpers.js';
+import { floats, wav } from '../audio/fixtures.js';
 
 const tmp = isolateTmpdir();
 let t: TestApp;
@@ -21,31 +22,6 @@ after(async () => {
   await t?.close();
   tmp.remove();
 });
-
-/** A WAV whose header says what the test wants (format tag 1 = PCM, 3 = float). */
-function wav({ tag = 1, channels = 1, rate = 22_050, bits = 16, data }: { tag?: number; channels?: number; rate?: number; bits?: number; data: Buffer }): Buffer {
-  const header = Buffer.alloc(44);
-  const block = Math.max(1, (channels * bits) / 8);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(tag, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * block, 28);
-  header.writeUInt16LE(block, 32);
-  header.writeUInt16LE(bits, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
-
-function floats(count: number, value: (i: number) => number): Buffer {
-  const out = Buffer.alloc(count * 4);
-  for (let i = 0; i < count; i++) out.writeFloatLE(value(i), i * 4);
-  return out;
-}
 
 const SECONDS3 = 3 * 22_050;
 const CASES: Array<{ name: string; bytes: Buffer; status: number; code: string }> = [
