@@ -34,6 +34,8 @@ export interface EpochReport {
   seconds: number;
   msPerStep: number;
   improved: boolean;
+  /** The learning rate the epoch trained at. */
+  learningRate: number;
 }
 
 export interface TrainOptions {
@@ -48,6 +50,9 @@ export interface TrainOptions {
   segmentsPerClip: number;
   patience: number;
   learningRate: number;
+  /** After each epoch that does not improve the monitored validation loss, the learning rate is
+   * multiplied by this factor (a fresh Adam at the lower rate); omitted or 1: a constant rate. */
+  learningRateDecay?: number;
   seed: number;
   normalisationKind: NormalisationKind;
   /** The network's head (architecture.ts); default 'flatten', the 2017 design. */

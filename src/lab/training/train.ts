@@ -31,7 +31,9 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
     normalisation, architecture, training: {},
     dataCard: { description: '', clipsPerGenre: {}, sources: [], licences: [] }, metrics: {},
   };
-  layersModel.compile({ optimizer: tf.train.adam(o.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  let learningRate = o.learningRate;
+  const compile = () => layersModel.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  compile();
   const model = createGenreModel({ tf, members: [{ layersModel, normalisation }], metadata, backend: o.backend });
 
   const labels = o.train.map((c) => c.label);
@@ -62,7 +64,7 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
       o.onBatch?.(done, steps, meanLoss);
     });
     const report: EpochReport = {
-      epoch, loss: trained.loss, accuracy: trained.accuracy, seconds: 0, msPerStep: (Date.now() - started) / trained.steps, improved: false,
+      epoch, loss: trained.loss, accuracy: trained.accuracy, seconds: 0, msPerStep: (Date.now() - started) / trained.steps, improved: false, learningRate,
     };
     let monitored = report.loss;
     if (o.validation.length > 0) {
@@ -82,6 +84,12 @@ export async function trainGenreModel(o: TrainOptions): Promise<TrainResult> {
       sinceBest = 0;
     } else {
       sinceBest++;
+      if (o.learningRateDecay !== undefined && o.learningRateDecay !== 1 && sinceBest < o.patience) {
+        // compile() does not dispose an optimizer it was given, so the old one goes here.
+        layersModel.optimizer.dispose();
+        learningRate *= o.learningRateDecay;
+        compile();
+      }
     }
     report.seconds = (Date.now() - started) / 1000;
     history.push(report);

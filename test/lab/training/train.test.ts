@@ -83,6 +83,31 @@ test('weights recorded several times per epoch are all averaged, the epoch ends 
   dense.model.dispose();
 });
 
+test('the learning rate decays after each epoch that does not improve the validation loss, and no optimiser is left behind', async () => {
+  const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
+  // Validation labels swapped: the better the network learns, the worse the validation loss.
+  const validation = syntheticClips(2).map((c) => ({ ...c, label: 1 - c.label }));
+  const run = (learningRateDecay?: number) => withSeededMathRandom(6, () => trainGenreModel({
+    tf, backend, train: syntheticClips(6), validation, labels: ['A', 'B'], features: DEFAULT_FEATURES,
+    epochs: 4, batchSize: 8, segmentsPerClip: 2, patience: 3, learningRate: 0.001, learningRateDecay, seed: 6, deadline: Date.now() + 60_000,
+    augment: { gainDb: 0, eqDb: 0, eqCoefficients: 4 }, normalisationKind: 'per-coefficient', name: 'decay', version: '1',
+  }));
+  const before = tf.memory().numTensors;
+  const constant = await run();
+  constant.model.dispose();
+  const leftByConstant = tf.memory().numTensors - before;
+  const decayed = await run(0.5);
+  decayed.model.dispose();
+  assert.equal(tf.memory().numTensors - before - leftByConstant, leftByConstant);
+  assert.ok(constant.history.every((h) => h.learningRate === 0.001));
+  let expected = 0.001;
+  for (const [i, h] of decayed.history.entries()) {
+    assert.equal(h.learningRate, expected, `epoch ${i + 1}`);
+    if (!h.improved) expected *= 0.5;
+  }
+  assert.ok(decayed.history.some((h) => h.learningRate < 0.001), JSON.stringify(decayed.history.map((h) => [h.improved, h.learningRate])));
+});
+
 test('early stopping follows the monitored validation loss: segments, or labels weighed alike', async () => {
   const { tf, backend } = await initTrainingBackend({ preferred: 'wasm' });
   // Forty clips of A and one A clip labelled B: learning A lowers the segment loss while the lone
