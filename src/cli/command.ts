@@ -10,6 +10,15 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** node:util parseArgs's error as a one-line usage error. A value that starts with a dash
+ * (`--epochs -1`) reads as another option there, so that case says how to pass it. */
+export function usageErrorOf(parseError: unknown): UsageError {
+  const lines = (parseError instanceof Error ? parseError.message : String(parseError)).split('\n');
+  const option = /^Option '(--[\w-]+)' argument is ambiguous/.exec(lines[0] ?? '')?.[1];
+  if (option) return new UsageError(`${option} needs a value; write ${option}=<value> for one that starts with a dash`);
+  return new UsageError(lines[0] || 'bad arguments');
+}
+
 /**
  * The start every command shares: parse argv, print `--help` (exit 0) or a one-line usage error
  * (exit 2). Returns the parsed arguments, or the exit code when the command is already done.

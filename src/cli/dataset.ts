@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readDataset, type DatasetEntry } from '../lab/datasets/manifest.js';
 import { buildBundledCommand } from './dataset-build.js';
-import { UsageError, failureExitCode, type CliCommand } from './command.js';
+import { UsageError, usageErrorOf, failureExitCode, type CliCommand } from './command.js';
 
 const HELP = `Usage: music-prediction dataset <sub-command> [options]
 
@@ -51,7 +51,7 @@ const dataset: CliCommand = {
       throw new UsageError(`unknown sub-command "${sub}" (build-bundled, info, collect)`);
     } catch (err) {
       if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-        console.error(`music-prediction dataset: ${err.message}`);
+        console.error(`music-prediction dataset: ${err instanceof UsageError ? err.message : usageErrorOf(err).message}`);
         return 2;
       }
       return failureExitCode('dataset', err);

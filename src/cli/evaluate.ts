@@ -10,7 +10,7 @@ import { matchLabels } from '../lab/datasets/labels.js';
 import { evaluateClips } from '../lab/evaluation/evaluate.js';
 import { extractDatasetFeatures } from '../lab/training/features.js';
 import { formatConfusion, formatMetricsTable, renderConfusionPng } from '../lab/evaluation/report.js';
-import { UsageError, failureExitCode, type CliCommand, parseCommandLine } from './command.js';
+import { UsageError, usageErrorOf, failureExitCode, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction evaluate --model <dir> --data <tsv-or-folder> [options]
 
@@ -39,7 +39,7 @@ function parse(argv: string[]) {
       },
     });
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+    throw usageErrorOf(err);
   }
   const v = parsed.values;
   if (v.help) return { help: true as const };

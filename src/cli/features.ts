@@ -9,7 +9,7 @@ import { renderMfccImage } from '../genre/mfcc-image.js';
 import { DEFAULT_FEATURES, type FeatureParams } from '../genre/model/metadata.js';
 import { decodeLimitsFrom, extractFeatures } from '../genre/preprocess.js';
 import { checkOutputPath, parseNumber } from './cli-helpers.js';
-import { UsageError, failureExitCode, type CliCommand, parseCommandLine } from './command.js';
+import { UsageError, usageErrorOf, failureExitCode, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction features <audio-file> [options]
 
@@ -44,7 +44,7 @@ function parse(argv: string[]) {
       },
     });
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+    throw usageErrorOf(err);
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true as const };

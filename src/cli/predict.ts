@@ -6,7 +6,7 @@ import { loadConfig } from '../config.js';
 import { isAppError } from '../errors.js';
 import { loadGenrePipeline, type GenrePipeline } from '../genre/pipeline.js';
 import { decodeLimitsFrom } from '../genre/preprocess.js';
-import { UsageError, type CliCommand, parseCommandLine } from './command.js';
+import { UsageError, usageErrorOf, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction predict <audio-file…> [--model <dir>] [--json]
 
@@ -27,7 +27,7 @@ function parse(argv: string[]) {
       options: { model: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+    throw usageErrorOf(err);
   }
   const { values: v, positionals } = parsed;
   if (v.help) return { help: true as const };

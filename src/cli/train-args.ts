@@ -8,7 +8,7 @@ import { memberRecipes, type MemberDataOption } from '../lab/training/member-dat
 import { NORMALISATION_NAMES, type NormalisationName } from '../lab/training/members.js';
 import { GENRES } from '../lab/datasets/bundled/genres.js';
 import { checkOutputPath, parseList, parseNumber } from './cli-helpers.js';
-import { UsageError } from './command.js';
+import { UsageError, usageErrorOf } from './command.js';
 
 export function parseTrainArgs(argv: string[]) {
   const stringOptions = ['out', 'other-label', 'n-mfcc', 'windows', 'temperature', 'other-threshold', 'labels', 'epochs', 'batch-size', 'segment-hop', 'segments-per-clip', 'patience', 'learning-rate', 'seed',
@@ -31,7 +31,7 @@ export function parseTrainArgs(argv: string[]) {
       },
     });
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+    throw usageErrorOf(err);
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const s = (k: (typeof stringOptions)[number]) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
