@@ -18,6 +18,7 @@ import { readRunFile, geometricMean, type WindowPred } from './runs.js';
 import { LABELS, GENRES, OTHER, isFiveGenre, fiveGenreScores } from './fold-data.js';
 import { heldOutSourcesSchema } from '../../src/genre/model/metadata.js';
 import { fitGenreBias } from '../../src/lab/evaluation/genre-bias.js';
+import { expectedCalibrationError } from '../../src/lab/evaluation/calibration-error.js';
 
 // g: the vector the genres are ranked and shown by (p, or p·e^β on the genres); p stays for Other.
 interface Pred { source: string; label: number; p: number[]; g?: number[]; pCodec?: number[]; original?: number[]; fold?: number }
@@ -106,18 +107,7 @@ const nll = (T: number) => scaled(T).reduce((s, q, i) => s - Math.log(Math.max(q
 function ece(T: number | ((p: Pred) => number), list: Pred[] = preds): number {
   const temperatureOf = typeof T === 'number' ? () => T : T;
   const rows = list.map((p) => ({ q: fiveGenreScores(applyTemperature(ranked(p), temperatureOf(p))), label: p.label })).filter((r) => isFiveGenre(r.label));
-  let total = 0;
-  for (let b = 0; b < 10; b++) {
-    const bin = rows.map((r) => {
-      const sum = r.q.reduce((a, c) => a + c);
-      return { conf: Math.max(...r.q) / sum, ok: argmax(r.q) === r.label };
-    }).filter((r) => r.conf > b / 10 && r.conf <= (b + 1) / 10);
-    if (bin.length === 0) continue;
-    const conf = bin.reduce((a, r) => a + r.conf, 0) / bin.length;
-    const acc = bin.filter((r) => r.ok).length / bin.length;
-    total += (bin.length / rows.length) * Math.abs(conf - acc);
-  }
-  return total;
+  return expectedCalibrationError(rows.map((r) => ({ certainty: Math.max(...r.q) / r.q.reduce((a, c) => a + c), correct: argmax(r.q) === r.label })));
 }
 const grid = Array.from({ length: 200 }, (_, i) => Math.exp(Math.log(0.3) + (i / 199) * (Math.log(5) - Math.log(0.3))));
 const T = grid.reduce((best, t) => (nll(t) < nll(best) ? t : best));

@@ -1,5 +1,6 @@
 // `music-prediction evaluate --model <dir> --data <tsv-or-folder>`: clip-level metrics scored like
-// serving (mean over segments), the blog's table, a confusion matrix (terminal + PNG), JSON report.
+// serving (mean over segments), the blog's table, a confusion matrix (terminal + PNG), the answer's
+// calibration, JSON report.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
@@ -9,20 +10,23 @@ import { checkOutputPath, parseList, progressBar } from './cli-helpers.js';
 import { matchLabels } from '../lab/datasets/labels.js';
 import { evaluateClips } from '../lab/evaluation/evaluate.js';
 import { extractDatasetFeatures } from '../lab/training/features.js';
-import { formatConfusion, formatMetricsTable, renderConfusionPng } from '../lab/evaluation/report.js';
+import { formatAnswerCalibration, formatConfusion, formatMetricsTable, renderConfusionPng } from '../lab/evaluation/report.js';
+import { answerCalibration } from '../lab/evaluation/calibration-error.js';
 import { UsageError, usageErrorOf, failureExitCode, type CliCommand, parseCommandLine } from './command.js';
 
 const HELP = `Usage: music-prediction evaluate --model <dir> --data <tsv-or-folder> [options]
 
 Scores every clip like the service does (3-s segments, mean of the segment probabilities) and
 prints precision, recall and n per genre, accuracy, balanced accuracy, macro F1 and the confusion
-matrix. Clips whose genre is not one of the model's labels are skipped (and counted).
+matrix, then how sure the answers looked against how often they were right (expected
+calibration error of the certainty the API shows). Clips whose genre is not one of the model's
+labels are skipped (and counted).
 
 Options:
   --model <dir>         model directory (default MODEL_DIR)
   --data <path>         TSV manifest or <root>/<genre>/ folder
   --sources <a,b>       only clips from these sources
-  --json <out.json>     write the full report (metrics, per-clip predictions) as JSON
+  --json <out.json>     write the full report (metrics, calibration, per-clip predictions) as JSON
   --png <out.png>       write the confusion matrix as a PNG
   --backend <b>         auto|tensorflow|wasm|cpu (default TF_BACKEND)
   --cache-dir <dir>     feature cache (default .cache/features)
@@ -80,6 +84,8 @@ async function run(argv: string[]): Promise<number> {
     const title = `${model.name}@${model.version} on ${args.data}`;
     console.log(formatMetricsTable({ title, metrics: evaluation.metrics, labels: model.labels }));
     console.log(formatConfusion({ metrics: evaluation.metrics, labels: model.labels }));
+    const calibration = answerCalibration({ metadata: model.metadata, clips: evaluation.clips });
+    if (calibration) console.log(formatAnswerCalibration(calibration));
     if (args.png) {
       await writeFile(args.png, renderConfusionPng({ metrics: evaluation.metrics, labels: model.labels, title }));
       console.log(`confusion matrix written to ${args.png}`);
@@ -87,7 +93,7 @@ async function run(argv: string[]): Promise<number> {
     if (args.json) {
       const report = {
         model: `${model.name}@${model.version}`, backend: model.backend, data: args.data, labels: model.labels,
-        metrics: evaluation.metrics, skipped: { unreadable: failures.length, otherGenres: Object.fromEntries(unmatched) },
+        metrics: evaluation.metrics, ...(calibration ? { calibration } : {}), skipped: { unreadable: failures.length, otherGenres: Object.fromEntries(unmatched) },
         clips: clips.map((c, i) => ({
           path: c.entry.path, source: c.entry.source, genre: model.labels[evaluation.clips[i]!.label],
           predicted: model.labels[evaluation.clips[i]!.predicted],

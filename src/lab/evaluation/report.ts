@@ -1,6 +1,7 @@
 // Human-readable evaluation output: the blog's per-genre table and the confusion matrix, as text
 // and as a PNG (rows = actual genre, columns = predicted; cell shade = share of the row).
 import type { MetricsSummary } from '../../genre/model/metadata.js';
+import type { AnswerCalibration } from './calibration-error.js';
 import { createImage, drawText, encodePng, fillRect, textWidth } from './png.js';
 
 export function formatMetricsTable({ title, metrics, labels }: { title: string; metrics: MetricsSummary; labels: readonly string[] }): string {
@@ -26,6 +27,13 @@ export function formatConfusion({ metrics, labels }: { metrics: MetricsSummary; 
     `${''.padEnd(w)} ${labels.map((l) => l.padStart(cw)).join('')}`,
     ...labels.map((l, r) => `${l.padEnd(w)} ${metrics.confusion[r]!.map((v) => String(v).padStart(cw)).join('')}`),
   ].join('\n');
+}
+
+/** One line: how sure the answers looked against how often they were right. */
+export function formatAnswerCalibration(c: AnswerCalibration): string {
+  const raw = c.eceUncalibrated === undefined ? '' : ` (${c.eceUncalibrated.toFixed(3)} at temperature 1)`;
+  return `certainty of the answer on ${c.clips} clips of the model's genres: ${(c.meanCertainty * 100).toFixed(1)}% on average, ` +
+    `right ${(c.accuracy * 100).toFixed(1)}% of the time; expected calibration error ${c.ece.toFixed(3)}${raw}`;
 }
 
 /** Renders the confusion matrix as a PNG; shade = count / row total (i.e. recall on the diagonal). */

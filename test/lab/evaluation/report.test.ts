@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
-import { renderConfusionPng, formatMetricsTable } from '../../../src/lab/evaluation/report.js';
+import { renderConfusionPng, formatMetricsTable, formatAnswerCalibration } from '../../../src/lab/evaluation/report.js';
 import { summarizeConfusion } from '../../../src/lab/evaluation/metrics.js';
 
 test('confusion PNG is a valid RGB PNG whose cells are shaded by row share', () => {
@@ -27,4 +27,10 @@ test('metrics table lists every genre with precision, recall and n', () => {
   const text = formatMetricsTable({ title: 't', metrics: summarizeConfusion({ confusion: [[3, 1], [0, 4]], labels }), labels });
   assert.match(text, /Hiphop\s+100\.0%\s+75\.0%\s+85\.7%\s+4/);
   assert.match(text, /balanced accuracy 87\.5%/);
+});
+
+test('the calibration line gives the shown certainty, how often it was right, and the error at both temperatures', () => {
+  const line = formatAnswerCalibration({ clips: 132, meanCertainty: 0.7134, accuracy: 0.5379, ece: 0.1756, eceUncalibrated: 0.121 });
+  assert.equal(line, "certainty of the answer on 132 clips of the model's genres: 71.3% on average, right 53.8% of the time; expected calibration error 0.176 (0.121 at temperature 1)");
+  assert.doesNotMatch(formatAnswerCalibration({ clips: 6, meanCertainty: 0.5, accuracy: 1, ece: 0.5 }), /temperature/);
 });

@@ -169,8 +169,15 @@ test('train CLI on ffmpeg-generated tones writes a loadable model; evaluate CLI 
     const json = join(root, 'eval.json');
     const png = join(root, 'confusion.png');
     assert.equal(await evaluateCommand.run(['--model', out, '--data', data, '--json', json, '--png', png, '--cache-dir', cache, '--backend', 'wasm']), 0);
-    const report = JSON.parse(await readFile(json, 'utf8')) as { metrics: { clips: number; confusion: number[][] }; clips: unknown[] };
+    const report = JSON.parse(await readFile(json, 'utf8')) as {
+      metrics: { clips: number; accuracy: number; confusion: number[][] }; clips: unknown[]; calibration: { clips: number; accuracy: number; ece: number; eceUncalibrated?: number };
+    };
     assert.equal(report.metrics.clips, 6);
+    // No Other output here: every clip counts, and the answer's accuracy is the table's.
+    assert.equal(report.calibration.clips, 6);
+    assert.equal(report.calibration.accuracy, report.metrics.accuracy);
+    assert.ok(report.calibration.ece >= 0 && report.calibration.ece <= 1, JSON.stringify(report.calibration));
+    assert.equal(report.calibration.eceUncalibrated, undefined);
     assert.equal(report.clips.length, 6);
     assert.equal(report.metrics.confusion.flat().reduce((a, b) => a + b, 0), 6);
     assert.ok((await stat(png)).size > 500);
