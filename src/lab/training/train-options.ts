@@ -51,7 +51,8 @@ export interface TrainOptions {
   patience: number;
   learningRate: number;
   /** After each epoch that does not improve the monitored validation loss, the learning rate is
-   * multiplied by this factor (a fresh Adam at the lower rate); omitted or 1: a constant rate. */
+   * multiplied by this factor (a fresh Adam at the lower rate); omitted or 1: a constant rate.
+   * On held-out sources 0.3 lost to the constant rate (docs/experiments.md). */
   learningRateDecay?: number;
   seed: number;
   normalisationKind: NormalisationKind;
