@@ -11,7 +11,7 @@
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
 //   [drop=generated-mma] (training-only sources of the collection or the Debian + generated set left out; extra sets keep theirs; lost)
 //   [drop=generated-mma:jazz,…] (only that source's tracks of that genre left out)
-//   [lrdecay=0.3] (the learning rate times 0.3 after each epoch that does not improve the validation loss; lost)
+//   [lrdecay=0.3] (the learning rate times 0.3 after each epoch that does not improve the validation loss; lost) [lr=0.002] (Adam's rate; default 0.001)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { LABELS, FEATURE_DIR, labelOf, loadFeatureSet, loadFoldSets, windowMfcc, foldOf, type FeatureSet, type Row } from './fold-data.js';
@@ -107,7 +107,7 @@ for (const k of folds) {
   const t0 = Date.now();
   const r = await withSeededMathRandom(seed, () => trainGenreModel({
     tf, backend, train, validation, labels: LABELS, features, epochs: Number(opt.epochs ?? 20), batchSize: 32, segmentsPerClip: spc,
-    patience: Number(opt.patience ?? 3), learningRate: 0.001, learningRateDecay: opt.lrdecay ? Number(opt.lrdecay) : undefined, seed, normalisationKind: norm, head, filters, network, timbrePathDropout, rhythmPath: opt.rhythm === '1', melViewBands: opt.melview ? Number(opt.melview) : undefined, melViewAlongside: opt.dual === '1', timbreCentredRows: Number(opt.tilt ?? 0), labelSmoothing: Number(opt.smooth ?? 0), weightAverageEpochs: Number(opt.wavg ?? 0), weightRecordsPerEpoch: Number(opt.wrec ?? 1), masking, mixup, styleMix, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
+    patience: Number(opt.patience ?? 3), learningRate: Number(opt.lr ?? 0.001), learningRateDecay: opt.lrdecay ? Number(opt.lrdecay) : undefined, seed, normalisationKind: norm, head, filters, network, timbrePathDropout, rhythmPath: opt.rhythm === '1', melViewBands: opt.melview ? Number(opt.melview) : undefined, melViewAlongside: opt.dual === '1', timbreCentredRows: Number(opt.tilt ?? 0), labelSmoothing: Number(opt.smooth ?? 0), weightAverageEpochs: Number(opt.wavg ?? 0), weightRecordsPerEpoch: Number(opt.wrec ?? 1), masking, mixup, styleMix, augment: { gainDb: Number(opt.gain ?? 0), eqDb: Number(opt.eq ?? 0), eqCoefficients: 4 },
     sourceAdversary: opt.adv ? { weight: Number(opt.adv) } : undefined, pitchShift: opt.pitch ? { maxSemitones: Number(opt.pitch) } : undefined, balanceSources: balance, monitor: opt.monitor === 'balanced' ? 'label-balanced-loss' : 'segment-loss', deadline: Date.now() + 20 * 60_000, name: 'lab', version: '0',
   }));
   const segmentScores = (mfcc: MfccMatrix, hopFrames?: number) => {
