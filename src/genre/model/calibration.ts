@@ -41,6 +41,11 @@ export function calibrateScores({ probabilities, metadata }: {
   return { genres, otherScore, ...(threshold === undefined ? {} : { uncertain: otherScore >= threshold }) };
 }
 
+/** The answer's first genre and its certainty (the first listed on a tie, as classify's ranking). */
+export function topGenre(genres: Record<string, number>): [string, number] {
+  return Object.entries(genres).reduce((a, b) => (b[1] > a[1] ? b : a));
+}
+
 /** The genre labels an answer ranks: every label but the other output. */
 export function genreLabels(metadata: Pick<GenreModelMetadata, 'labels' | 'otherLabel'>): string[] {
   return metadata.labels.filter((l) => l !== metadata.otherLabel);

@@ -1,6 +1,6 @@
 // How far the certainty an answer shows is from how often such answers are right: the expected
 // calibration error over ten equal-width bins (Guo et al. 2017), on clips of the model's genres.
-import { calibrateScores, genreLabels } from '../../genre/model/calibration.js';
+import { calibrateScores, genreLabels, topGenre } from '../../genre/model/calibration.js';
 import type { GenreModelMetadata } from '../../genre/model/metadata.js';
 
 export interface CertaintyRow {
@@ -42,8 +42,7 @@ export function answerCalibration({ metadata, clips }: {
 }): AnswerCalibration | undefined {
   const genres = new Set(genreLabels(metadata));
   const rowsAt = (m: typeof metadata) => clips.filter((c) => genres.has(metadata.labels[c.label]!)).map((c) => {
-    const [top, certainty] = Object.entries(calibrateScores({ probabilities: c.probabilities, metadata: m }).genres)
-      .reduce((a, b) => (b[1] > a[1] ? b : a));
+    const [top, certainty] = topGenre(calibrateScores({ probabilities: c.probabilities, metadata: m }).genres);
     return { certainty, correct: top === metadata.labels[c.label] };
   });
   const rows = rowsAt(metadata);

@@ -1,7 +1,7 @@
 // Clip-level evaluation, scored exactly like serving: scoreSegments (same segment grid and
 // normalisation as classifyMfcc), clip probability = mean over segments, prediction = argmax.
 import type { GenreModel } from '../../genre/model/genre-model.js';
-import { calibrateScores } from '../../genre/model/calibration.js';
+import { calibrateScores, topGenre } from '../../genre/model/calibration.js';
 import { scoreSegments } from '../../genre/model/classify.js';
 import type { MetricsSummary } from '../../genre/model/metadata.js';
 import type { MfccMatrix } from '../../types.js';
@@ -34,8 +34,7 @@ export function servedLabel(model: GenreModel, mean: readonly number[]): number 
   if (otherLabel === undefined) return mean.indexOf(Math.max(...mean));
   const { genres, uncertain } = calibrateScores({ probabilities: mean, metadata: model.metadata });
   if (uncertain) return model.labels.indexOf(otherLabel);
-  const best = Object.entries(genres).reduce((a, b) => (b[1] > a[1] ? b : a));
-  return model.labels.indexOf(best[0]);
+  return model.labels.indexOf(topGenre(genres)[0]);
 }
 
 export function evaluateClips({ model, clips }: { model: GenreModel; clips: readonly { mfcc: MfccMatrix; label: number }[] }): Evaluation {

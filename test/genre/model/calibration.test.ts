@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyTemperature, calibrateScores, genreLabels } from '../../../src/genre/model/calibration.js';
+import { applyTemperature, calibrateScores, genreLabels, topGenre } from '../../../src/genre/model/calibration.js';
 import { parseMetadata } from '../../../src/genre/model/metadata.js';
 import { validMetadata } from './helpers.js';
 
@@ -51,4 +51,9 @@ test('metadata: otherLabel must be a label; a threshold needs an otherLabel; tem
   assert.throws(() => parseMetadata({ ...base, calibration: { temperature: 1, otherThreshold: 0.3 } }), /otherThreshold: needs an otherLabel/);
   assert.throws(() => parseMetadata({ ...base, otherLabel: 'Other', calibration: { temperature: 0 } }), /temperature/);
   assert.throws(() => parseMetadata({ ...base, otherLabel: 'Other', calibration: { temperature: 1, otherThreshold: 1.5 } }), /otherThreshold/);
+});
+
+test('topGenre is the answer\'s first genre: the highest, the first listed on a tie', () => {
+  assert.deepEqual(topGenre({ Hiphop: 0.2, EDM: 0.5, Jazz: 0.3 }), ['EDM', 0.5]);
+  assert.deepEqual(topGenre({ Hiphop: 0.4, EDM: 0.4, Jazz: 0.2 }), ['Hiphop', 0.4]);
 });
