@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { parseArgs } from 'node:util';
 import { UsageError, usageErrorOf } from '../../src/cli/command.js';
+import { runCli } from '../helpers/cli.js';
 
 const parseError = (args: string[]) => {
   try {
@@ -24,7 +24,7 @@ test('a parseArgs error becomes one line; a value that starts with a dash says h
 
 test('every command answers a dash-led value with that hint and exit 2', () => {
   for (const args of [['train', '--epochs', '-1'], ['features', '--hop-length', '-5'], ['dataset', 'build-bundled', '--per-genre', '-3']]) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const r = runCli(args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, new RegExp(`${args.at(-2)}=<value> for one that starts with a dash`));
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -1,12 +1,10 @@
 // Output paths are checked when the command line is read, not after minutes of work.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+import { runCli as cli } from '../helpers/cli.js';
 
 test('train --out or --cache-dir on a file, evaluate --json/--png in a missing folder or on a folder: usage errors (exit 2) before any data is read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cli-out-'));

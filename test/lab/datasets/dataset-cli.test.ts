@@ -5,8 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarise } from '../../../src/cli/dataset.js';
+import { runCli } from '../../helpers/cli.js';
 
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'dataset', ...args], { encoding: 'utf8', timeout: 60_000 });
+const cli = (args: string[]) => runCli(['dataset', ...args]);
 
 test('dataset --help lists build-bundled (with its options), info and collect', () => {
   const r = cli(['--help']);
