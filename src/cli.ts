@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Thin entry: picks a sub-command and hands it the rest of argv. Commands load lazily so that
 // `music-prediction features` does not pay for TensorFlow start-up.
+import { killLiveChildren } from './audio/ffmpeg/live-children.js';
 import { UsageError, type CliCommand } from './cli/command.js';
 
-const commands: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+/** `service`: the command installs its own graceful SIGTERM handling (server.ts, worker.ts). */
+const commands: Record<string, { summary: string; service?: true; load: () => Promise<CliCommand> }> = {
   features: { summary: 'print MFCC features of an audio file (JSON) or write the MFCC image', load: async () => (await import('./cli/features.js')).default },
   predict: { summary: 'predict the genre of audio files with a model directory', load: async () => (await import('./cli/predict.js')).default },
   dataset: { summary: 'build, inspect and collect training datasets', load: async () => (await import('./cli/dataset.js')).default },
   train: { summary: 'train a genre model on a dataset', load: async () => (await import('./cli/train.js')).default },
   evaluate: { summary: 'evaluate a model on a dataset or folder (tables, confusion matrix)', load: async () => (await import('./cli/evaluate.js')).default },
-  serve: { summary: 'start the HTTP API (embedded queue unless REDIS_URL is set)', load: async () => (await import('./cli/serve.js')).default },
-  worker: { summary: 'run BullMQ prediction workers (needs REDIS_URL)', load: async () => (await import('./cli/worker.js')).default },
+  serve: { summary: 'start the HTTP API (embedded queue unless REDIS_URL is set)', service: true, load: async () => (await import('./cli/serve.js')).default },
+  worker: { summary: 'run BullMQ prediction workers (needs REDIS_URL)', service: true, load: async () => (await import('./cli/worker.js')).default },
 };
 
 function usage(): string {
@@ -35,6 +37,14 @@ async function main(argv: string[]): Promise<number> {
   if (!entry) {
     console.error(`music-prediction: unknown command "${name}"\n\n${usage()}`);
     return 2;
+  }
+  // A one-shot command stops at once on SIGTERM, as by default, but takes its ffmpeg with it.
+  if (!entry.service) {
+    process.once('SIGTERM', () => {
+      killLiveChildren();
+      console.error(`music-prediction ${name}: stopped by SIGTERM`);
+      process.exit(143);
+    });
   }
   const command = await entry.load();
   return command.run(rest);

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { watchExit, type ChildExit } from './child-exit.js';
+import { trackChild } from './live-children.js';
 import { ffmpegExitError, type FfmpegProcess } from './ffmpeg-run.js';
 import type { HelperEnding, HelperSpawn } from './spawn-helper.js';
 
@@ -38,6 +39,7 @@ function deliverEnding(ending: { error: Error } | ChildExit, { onEnd, onError }:
  */
 export function spawnWarm(binary: string, args: string[]): WarmProcess {
   const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+  trackChild(child);
   let spawnError: Error | undefined;
   let exit: ChildExit | undefined;
   let killedByUs = false;
