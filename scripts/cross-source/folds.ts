@@ -11,7 +11,7 @@
 //   [extra=bundled-instrumental,…] (more training-only feature sets from extract.ts)
 //   [drop=generated-mma] (training-only sources of the collection or the Debian + generated set left out; extra sets keep theirs; lost)
 //   [drop=generated-mma:jazz,…] (only that source's tracks of that genre left out)
-//   [lrdecay=0.3] (the learning rate times 0.3 after each epoch that does not improve the validation loss; lost) [lr=0.002] (Adam's rate; default 0.001; 0.002: 4 of 7 seeds higher, not adopted)
+//   [lrdecay=0.3] (the learning rate times 0.3 after each epoch that does not improve the validation loss; lost) [lr=0.003] (Adam's rate; default 0.001)
 //   [scorehops=195,260] (each held-out window also scored with segments every 195/260 frames: pHop) …
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { LABELS, FEATURE_DIR, labelOf, loadFeatureSet, loadFoldSets, windowMfcc, foldOf, type FeatureSet, type Row } from './fold-data.js';

@@ -13,10 +13,8 @@ export function trackChild(child: ChildProcess): void {
   child.once('error', forget);
 }
 
-/** SIGKILLs every live child; returns how many there were. */
-export function killLiveChildren(): number {
-  const count = live.size;
+/** SIGKILLs every live child. */
+export function killLiveChildren(): void {
   for (const child of live) child.kill('SIGKILL');
   live.clear();
-  return count;
 }
